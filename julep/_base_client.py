@@ -1,0 +1,265 @@
+"""Configuration, the retry loop and lifecycle of ``AsyncJulepApi``.
+
+The operations themselves live in ``_operations``; each builds a path, a query
+and a body, then calls :meth:`BaseAsyncClient._request`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import secrets
+import sys
+import time
+import types
+import typing
+
+import aiohttp
+import orjson
+
+from . import _http
+from ._config import (
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    Timeout,
+    authorization_header,
+    resolve_api_key,
+    resolve_base_url,
+)
+from ._logging import configure_from_env, logger
+from ._transport import Transport
+from ._types import JSONObject
+from ._version import __version__
+from .environment import JulepApiEnvironment
+from .errors import APIConnectionError, APIStatusError, APITimeoutError, ConfigurationError
+
+_T = typing.TypeVar("_T")
+_Self = typing.TypeVar("_Self", bound="BaseAsyncClient")
+
+USER_AGENT = (
+    f"julep-python/{__version__} (python {sys.version_info[0]}.{sys.version_info[1]}; "
+    f"aiohttp {aiohttp.__version__})"
+)
+_NOT_GIVEN: typing.Any = object()
+
+
+class BaseAsyncClient:
+    """State and plumbing shared by every operation."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        environment: JulepApiEnvironment = JulepApiEnvironment.DEFAULT,
+        api_key: str | None = None,
+        timeout: float | Timeout | None = 300,
+        max_retries: int = 2,
+        session: aiohttp.ClientSession | None = None,
+        connection_limit: int = 100,
+        headers: typing.Mapping[str, str] | None = None,
+    ) -> None:
+        configure_from_env()
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise ConfigurationError(
+                f"session must be an aiohttp.ClientSession, got {type(session).__name__}"
+            )
+        if isinstance(connection_limit, bool) or not isinstance(connection_limit, int) or (
+            connection_limit < 0
+        ):
+            raise ConfigurationError(
+                f"connection_limit must be an int >= 0 (0: no limit), got {connection_limit!r}"
+            )
+        self._base_url = resolve_base_url(base_url, environment)
+        self._timeout = DEFAULT_TIMEOUT if timeout == 300 else Timeout.of(timeout)
+        self._retry = RetryPolicy(max_retries=max_retries)
+        self._idempotency_key: str | None = None
+        self._transport = Transport(session=session, connection_limit=connection_limit)
+        self._owns_transport = True
+        self._set_headers(
+            {
+                "Authorization": authorization_header(resolve_api_key(api_key)),
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                **(headers or {}),
+            }
+        )
+
+    def _set_headers(self, headers: dict[str, str]) -> None:
+        # Built once: the request path only picks one of the two dicts.
+        self._headers = headers
+        self._json_headers = {**headers, "Content-Type": "application/json"}
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def timeout(self) -> Timeout:
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._retry.max_retries
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._base_url!r})"
+
+    def __reduce__(self) -> typing.NoReturn:
+        raise TypeError(
+            f"a {type(self).__name__} holds a connection pool and cannot be pickled; "
+            "create a client in each process"
+        )
+
+    def with_options(
+        self: _Self,
+        *,
+        timeout: float | Timeout | None = _NOT_GIVEN,
+        max_retries: int = _NOT_GIVEN,
+        idempotency_key: str | None = _NOT_GIVEN,
+        headers: typing.Mapping[str, str] | None = None,
+    ) -> _Self:
+        """A client with other settings that shares this one's connection pool.
+
+        Closing the derived client leaves the pool open; closing this one closes it.
+        ``idempotency_key`` fixes the key sent with the derived client's non-GET
+        requests (one key per call is generated otherwise).
+        """
+        derived = copy.copy(self)
+        derived._owns_transport = False
+        if timeout is not _NOT_GIVEN:
+            derived._timeout = Timeout.of(timeout)
+        if max_retries is not _NOT_GIVEN:
+            derived._retry = RetryPolicy(max_retries=max_retries)
+        if idempotency_key is not _NOT_GIVEN:
+            if idempotency_key is not None and (
+                not isinstance(idempotency_key, str) or not idempotency_key
+            ):
+                raise ConfigurationError(
+                    f"idempotency_key must be a non-empty str, got {idempotency_key!r}"
+                )
+            derived._idempotency_key = idempotency_key
+        if headers:
+            derived._set_headers({**self._headers, **headers})
+        return derived
+
+    async def close(self) -> None:
+        """Close the connection pool (unless it was passed in by the caller)."""
+        if self._owns_transport:
+            await self._transport.close()
+
+    async def __aenter__(self: _Self) -> _Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # --- the request path ------------------------------------------------------
+
+    @typing.overload
+    async def _request(
+        self, method: str, path: str, cast_to: type[_T], *, query: str = "", json: JSONObject | None = None
+    ) -> _T: ...
+
+    @typing.overload
+    async def _request(
+        self, method: str, path: str, cast_to: None, *, query: str = "", json: JSONObject | None = None
+    ) -> None: ...
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[_T] | None,
+        *,
+        query: str = "",
+        json: JSONObject | None = None,
+    ) -> _T | None:
+        url = self._base_url + path + ("?" + query if query else "")
+        if json is None:
+            data, headers = None, self._headers
+        else:
+            data, headers = orjson.dumps(json), self._json_headers
+        if method != "GET":
+            # One key for every attempt of this call: a server that has seen it
+            # replays its first answer instead of doing the work twice.
+            key = self._idempotency_key or secrets.token_hex(16)
+            headers = {**headers, "Idempotency-Key": key}
+        raw = await self._send(method, url, headers, data)
+        if cast_to is None:
+            return None
+        return _http.decode(raw, cast_to)
+
+    async def _send(
+        self, method: str, url: str, headers: typing.Mapping[str, str], data: bytes | None
+    ) -> _http.RawResponse:
+        """Send with retries, within the total deadline; return a 2xx or raise."""
+        timeout, policy = self._timeout, self._retry
+        deadline = None if timeout.total is None else time.monotonic() + timeout.total
+        retries = 0
+        while True:
+            budget = None if deadline is None else deadline - time.monotonic()
+            try:
+                raw = await self._transport.send(
+                    method, url, headers=headers, data=data, timeout=timeout, budget=budget
+                )
+            except APIConnectionError as exc:
+                exc.retries_taken = retries
+                _log_failure(method, url, exc, retries)
+                if retries >= policy.max_retries:
+                    raise
+                delay = _http.backoff_delay(retries + 1, policy)
+                failure: Exception = exc
+            else:
+                raw.retries_taken = retries
+                _log_response(raw)
+                if 200 <= raw.status < 300:
+                    return raw
+                error = _http.status_error(raw)
+                if retries >= policy.max_retries or not _http.is_retryable_status(raw.status):
+                    raise error
+                delay = _retry_delay(error, retries + 1, policy)
+                failure = error
+            if deadline is not None and time.monotonic() + delay >= deadline:
+                if isinstance(failure, APIStatusError):
+                    raise failure
+                raise APITimeoutError(
+                    f"{method} {url}: the total deadline of {timeout.total}s leaves no time "
+                    f"for retry {retries + 1} (last error: {failure})",
+                    method=method,
+                    url=url,
+                    retries_taken=retries,
+                ) from failure
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("retrying %s %s in %.3fs (retry %d)", method, url, delay, retries + 1)
+            await asyncio.sleep(delay)
+            retries += 1
+
+
+def _retry_delay(error: APIStatusError, retry_number: int, policy: RetryPolicy) -> float:
+    if error.retry_after is not None:
+        return error.retry_after
+    return _http.backoff_delay(retry_number, policy)
+
+
+def _log_response(raw: _http.RawResponse) -> None:
+    if logger.isEnabledFor(logging.INFO):
+        logger.info(
+            "%s %s -> %d in %.1fms (attempt %d, request id %s)",
+            raw.method,
+            raw.url,
+            raw.status,
+            raw.elapsed * 1000,
+            raw.retries_taken + 1,
+            raw.request_id,
+        )
+
+
+def _log_failure(method: str, url: str, exc: Exception, retries: int) -> None:
+    if logger.isEnabledFor(logging.INFO):
+        logger.info("%s %s failed: %s (attempt %d)", method, url, exc, retries + 1)

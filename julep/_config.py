@@ -1,0 +1,122 @@
+"""Client configuration: timeouts, retry policy, and where settings come from.
+
+Precedence is argument > environment variable > default. The environment is
+read when a client is constructed, never at import.
+"""
+
+from __future__ import annotations
+
+import os
+import typing
+import warnings
+
+import attrs
+
+from .environment import JulepApiEnvironment
+from .errors import ConfigurationError
+
+API_KEY_ENV = "JULEP_API_KEY"
+BASE_URL_ENV = "JULEP_API_URL"
+
+
+@attrs.frozen(kw_only=True)
+class Timeout:
+    """How long to wait, in seconds; ``None`` in a field means no limit for it.
+
+    - ``connect``: to get a connection (TCP and TLS handshake, or a free slot in the pool);
+    - ``read``: for one attempt, from sending the request to the end of the body;
+    - ``stream_idle``: between two events of a streamed chat;
+    - ``total``: the deadline for the whole call, every retry and backoff included
+      (for a stream, until its response starts).
+
+    ``Timeout.NONE`` disables them all; it has to be asked for by name.
+    """
+
+    connect: float | None = 10.0
+    read: float | None = 300.0
+    total: float | None = 300.0
+    stream_idle: float | None = 60.0
+
+    NONE: typing.ClassVar[Timeout]
+
+    def __attrs_post_init__(self) -> None:
+        for field in attrs.fields(Timeout):
+            value = getattr(self, field.name)
+            if value is not None and (isinstance(value, bool) or value <= 0):
+                raise ConfigurationError(
+                    f"Timeout.{field.name} must be a positive number of seconds or None, "
+                    f"got {value!r}"
+                )
+
+    @classmethod
+    def of(cls, value: float | Timeout | None) -> Timeout:
+        """Read the ``timeout`` argument: a number is the read and total limit."""
+        if isinstance(value, Timeout):
+            return value
+        if value is None:
+            # 0.3.x passed None to httpx, where it meant "wait forever". Waiting
+            # forever by accident is how services hang, so it must be explicit.
+            warnings.warn(
+                "timeout=None keeps the default timeouts; "
+                "pass timeout=julep.Timeout.NONE to wait without any limit",
+                UserWarning,
+                stacklevel=4,
+            )
+            return cls()
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigurationError(
+                f"timeout must be a number of seconds or a julep.Timeout, got {value!r}"
+            )
+        return cls(read=float(value), total=float(value))
+
+
+Timeout.NONE = Timeout(connect=None, read=None, total=None, stream_idle=None)
+DEFAULT_TIMEOUT = Timeout()
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """When and how long to wait before trying a failed request again.
+
+    Connection errors, timeouts, 408, 409, 429 and 5xx are retried. The delay is
+    exponential with full jitter, between ``initial_delay`` and ``max_delay``,
+    unless the server sends ``Retry-After`` / ``retry-after-ms``, which wins
+    when it fits in the remaining deadline.
+    """
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
+            raise ConfigurationError(f"max_retries must be an int, got {self.max_retries!r}")
+        if self.max_retries < 0:
+            raise ConfigurationError(f"max_retries must be >= 0, got {self.max_retries}")
+
+
+def resolve_api_key(api_key: str | None) -> str:
+    """The key from the argument, else from JULEP_API_KEY; a clear error if neither."""
+    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+    if key is None or not key.strip():
+        raise ConfigurationError(
+            f"no API key: pass api_key=... or set the {API_KEY_ENV} environment variable"
+        )
+    if not isinstance(key, str):
+        raise ConfigurationError(f"api_key must be a str, got {type(key).__name__}")
+    return key
+
+
+def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> str:
+    """The base URL, always ending in one slash so relative paths join under it."""
+    url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV)
+    if url is None:
+        url = environment.value
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
+    return url.rstrip("/") + "/"
+
+
+def authorization_header(api_key: str) -> str:
+    """``Bearer <key>``; a key that already carries the scheme is sent as is."""
+    return api_key if api_key.startswith("Bearer ") else f"Bearer {api_key}"

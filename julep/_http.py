@@ -1,0 +1,139 @@
+"""The pure core of a call: retry decisions, delays, decoding and error mapping.
+
+Nothing here awaits or touches a socket, so all of it is tested without a loop.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+import typing
+
+import attrs
+import cattrs
+import orjson
+
+from ._config import RetryPolicy
+from ._serde import converter
+from .errors import APIStatusError, ResponseValidationError, status_error_class
+from .models._base import ResponseInfo, ResponseModel
+
+_T = typing.TypeVar("_T")
+
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
+
+
+@attrs.define(kw_only=True)
+class RawResponse:
+    """A complete response as the transport read it; the retry loop sets ``retries_taken``."""
+
+    method: str
+    url: str
+    status: int
+    headers: typing.Mapping[str, str]
+    body: bytes
+    retries_taken: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def request_id(self) -> str | None:
+        return self.headers.get("x-request-id")
+
+
+def is_retryable_status(status: int) -> bool:
+    return status >= 500 or status in RETRYABLE_STATUSES
+
+
+def parse_retry_after(headers: typing.Mapping[str, str], now: float | None = None) -> float | None:
+    """The delay the server asked for, in seconds, or None.
+
+    ``retry-after-ms`` wins over ``Retry-After``, which may be seconds or an
+    HTTP date.
+    """
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(when.timestamp() - current, 0.0)
+
+
+def backoff_delay(retry_number: int, policy: RetryPolicy, rng: random.Random | None = None) -> float:
+    """Full-jitter exponential backoff for the ``retry_number``-th retry (from 1)."""
+    ceiling = min(policy.initial_delay * (2 ** (retry_number - 1)), policy.max_delay)
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+def parse_body(body: bytes) -> typing.Any:
+    """The JSON of an error body, else its text ('' when empty)."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return body.decode("utf-8", "replace")
+
+
+def status_error(raw: RawResponse) -> APIStatusError:
+    """The typed error for a non-2xx response."""
+    retry_after = parse_retry_after(raw.headers) if raw.status in (429, 503) else None
+    return status_error_class(raw.status)(
+        status_code=raw.status,
+        body=parse_body(raw.body),
+        request_id=raw.request_id,
+        method=raw.method,
+        url=raw.url,
+        retries_taken=raw.retries_taken,
+        retry_after=retry_after,
+    )
+
+
+def decode(raw: RawResponse, cls: type[_T]) -> _T:
+    """Decode a 2xx body into ``cls``; never lets a JSON or cattrs error escape."""
+    try:
+        data = orjson.loads(raw.body)
+    except orjson.JSONDecodeError as exc:
+        raise _invalid(raw, f"the response body is not JSON: {exc}") from exc
+    try:
+        value = converter.structure(data, cls)
+    except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as exc:
+        detail = "; ".join(cattrs.transform_error(exc)) if isinstance(
+            exc, cattrs.BaseValidationError
+        ) else str(exc)
+        raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc
+    if isinstance(value, ResponseModel):
+        object.__setattr__(
+            value,
+            "response_info",
+            ResponseInfo(
+                status_code=raw.status,
+                request_id=raw.request_id,
+                retries_taken=raw.retries_taken,
+                elapsed=raw.elapsed,
+            ),
+        )
+    return value
+
+
+def _invalid(raw: RawResponse, message: str) -> ResponseValidationError:
+    return ResponseValidationError(
+        f"{message} ({raw.method} {raw.url}, status {raw.status})",
+        body=raw.body,
+        status_code=raw.status,
+        request_id=raw.request_id,
+        method=raw.method,
+        url=raw.url,
+        retries_taken=raw.retries_taken,
+    )

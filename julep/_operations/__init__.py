@@ -1,0 +1,1 @@
+"""The 36 operations, each written once as an ``async def``, grouped by API area."""

@@ -1,0 +1,85 @@
+"""Checking chat arguments and building the flat chat body.
+
+The body merges the chat input, the model settings and the memory options
+into one JSON object, as the API takes it.
+"""
+
+from __future__ import annotations
+
+import typing
+
+from .. import _params as p
+from .._types import OMIT, JSONObject
+from ..models import ChatSettingsResponseFormat, InputChatMlMessage, NamedToolChoice, Tool
+from ..models.enums import ChatSettingsPreset
+
+
+def _check_logit_bias(name: str, value: object) -> None:
+    p.check_object(name, value)
+    if isinstance(value, dict):
+        for token, bias in value.items():
+            if not isinstance(token, str):
+                raise TypeError(f"{name} keys must be str token ids, got {token!r}")
+            p.check_int(f"{name}[{token!r}]", bias)
+
+
+def _check_stop(name: str, value: object) -> None:
+    p.check_str_or_strs(name, value)
+    if isinstance(value, (list, tuple)) and len(value) > 4:
+        raise ValueError(f"{name} takes at most 4 sequences, got {len(value)}")
+
+
+_SETTING_CHECKS: dict[str, typing.Callable[[str, object], None]] = {
+    "frequency_penalty": p.check_number,
+    "length_penalty": p.check_number,
+    "logit_bias": _check_logit_bias,
+    "max_tokens": p.check_int,
+    "presence_penalty": p.check_number,
+    "repetition_penalty": p.check_number,
+    "seed": p.check_int,
+    "stop": _check_stop,
+    "stream": p.check_bool,
+    "temperature": p.check_number,
+    "top_p": p.check_number,
+    "min_p": p.check_number,
+    "recall": p.check_bool,
+    "record": p.check_bool,
+    "remember": p.check_bool,
+}
+
+
+def chat_body(
+    messages: object,
+    tools: object,
+    tool_choice: object,
+    response_format: object,
+    preset: object,
+    settings: dict[str, object],
+) -> JSONObject:
+    """The JSON body of a chat call; arguments left out are not in it."""
+    body: JSONObject = {
+        "messages": p.models("messages", InputChatMlMessage, messages, non_empty=True)
+    }
+    if messages is None:
+        raise TypeError("messages must be a list of InputChatMlMessage, got None")
+    if tools is not OMIT:
+        body["tools"] = p.models("tools", Tool, tools)
+    if tool_choice is not OMIT:
+        body["tool_choice"] = _tool_choice(tool_choice)
+    for name, value in settings.items():
+        if value is not OMIT:
+            _SETTING_CHECKS[name](name, value)
+            body[name] = list(value) if isinstance(value, tuple) else value
+    if response_format is not OMIT:
+        body["response_format"] = p.model(
+            "response_format", ChatSettingsResponseFormat, response_format
+        )
+    if preset is not OMIT:
+        body["preset"] = p.enum_value("preset", ChatSettingsPreset, preset)
+    return body
+
+
+def _tool_choice(value: object) -> object:
+    if value is None or isinstance(value, str):
+        return value
+    return p.model("tool_choice", NamedToolChoice, value)

@@ -1,0 +1,194 @@
+"""Checks on call arguments, made before any request is sent.
+
+Every error names the argument and says what was wrong with it. The helpers
+also turn arguments into their wire form: quoted path segments, a query
+string, and JSON-ready body values.
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+import urllib.parse
+import uuid
+
+import orjson
+
+from ._serde import converter, strict_enum
+from ._types import OMIT, JSONObject
+from .models.enums import ChatSettingsPreset, Order, SortBy
+
+_E = typing.TypeVar("_E", bound=enum.Enum)
+
+SortByArg = typing.Union[SortBy, typing.Literal["created_at", "updated_at"]]
+OrderArg = typing.Union[Order, typing.Literal["asc", "desc"]]
+PresetArg = typing.Union[
+    ChatSettingsPreset,
+    typing.Literal[
+        "problem_solving",
+        "conversational",
+        "fun",
+        "prose",
+        "creative",
+        "business",
+        "deterministic",
+        "code",
+        "multilingual",
+    ],
+]
+
+
+def path_id(name: str, value: object) -> str:
+    """A resource id made safe for a URL path segment.
+
+    An empty id would turn ``GET /agents/{id}`` into ``GET /agents/``, a
+    different operation, so it is refused here.
+    """
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
+    if not value.strip():
+        raise ValueError(f"{name} must be a non-empty id, got {value!r}")
+    return urllib.parse.quote(value, safe="")
+
+
+def check_str(name: str, value: object, *, optional: bool = False) -> None:
+    if value is OMIT or (optional and value is None):
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
+
+
+def check_int(name: str, value: object, *, minimum: int | None = None) -> None:
+    if value is OMIT or value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+
+
+def check_number(name: str, value: object) -> None:
+    if value is OMIT or value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
+
+
+def check_bool(name: str, value: object) -> None:
+    if value is OMIT or value is None:
+        return
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}: {value!r}")
+
+
+def check_object(name: str, value: object) -> None:
+    if value is OMIT or value is None:
+        return
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict, got {type(value).__name__}: {value!r}")
+
+
+def check_str_or_strs(name: str, value: object) -> None:
+    if value is OMIT or value is None or isinstance(value, str):
+        return
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return
+    raise TypeError(f"{name} must be a str or a list of str, got {value!r}")
+
+
+def enum_value(name: str, cls: type[_E], value: object) -> object:
+    """A member or its plain value, as the member; OMIT and None pass through."""
+    if value is OMIT or value is None:
+        return value
+    try:
+        return strict_enum(cls, value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
+def model(name: str, cls: type, value: object) -> object:
+    """A model argument, which may also be given as a plain dict, in JSON form."""
+    if value is OMIT or value is None:
+        return value
+    if isinstance(value, (cls, dict)):
+        return converter.unstructure(value)
+    raise TypeError(
+        f"{name} must be a {cls.__name__} or a dict, got {type(value).__name__}: {value!r}"
+    )
+
+
+def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> object:
+    """A list of model arguments (models or dicts), in JSON form."""
+    if value is OMIT or value is None:
+        return value
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list of {cls.__name__}, got {type(value).__name__}")
+    if non_empty and not value:
+        raise ValueError(f"{name} must not be empty")
+    for index, item in enumerate(value):
+        if not isinstance(item, (cls, dict)):
+            raise TypeError(
+                f"{name}[{index}] must be a {cls.__name__} or a dict, "
+                f"got {type(item).__name__}: {item!r}"
+            )
+    return converter.unstructure(list(value))
+
+
+def metadata_filter(value: object) -> str | None:
+    """The filter as the JSON string the API takes; a dict is encoded for you."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return orjson.dumps(value).decode()
+    if not isinstance(value, str):
+        raise TypeError(
+            f"metadata_filter must be a JSON object as a str (or a dict), got {value!r}"
+        )
+    try:
+        parsed = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        raise ValueError(f"metadata_filter is not valid JSON: {value!r}") from None
+    if not isinstance(parsed, dict):
+        raise ValueError(f"metadata_filter must be a JSON object, got {value!r}")
+    return value
+
+
+def body(**fields: object) -> JSONObject:
+    """The JSON body: omitted arguments are left out, ``None`` is kept as null."""
+    return {key: value for key, value in fields.items() if value is not OMIT}
+
+
+def query(**params: object) -> str:
+    """The query string, without the ``?``; ``None`` values are dropped."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, enum.Enum):
+            value = value.value
+        pairs.append((key, str(value)))
+    return urllib.parse.urlencode(pairs)
+
+
+def list_query(
+    limit: object, offset: object, filter_: object, sort_by: object, order: object
+) -> str:
+    """The query of the sortable, filterable list operations."""
+    check_int("limit", limit, minimum=1)
+    check_int("offset", offset, minimum=0)
+    return query(
+        limit=limit,
+        offset=offset,
+        metadata_filter=metadata_filter(filter_),
+        sort_by=enum_value("sort_by", SortBy, sort_by),
+        order=enum_value("order", Order, order),
+    )
+
+
+def page_query(limit: object, offset: object, **extra: object) -> str:
+    """The query of the plain limit/offset list operations."""
+    check_int("limit", limit, minimum=1)
+    check_int("offset", offset, minimum=0)
+    return query(**extra, limit=limit, offset=offset)

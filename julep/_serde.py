@@ -1,0 +1,255 @@
+"""The one cattrs converter: every JSON policy of the SDK lives here.
+
+- Optional request fields default to ``OMIT`` and are left out of the JSON;
+  ``None`` is sent as ``null``.
+- Missing optional fields in a response decode to ``None``, never ``OMIT``.
+- Enums are written as their values; an unknown value in a response decodes to
+  a pseudo-member of the enum, so a server that adds a value breaks nothing.
+- Datetimes are RFC 3339 with a zone (naive ones are taken as UTC); epoch
+  numbers are accepted on input.
+- Unions are decided by the JSON shape: ``str | list[str]`` (instructions, doc
+  content, stop), ``str | list[part]`` (message content, parts chosen by their
+  ``type``), ``str | NamedToolChoice`` (tool_choice).
+- ``continue_`` and ``schema_`` are ``continue`` and ``schema`` on the wire.
+- Free-form objects (metadata, JSON schemas, entities) pass through as dicts.
+- Scalars are checked, not coerced: ``"5"`` is not an int, ``1`` is not a bool.
+- Unknown keys in a response are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import typing
+
+import attrs
+import cattrs
+import orjson
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.preconf.orjson import make_converter
+
+from . import models
+from ._types import OMIT
+from .models._base import FreeformObject
+
+__all__ = ["converter", "dumps", "loads", "lenient_enum", "strict_enum"]
+
+converter = make_converter(prefer_attrib_converters=False)
+
+_E = typing.TypeVar("_E", bound=enum.Enum)
+_RENAMED = {"continue_": "continue", "schema_": "schema"}
+
+
+# --- scalars -----------------------------------------------------------------
+
+
+def _structure_str(value: object, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"expected a string, got {type(value).__name__}")
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise TypeError(f"expected an integer, got {type(value).__name__}")
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise TypeError(f"expected a boolean, got {type(value).__name__}")
+
+
+def _structure_any_object(value: object, _: type) -> dict[str, typing.Any]:
+    if isinstance(value, dict):
+        return value
+    raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+
+
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(float, _structure_float)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook_func(
+    lambda t: t == dict[str, typing.Any], _structure_any_object
+)
+converter.register_structure_hook_func(
+    lambda t: isinstance(t, type) and issubclass(t, FreeformObject), _structure_any_object
+)
+converter.register_unstructure_hook(FreeformObject, dict)
+
+
+# --- datetimes ---------------------------------------------------------------
+
+
+def _structure_datetime(value: object, _: type) -> dt.datetime:
+    if isinstance(value, str):
+        # Python 3.10's fromisoformat does not know the "Z" suffix.
+        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+        parsed = dt.datetime.fromisoformat(text)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        parsed = dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+    else:
+        raise TypeError(f"expected an RFC 3339 datetime, got {type(value).__name__}")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _unstructure_datetime(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.isoformat()
+
+
+converter.register_structure_hook(dt.datetime, _structure_datetime)
+converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
+
+
+# --- enums -------------------------------------------------------------------
+
+
+def lenient_enum(cls: type[_E], value: object) -> _E:
+    """Decode an enum value, keeping values this SDK does not know yet."""
+    try:
+        return cls(value)
+    except ValueError:
+        if not isinstance(value, str):
+            raise
+        # A pseudo-member: an instance of the enum that is not in its members.
+        member = str.__new__(cls, value)  # type: ignore[call-overload]
+        member._value_ = value
+        member._name_ = value.upper()
+        return typing.cast(_E, member)
+
+
+def strict_enum(cls: type[_E], value: object) -> _E:
+    """Accept a member or its plain value; anything else is a ValueError."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise ValueError(f"expected one of {allowed}, got {value!r}") from None
+
+
+converter.register_structure_hook_func(
+    lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lenient_enum
+)
+converter.register_unstructure_hook(enum.Enum, lambda member: member.value)
+
+
+# --- unions ------------------------------------------------------------------
+
+
+def _structure_str_list(value: object, _: object) -> str | list[str]:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    raise TypeError("expected a string or a list of strings")
+
+
+def _structure_optional_str_list(value: object, t: object) -> str | list[str] | None:
+    return None if value is None else _structure_str_list(value, t)
+
+
+_PART_TYPES: dict[str, type] = {
+    "text": models.ChatMlTextContentPart,
+    "image_url": models.ChatMlImageContentPart,
+}
+
+
+def _structure_part(value: object, _: object) -> models.ChatMlMessageContentItem:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a content part object, got {type(value).__name__}")
+    part_type = _PART_TYPES.get(value.get("type"))  # type: ignore[arg-type]
+    if part_type is None:
+        if "type" not in value:
+            raise ValueError("a content part needs a 'type'")
+        return value
+    return typing.cast(models.ChatMlMessageContentItem, converter.structure(value, part_type))
+
+
+def _structure_content(value: object, _: object) -> models.ChatMlMessageContent:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return [_structure_part(item, None) for item in value]
+    raise TypeError("expected a string or a list of content parts")
+
+
+def _structure_tool_choice(value: object, _: object) -> models.ChatInputDataToolChoice:
+    if isinstance(value, str):
+        return value
+    return converter.structure(value, models.NamedToolChoice)
+
+
+_UNION_HOOKS: dict[object, typing.Callable[[object, object], typing.Any]] = {
+    typing.Union[str, list[str]]: _structure_str_list,
+    typing.Union[str, list[str], None]: _structure_optional_str_list,
+    models.ChatMlMessageContentItem: _structure_part,
+    models.ChatMlMessageContent: _structure_content,
+    models.ChatInputDataToolChoice: _structure_tool_choice,
+}
+for _union, _hook in _UNION_HOOKS.items():
+    converter.register_structure_hook_func(lambda t, u=_union: t == u, _hook)
+
+
+# --- attrs classes -----------------------------------------------------------
+
+
+def _is_model(t: object) -> bool:
+    return isinstance(t, type) and attrs.has(t) and t.__module__.startswith("julep.")
+
+
+def _unstructure_factory(cls: type) -> typing.Callable[[typing.Any], dict[str, typing.Any]]:
+    overrides: dict[str, typing.Any] = {}
+    for field in attrs.fields(cls):
+        if field.name == "response_info":
+            overrides[field.name] = override(omit=True)
+        elif field.default is OMIT or field.name in _RENAMED:
+            overrides[field.name] = override(
+                omit_if_default=field.default is OMIT, rename=_RENAMED.get(field.name)
+            )
+    return make_dict_unstructure_fn(cls, converter, **overrides)
+
+
+def _structure_factory(cls: type) -> typing.Callable[[typing.Any, type], typing.Any]:
+    renames = {
+        name: override(rename=wire) for name, wire in _RENAMED.items() if hasattr(attrs.fields(cls), name)
+    }
+    structure = make_dict_structure_fn(cls, converter, **renames)
+    omitted = {
+        _RENAMED.get(f.name, f.name): None for f in attrs.fields(cls) if f.default is OMIT
+    }
+    if not omitted:
+        return structure
+
+    def structure_filling_omitted(value: typing.Any, t: type) -> typing.Any:
+        # A field the JSON leaves out reads as None on a decoded object.
+        if isinstance(value, dict) and not omitted.keys() <= value.keys():
+            value = {**omitted, **value}
+        return structure(value, t)
+
+    return structure_filling_omitted
+
+
+converter.register_unstructure_hook_factory(_is_model, _unstructure_factory)
+converter.register_structure_hook_factory(_is_model, _structure_factory)
+
+
+def dumps(value: typing.Any) -> bytes:
+    """Encode a model, or a JSON value that may contain models, to bytes."""
+    return orjson.dumps(converter.unstructure(value))
+
+
+def loads(data: bytes | str) -> typing.Any:
+    """Decode JSON bytes to plain Python values."""
+    return orjson.loads(data)

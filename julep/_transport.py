@@ -1,0 +1,204 @@
+"""The only module that speaks aiohttp.
+
+The session is created lazily inside the first coroutine that needs it, so it
+belongs to the loop that uses it: the caller's loop for ``AsyncJulepApi``, the
+portal's loop for ``JulepApi``. aiohttp exceptions are turned into julep errors
+here, with the original kept as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import typing
+
+import aiohttp
+from yarl import URL
+
+from ._config import Timeout
+from ._http import RawResponse
+from .errors import APIConnectionError, APITimeoutError, JulepError
+
+_CONNECTION_ERRORS = (aiohttp.ClientError, OSError)
+
+
+class Transport:
+    """Owns (or borrows) one aiohttp session and sends requests through it."""
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        connection_limit: int = 100,
+    ) -> None:
+        self._session = session
+        self._owns_session = session is None
+        self._connection_limit = connection_limit
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        session = self._session
+        if session is not None and self._loop is asyncio.get_running_loop():
+            return session
+        return self._open_session()
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise JulepError("this client is closed; create a new one")
+        loop = asyncio.get_running_loop()
+        if self._session is not None and not self._owns_session:
+            self._loop = loop  # a caller-owned session: its loop is the caller's business
+            return self._session
+        if self._session is not None and self._loop is not None and not self._loop.is_closed():
+            raise JulepError(
+                "this AsyncJulepApi is in use on another event loop; "
+                "an aiohttp session belongs to one loop, so create one client per loop"
+            )
+        # The previous loop (if any) is closed, and the sockets died with it.
+        if self._session is not None:
+            _park(self._session)
+        connector = aiohttp.TCPConnector(
+            limit=self._connection_limit, keepalive_timeout=30, enable_cleanup_closed=False
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            # Timeouts are set per attempt; aiohttp's 5-minute default would cut
+            # long streams, and its own limits do not know about our deadline.
+            timeout=aiohttp.ClientTimeout(total=None),
+            auto_decompress=True,
+            skip_auto_headers=("User-Agent",),
+        )
+        self._loop = loop
+        return self._session
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: typing.Mapping[str, str],
+        data: bytes | None,
+        timeout: Timeout,
+        budget: float | None,
+    ) -> RawResponse:
+        """Send one attempt and read the whole body, within ``budget`` seconds."""
+        session = self._get_session()
+        read_limit = _min_limit(timeout.read, budget)
+        client_timeout = aiohttp.ClientTimeout(
+            total=read_limit, connect=timeout.connect, sock_connect=timeout.connect
+        )
+        started = time.monotonic()
+        with map_errors(method, url):
+            async with session.request(
+                method,
+                URL(url, encoded=True),
+                headers=headers,
+                data=data,
+                timeout=client_timeout,
+                allow_redirects=False,
+            ) as response:
+                body = await response.read()
+                return RawResponse(
+                    method=method,
+                    url=url,
+                    status=response.status,
+                    headers=response.headers,
+                    body=body,
+                    elapsed=time.monotonic() - started,
+                )
+
+    async def open_stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: typing.Mapping[str, str],
+        data: bytes | None,
+        timeout: Timeout,
+        budget: float | None,
+    ) -> aiohttp.ClientResponse:
+        """Send one attempt and return the response once its headers arrived.
+
+        The caller must release the response. Only the wait for the headers is
+        bounded here; the body is read under the stream-idle limit.
+        """
+        session = self._get_session()
+        client_timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=timeout.connect,
+            sock_connect=timeout.connect,
+            sock_read=timeout.stream_idle,
+        )
+        with map_errors(method, url):
+            request = session.request(
+                method,
+                URL(url, encoded=True),
+                headers=headers,
+                data=data,
+                timeout=client_timeout,
+                allow_redirects=False,
+            )
+            limit = _min_limit(timeout.read, budget)
+            if limit is None:
+                return await request
+            return await asyncio.wait_for(_await(request), limit)
+
+    async def close(self) -> None:
+        """Close the session if this transport created it; a borrowed one is left open."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is None or not self._owns_session:
+            return
+        if self._loop is not None and self._loop is not asyncio.get_running_loop():
+            if self._loop.is_closed():
+                _park(session)
+                return
+            raise JulepError("close the client on the event loop that used it")
+        await session.close()
+
+    def forget(self) -> None:
+        """Drop the session without closing it: after fork, its sockets are the parent's."""
+        if self._session is not None and self._owns_session:
+            _park(self._session)
+        self._session = None
+        self._loop = None
+
+
+# Sessions whose loop is gone (closed, or left behind in the parent by a fork).
+# Closing them would touch that loop, and in a forked child the epoll set it
+# shares with the parent; letting them be collected would warn about an
+# unclosed session. Keeping them is the one safe choice, and they are few.
+_PARKED: list[aiohttp.ClientSession] = []
+
+
+def _park(session: aiohttp.ClientSession) -> None:
+    _PARKED.append(session)
+
+
+async def _await(request: typing.Awaitable[aiohttp.ClientResponse]) -> aiohttp.ClientResponse:
+    return await request
+
+
+def _min_limit(limit: float | None, budget: float | None) -> float | None:
+    if limit is None:
+        return budget
+    if budget is None:
+        return limit
+    return min(limit, budget)
+
+
+@contextlib.contextmanager
+def map_errors(method: str, url: str) -> typing.Iterator[None]:
+    """Turn aiohttp and socket failures into julep errors, keeping the cause."""
+    try:
+        yield
+    except asyncio.TimeoutError as exc:
+        raise APITimeoutError(f"{method} {url} timed out", method=method, url=url) from exc
+    except aiohttp.ServerTimeoutError as exc:
+        raise APITimeoutError(f"{method} {url} timed out: {exc}", method=method, url=url) from exc
+    except _CONNECTION_ERRORS as exc:
+        raise APIConnectionError(
+            f"{method} {url} failed: {type(exc).__name__}: {exc}", method=method, url=url
+        ) from exc

@@ -1,0 +1,199 @@
+"""``AsyncJulepApi`` and its synchronous twin ``JulepApi``.
+
+Every operation is written once, as an ``async def`` on ``AsyncJulepApi``.
+``JulepApi`` adds no logic: each of its methods is one ``blocking(...)`` line
+that runs the async method on the client's own event-loop thread.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+import weakref
+
+import aiohttp
+
+from ._config import Timeout
+from ._operations.agents import AgentOperations
+from ._operations.docs import DocOperations
+from ._operations.memories import MemoryOperations
+from ._operations.sessions import SessionOperations
+from ._operations.tools import ToolOperations
+from ._operations.users import UserOperations
+from ._portal import Portal, blocking
+from ._types import OMIT
+from .environment import JulepApiEnvironment
+
+__all__ = ["OMIT", "AsyncJulepApi", "JulepApi"]
+
+_NOT_GIVEN: typing.Any = object()
+
+
+class AsyncJulepApi(
+    AgentOperations,
+    UserOperations,
+    SessionOperations,
+    DocOperations,
+    ToolOperations,
+    MemoryOperations,
+):
+    """The asynchronous Julep client, on aiohttp.
+
+    ::
+
+        async with AsyncJulepApi(api_key="...") as client:
+            agent = await client.get_agent(agent_id=agent_id)
+
+    Pass ``session=`` to use your own ``aiohttp.ClientSession``; it is never
+    closed by the client. Otherwise the client opens one on first use, on the
+    running loop, and ``close()`` (or ``async with``) closes it.
+    """
+
+
+class JulepApi:
+    """The synchronous Julep client: the same methods as ``AsyncJulepApi``, without ``await``.
+
+    It runs the async client on one background event-loop thread, started on
+    the first call and stopped by ``close()`` (or at interpreter exit). One
+    client may be shared by many threads; their calls run concurrently.
+
+    ::
+
+        with JulepApi(api_key="...") as client:
+            agent = client.get_agent(agent_id=agent_id)
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        environment: JulepApiEnvironment = JulepApiEnvironment.DEFAULT,
+        api_key: str | None = None,
+        timeout: float | Timeout | None = 300,
+        max_retries: int = 2,
+        connection_limit: int = 100,
+        headers: typing.Mapping[str, str] | None = None,
+    ) -> None:
+        async_client = AsyncJulepApi(
+            base_url=base_url,
+            environment=environment,
+            api_key=api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            connection_limit=connection_limit,
+            headers=headers,
+        )
+        portal = Portal(on_fork=async_client._transport.forget)
+        self._adopt(async_client, portal)
+        self._finalizer = weakref.finalize(self, _shutdown, portal, async_client)
+
+    def _adopt(self, async_client: AsyncJulepApi, portal: Portal) -> None:
+        self._async = async_client
+        self._portal = portal
+
+    @property
+    def base_url(self) -> str:
+        return self._async.base_url
+
+    @property
+    def timeout(self) -> Timeout:
+        return self._async.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._async.max_retries
+
+    def __repr__(self) -> str:
+        return f"JulepApi(base_url={self.base_url!r})"
+
+    def __reduce__(self) -> typing.NoReturn:
+        raise TypeError(
+            "a JulepApi holds an event-loop thread and cannot be pickled; "
+            "create a client in each process"
+        )
+
+    def with_options(
+        self,
+        *,
+        timeout: float | Timeout | None = _NOT_GIVEN,
+        max_retries: int = _NOT_GIVEN,
+        idempotency_key: str | None = _NOT_GIVEN,
+        headers: typing.Mapping[str, str] | None = None,
+    ) -> JulepApi:
+        """A client with other settings sharing this one's thread and connection pool."""
+        options: dict[str, typing.Any] = {"headers": headers}
+        if timeout is not _NOT_GIVEN:
+            options["timeout"] = timeout
+        if max_retries is not _NOT_GIVEN:
+            options["max_retries"] = max_retries
+        if idempotency_key is not _NOT_GIVEN:
+            options["idempotency_key"] = idempotency_key
+        derived = JulepApi.__new__(JulepApi)
+        derived._adopt(self._async.with_options(**options), self._portal)
+        return derived
+
+    def close(self) -> None:
+        """Close the connection pool and stop the event-loop thread. Safe to call twice."""
+        finalizer = getattr(self, "_finalizer", None)
+        if finalizer is not None:
+            finalizer()
+
+    def __enter__(self) -> JulepApi:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        self.close()
+
+    list_agents = blocking(AsyncJulepApi.list_agents)
+    create_agent = blocking(AsyncJulepApi.create_agent)
+    get_agent = blocking(AsyncJulepApi.get_agent)
+    update_agent = blocking(AsyncJulepApi.update_agent)
+    patch_agent = blocking(AsyncJulepApi.patch_agent)
+    delete_agent = blocking(AsyncJulepApi.delete_agent)
+
+    list_users = blocking(AsyncJulepApi.list_users)
+    create_user = blocking(AsyncJulepApi.create_user)
+    get_user = blocking(AsyncJulepApi.get_user)
+    update_user = blocking(AsyncJulepApi.update_user)
+    patch_user = blocking(AsyncJulepApi.patch_user)
+    delete_user = blocking(AsyncJulepApi.delete_user)
+
+    list_sessions = blocking(AsyncJulepApi.list_sessions)
+    create_session = blocking(AsyncJulepApi.create_session)
+    get_session = blocking(AsyncJulepApi.get_session)
+    update_session = blocking(AsyncJulepApi.update_session)
+    patch_session = blocking(AsyncJulepApi.patch_session)
+    delete_session = blocking(AsyncJulepApi.delete_session)
+    chat = blocking(AsyncJulepApi.chat)
+    get_history = blocking(AsyncJulepApi.get_history)
+    delete_session_history = blocking(AsyncJulepApi.delete_session_history)
+    get_suggestions = blocking(AsyncJulepApi.get_suggestions)
+
+    get_agent_docs = blocking(AsyncJulepApi.get_agent_docs)
+    create_agent_doc = blocking(AsyncJulepApi.create_agent_doc)
+    delete_agent_doc = blocking(AsyncJulepApi.delete_agent_doc)
+    get_user_docs = blocking(AsyncJulepApi.get_user_docs)
+    create_user_doc = blocking(AsyncJulepApi.create_user_doc)
+    delete_user_doc = blocking(AsyncJulepApi.delete_user_doc)
+
+    get_agent_tools = blocking(AsyncJulepApi.get_agent_tools)
+    create_agent_tool = blocking(AsyncJulepApi.create_agent_tool)
+    update_agent_tool = blocking(AsyncJulepApi.update_agent_tool)
+    patch_agent_tool = blocking(AsyncJulepApi.patch_agent_tool)
+    delete_agent_tool = blocking(AsyncJulepApi.delete_agent_tool)
+
+    get_agent_memories = blocking(AsyncJulepApi.get_agent_memories)
+    delete_agent_memory = blocking(AsyncJulepApi.delete_agent_memory)
+    get_job_status = blocking(AsyncJulepApi.get_job_status)
+
+
+def _shutdown(portal: Portal, async_client: AsyncJulepApi) -> None:
+    # Runs on close(), on garbage collection, or at interpreter exit; it must
+    # not reference the JulepApi itself, or the finalizer would keep it alive.
+    portal.run_on_loop(async_client.close)
+    portal.stop()

@@ -1,0 +1,205 @@
+"""Every exception the SDK raises.
+
+::
+
+    JulepError
+    ├── ConfigurationError            bad or missing client configuration (also a ValueError)
+    ├── APIError                      something went wrong talking to the API
+    │   ├── APIConnectionError        no response: refused, reset, DNS, TLS ...
+    │   │   └── APITimeoutError       a connect, read, idle or total deadline passed
+    │   ├── ResponseValidationError   a 2xx whose body is not JSON or not the expected shape
+    │   ├── StreamError               a streamed chat broke off; carries the partial text
+    │   └── APIStatusError            a non-2xx response (also ApiError, for 0.3.x code)
+    │       ├── BadRequestError             400
+    │       ├── AuthenticationError         401
+    │       ├── PermissionDeniedError       403
+    │       ├── NotFoundError               404
+    │       ├── ConflictError               409
+    │       ├── UnprocessableEntityError    422
+    │       ├── RateLimitError              429
+    │       └── InternalServerError         >= 500
+
+The raw aiohttp or asyncio exception, when there is one, is kept as ``__cause__``.
+Messages never contain the API key.
+"""
+
+from __future__ import annotations
+
+import typing
+
+from ._api_error import ApiError
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "JulepError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "StreamError",
+    "UnprocessableEntityError",
+    "status_error_class",
+]
+
+
+class JulepError(Exception):
+    """The root of every error this SDK raises."""
+
+
+class ConfigurationError(JulepError, ValueError):
+    """The client was configured wrongly (a missing API key, a bad timeout...)."""
+
+
+class APIError(JulepError):
+    """A request failed; ``method`` and ``url`` say which one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+        retries_taken: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+        self.retries_taken = retries_taken
+
+
+class APIConnectionError(APIError):
+    """No usable response arrived (connection refused or reset, DNS, TLS...)."""
+
+
+class APITimeoutError(APIConnectionError):
+    """A timeout passed: connect, per-attempt read, stream idle or the total deadline."""
+
+
+class ResponseValidationError(APIError):
+    """A 2xx response whose body is not JSON, or not the shape the API promises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        body: bytes,
+        status_code: int,
+        request_id: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        retries_taken: int = 0,
+    ) -> None:
+        super().__init__(message, method=method, url=url, retries_taken=retries_taken)
+        self.body = body
+        self.status_code = status_code
+        self.request_id = request_id
+
+
+class StreamError(APIError):
+    """A streamed chat failed part-way; ``partial_text`` is what had arrived."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        partial_text: str,
+        method: str | None = None,
+        url: str | None = None,
+        retries_taken: int = 0,
+    ) -> None:
+        super().__init__(message, method=method, url=url, retries_taken=retries_taken)
+        self.partial_text = partial_text
+
+
+class APIStatusError(APIError, ApiError):
+    """The API answered with a non-2xx status.
+
+    ``body`` is the parsed JSON body, or the text when it is not JSON.
+    ``str(error)`` starts with ``status_code: <code>, body: <body>`` as in 0.3.x.
+    """
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        body: typing.Any,
+        request_id: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        retries_taken: int = 0,
+        retry_after: float | None = None,
+    ) -> None:
+        message = f"status_code: {status_code}, body: {body}"
+        if method and url:
+            message += f" ({method} {url}"
+            message += f", request id {request_id})" if request_id else ")"
+        APIError.__init__(
+            self, message, method=method, url=url, retries_taken=retries_taken
+        )
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadRequestError(APIStatusError):
+    """400."""
+
+
+class AuthenticationError(APIStatusError):
+    """401."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the API key was refused."""
+
+
+class NotFoundError(APIStatusError):
+    """404."""
+
+
+class ConflictError(APIStatusError):
+    """409."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the server rejected an argument."""
+
+
+class RateLimitError(APIStatusError):
+    """429: ``retry_after`` holds the delay the server asked for, if any."""
+
+
+class InternalServerError(APIStatusError):
+    """A 5xx status."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The most specific error class for an HTTP status."""
+    if status_code >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status_code, APIStatusError)

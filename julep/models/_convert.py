@@ -1,0 +1,82 @@
+"""attrs converters that let enum fields take their plain string values.
+
+Request-only fields are strict: an unknown value fails when the model is
+built, before any request. Fields also decoded from responses are lenient, so
+a value the server adds later does not break decoding.
+
+(They are named functions because mypy's attrs plugin only understands those.)
+"""
+
+from __future__ import annotations
+
+import enum
+import typing
+
+from .._types import OMIT
+from .enums import (
+    ChatMlImageContentPartImageUrlDetail,
+    ChatSettingsPreset,
+    ChatSettingsResponseFormatType,
+    InputChatMlMessageRole,
+    ToolType,
+)
+
+_E = typing.TypeVar("_E", bound=enum.Enum)
+
+
+def _strict(cls: type[_E], value: typing.Any) -> _E:
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(member.value) for member in cls)
+        raise ValueError(
+            f"{value!r} is not a valid {cls.__name__}; expected one of {allowed}"
+        ) from None
+
+
+def _lenient(cls: type[_E], value: typing.Any) -> _E:
+    from .._serde import lenient_enum  # the converter module imports the models
+
+    return value if isinstance(value, cls) else lenient_enum(cls, value)
+
+
+def _optional(value: typing.Any) -> bool:
+    return value is None or value is OMIT
+
+
+def input_role(value: InputChatMlMessageRole | str) -> InputChatMlMessageRole:
+    return _strict(InputChatMlMessageRole, value)
+
+
+def tool_type_strict(value: ToolType | str) -> ToolType:
+    return _strict(ToolType, value)
+
+
+def tool_type_lenient(value: ToolType | str) -> ToolType:
+    return _lenient(ToolType, value)
+
+
+def preset_strict(value: ChatSettingsPreset | str | None) -> ChatSettingsPreset | None:
+    return value if _optional(value) else _strict(ChatSettingsPreset, value)  # type: ignore[return-value]
+
+
+def preset_lenient(value: ChatSettingsPreset | str | None) -> ChatSettingsPreset | None:
+    return value if _optional(value) else _lenient(ChatSettingsPreset, value)  # type: ignore[return-value]
+
+
+def response_format_type(
+    value: ChatSettingsResponseFormatType | str | None,
+) -> ChatSettingsResponseFormatType | None:
+    if _optional(value):
+        return value  # type: ignore[return-value]
+    return _strict(ChatSettingsResponseFormatType, value)
+
+
+def image_detail(
+    value: ChatMlImageContentPartImageUrlDetail | str | None,
+) -> ChatMlImageContentPartImageUrlDetail | None:
+    if _optional(value):
+        return value  # type: ignore[return-value]
+    return _lenient(ChatMlImageContentPartImageUrlDetail, value)
