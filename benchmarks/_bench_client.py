@@ -49,7 +49,7 @@ _PACKAGES = (
 _REQUEST_TIMEOUT_S = 60.0
 
 
-class Skip(Exception):
+class VariantUnavailableError(Exception):
     """The variant cannot run in this interpreter; the reason is reported."""
 
 
@@ -164,7 +164,7 @@ def closed_loop_threads(call: SyncCall, threads: int, total: int) -> None:
                 remaining -= 1
             try:
                 call()
-            except Exception as exc:  # noqa: BLE001 - re-raised by the caller below
+            except Exception as exc:  # re-raised by the caller below
                 errors.append(exc)
                 return
 
@@ -201,7 +201,7 @@ def _need(module: str, why: str) -> Any:
     try:
         return __import__(module, fromlist=["_"])
     except ImportError as exc:
-        raise Skip(
+        raise VariantUnavailableError(
             f"{module} is not installed in {sys.executable} ({why}): {exc}"
         ) from exc
 
@@ -225,12 +225,12 @@ async def aiohttp_raw(cfg: Config) -> AsyncIterator[AsyncVariant]:
 
 
 def _import_sdk() -> Any:
-    """The new SDK, or Skip. ``julep._serde`` tells it apart from julep 0.3.x."""
+    """The new SDK, or VariantUnavailableError. ``julep._serde`` tells it apart from julep 0.3.x."""
     try:
         import julep
         import julep._serde
     except Exception as exc:  # any import-time failure means "not ready yet"
-        raise Skip(
+        raise VariantUnavailableError(
             f"new julep SDK not importable (import julep, julep._serde): {exc!r}"
         ) from exc
     return julep
@@ -245,7 +245,9 @@ async def aiohttp_cattrs(cfg: Config) -> AsyncIterator[AsyncVariant]:
         from julep import ChatResponse
         from julep._serde import converter
     except ImportError as exc:
-        raise Skip(f"SDK lacks ChatResponse or _serde.converter: {exc!r}") from exc
+        raise VariantUnavailableError(
+            f"SDK lacks ChatResponse or _serde.converter: {exc!r}"
+        ) from exc
     url, req = _payloads.chat_url(cfg.port), _payloads.REQUEST_OBJ
     connector = aiohttp.TCPConnector(limit=cfg.concurrency)
     timeout = aiohttp.ClientTimeout(total=_REQUEST_TIMEOUT_S)
@@ -253,17 +255,13 @@ async def aiohttp_cattrs(cfg: Config) -> AsyncIterator[AsyncVariant]:
 
         async def call() -> Any:
             # Encode per call, as a real client would for a fresh request.
-            async with session.post(
-                url, data=orjson.dumps(req), headers=_JSON_HEADERS
-            ) as r:
+            async with session.post(url, data=orjson.dumps(req), headers=_JSON_HEADERS) as r:
                 data = await r.read()
                 if r.status != 200:
                     raise RuntimeError(f"HTTP {r.status}: {data[:200]!r}")
             return converter.structure(orjson.loads(data), ChatResponse)
 
-        yield AsyncVariant(
-            call, _expect_chat_response, [f"julep from {julep.__file__}"]
-        )
+        yield AsyncVariant(call, _expect_chat_response, [f"julep from {julep.__file__}"])
 
 
 @contextlib.asynccontextmanager
@@ -309,7 +307,7 @@ async def sdk_async(cfg: Config) -> AsyncIterator[AsyncVariant]:
     try:
         from julep.client import AsyncJulepApi
     except ImportError as exc:
-        raise Skip(f"julep.client.AsyncJulepApi missing: {exc!r}") from exc
+        raise VariantUnavailableError(f"julep.client.AsyncJulepApi missing: {exc!r}") from exc
     notes = [f"julep from {julep.__file__}"]
     async with _async_closing(_make_sdk_client(AsyncJulepApi, cfg, notes)) as client:
         chat, sid = _chat_method(client), _payloads.SESSION_ID
@@ -352,7 +350,9 @@ async def julep039(cfg: Config) -> AsyncIterator[AsyncVariant]:
         from julep.api import InputChatMlMessage, InputChatMlMessageRole
         from julep.api.client import AsyncJulepApi
     except Exception as exc:
-        raise Skip(f"julep 0.3.9 not importable in {sys.executable}: {exc!r}") from exc
+        raise VariantUnavailableError(
+            f"julep 0.3.9 not importable in {sys.executable}: {exc!r}"
+        ) from exc
     # As shipped: httpx default pool (100 connections, 20 keep-alive).
     client = AsyncJulepApi(api_key="bench", base_url=_payloads.base_url(cfg.port))
     sid = _payloads.SESSION_ID
@@ -361,9 +361,7 @@ async def julep039(cfg: Config) -> AsyncIterator[AsyncVariant]:
         # Messages built per call, as user code would.
         return await client.chat(
             session_id=sid,
-            messages=[
-                InputChatMlMessage(role=InputChatMlMessageRole.USER, content="hello")
-            ],
+            messages=[InputChatMlMessage(role=InputChatMlMessageRole.USER, content="hello")],
             temperature=0.7,
             max_tokens=200,
         )
@@ -380,11 +378,9 @@ def sdk_sync(cfg: Config, threads: int) -> Iterator[SyncVariant]:
     try:
         from julep.client import JulepApi
     except ImportError as exc:
-        raise Skip(f"julep.client.JulepApi missing: {exc!r}") from exc
+        raise VariantUnavailableError(f"julep.client.JulepApi missing: {exc!r}") from exc
     notes = [f"julep from {julep.__file__}"]
-    client = _make_sdk_client(
-        JulepApi, Config(**{**cfg.__dict__, "concurrency": threads}), notes
-    )
+    client = _make_sdk_client(JulepApi, Config(**{**cfg.__dict__, "concurrency": threads}), notes)
     with contextlib.ExitStack() as stack:
         if hasattr(client, "__enter__"):
             entered = stack.enter_context(client)
@@ -470,9 +466,7 @@ def run(cfg: Config) -> dict[str, Any]:
         metrics, notes = asyncio.run(_measure_async(cfg))
     else:
         raise SystemExit(f"unknown variant {cfg.variant!r}")
-    affinity = (
-        sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    )
+    affinity = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {
         "variant": cfg.variant,
         "concurrency": cfg.concurrency,
@@ -494,9 +488,7 @@ def _parse(argv: list[str] | None) -> Config:
     p.add_argument("--requests", type=int, required=True)
     p.add_argument("--warmup", type=int, required=True)
     p.add_argument("--port", type=int, required=True)
-    p.add_argument(
-        "--server-pid", type=int, default=0, help="server process to sample CPU of"
-    )
+    p.add_argument("--server-pid", type=int, default=0, help="server process to sample CPU of")
     a = p.parse_args(argv)
     return Config(a.variant, a.concurrency, a.requests, a.warmup, a.port, a.server_pid)
 
@@ -505,10 +497,10 @@ def main(argv: list[str] | None = None) -> int:
     cfg = _parse(argv)
     try:
         result = run(cfg)
-    except Skip as exc:
+    except VariantUnavailableError as exc:
         print(json.dumps({"variant": cfg.variant, "skip": str(exc)}), flush=True)
         return 0
-    except Exception as exc:  # noqa: BLE001 - reported to the parent as JSON
+    except Exception as exc:  # reported to the parent as JSON
         err = {
             "variant": cfg.variant,
             "error": repr(exc),

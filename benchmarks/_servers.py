@@ -82,9 +82,7 @@ def _render_nginx_conf(prefix: Path, port: int, cpu: int | None) -> str:
         "@PREFIX@": str(prefix),
         "@PORT@": str(port),
         "@CPU_AFFINITY@": (
-            f"worker_cpu_affinity {1 << cpu:b};"
-            if cpu is not None
-            else "# not pinned (--no-pin)"
+            f"worker_cpu_affinity {1 << cpu:b};" if cpu is not None else "# not pinned (--no-pin)"
         ),
         "@CHAT_PATH_REGEX@": _payloads.CHAT_PATH_REGEX,
         "@BODY@": body,
@@ -94,9 +92,7 @@ def _render_nginx_conf(prefix: Path, port: int, cpu: int | None) -> str:
 
 
 def _nginx_version(nginx: str) -> str:
-    out = subprocess.run(
-        [nginx, "-v"], check=False, capture_output=True, text=True, timeout=10
-    )
+    out = subprocess.run([nginx, "-v"], check=False, capture_output=True, text=True, timeout=10)
     return (out.stderr or out.stdout).strip().removeprefix("nginx version: ")
 
 
@@ -148,9 +144,7 @@ def start_stub(python: str, prefix: Path, port: int, cpu: int | None) -> Server:
             # The benchmark parent is single-threaded, so preexec_fn is safe here.
             preexec_fn=lambda: preexec_pin(cpu, True),  # noqa: PLW1509
         )
-    server = Server(
-        "asyncio-stub", f"python {sys.version.split()[0]}", port, proc, proc.pid, log
-    )
+    server = Server("asyncio-stub", f"python {sys.version.split()[0]}", port, proc, proc.pid, log)
     _wait_ready(server)
     return server
 
@@ -181,11 +175,7 @@ def _wait_ready(server: Server) -> None:
     last: Exception | None = None
     while time.monotonic() < deadline:
         if not server.alive():
-            log = (
-                server.log_path.read_text(errors="replace")
-                if server.log_path.exists()
-                else ""
-            )
+            log = server.log_path.read_text(errors="replace") if server.log_path.exists() else ""
             raise RuntimeError(
                 f"{server.kind} exited early (rc={server.proc.returncode}): {log[-2000:]}"
             )
@@ -197,9 +187,7 @@ def _wait_ready(server: Server) -> None:
             continue
         if body != _payloads.RESPONSE_BODY:
             server.stop()
-            raise RuntimeError(
-                f"{server.kind} served an unexpected body: {body[:200]!r}"
-            )
+            raise RuntimeError(f"{server.kind} served an unexpected body: {body[:200]!r}")
         return
     server.stop()
     raise RuntimeError(
@@ -208,7 +196,7 @@ def _wait_ready(server: Server) -> None:
 
 
 def start_server(
-    kind: str, nginx: str | None, python: str, prefix: Path, port: int, cpu: int | None
+    kind: str, *, nginx: str | None, python: str, prefix: Path, port: int, cpu: int | None
 ) -> Server:
     """kind: auto | nginx | asyncio."""
     nginx_path = (
@@ -218,8 +206,6 @@ def start_server(
     )
     if kind == "nginx" or (kind == "auto" and nginx_path):
         if not nginx_path:
-            raise RuntimeError(
-                "--server nginx but no nginx found (apt-get install nginx)"
-            )
+            raise RuntimeError("--server nginx but no nginx found (apt-get install nginx)")
         return start_nginx(nginx_path, prefix, port, cpu)
     return start_stub(python, prefix, port, cpu)

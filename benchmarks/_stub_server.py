@@ -117,16 +117,23 @@ class _Handler(asyncio.Protocol):
 async def _watchdog(max_seconds: float, parent_pid: int) -> None:
     """Return when the time budget is spent or the parent has gone."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + max_seconds
-    while loop.time() < deadline and os.getppid() == parent_pid:
-        await asyncio.sleep(1.0)
+    stop = asyncio.Event()
+    loop.call_later(max_seconds, stop.set)
+
+    def check_parent() -> None:
+        # Reparenting (getppid changes) means the benchmark process died.
+        if os.getppid() != parent_pid:
+            stop.set()
+        else:
+            loop.call_later(1.0, check_parent)
+
+    check_parent()
+    await stop.wait()
 
 
 async def _serve(port: int, max_seconds: float) -> None:
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(
-        _Handler, host="127.0.0.1", port=port, backlog=4096
-    )
+    server = await loop.create_server(_Handler, host="127.0.0.1", port=port, backlog=4096)
     # The parent polls the port for readiness; this line is for humans.
     print(f"stub listening on 127.0.0.1:{port}", flush=True)
     async with server:

@@ -110,7 +110,7 @@ def build_plan(args: argparse.Namespace) -> Plan:
                 n = args.julep039_c512_requests
                 plan.notes.append(
                     f"julep039 at C={c} runs N={n} instead of {args.requests} "
-                    "(it manages ~30-100 req/s there; perf-anchors allows N=2,000)"
+                    "(julep 0.3.9 collapses at high C; perf-anchors allows N=2,000 there)"
                 )
             if n < c:
                 plan.notes.append(f"{v} C={c}: N={n} < C, so not all workers stay busy")
@@ -134,29 +134,17 @@ def child_env(variant: str, sdk_root: Path) -> dict[str, str]:
 
 
 def run_child(
-    cell: Cell,
-    python: str,
-    port: int,
-    server_pid: int,
-    args: argparse.Namespace,
-    cwd: Path,
+    cell: Cell, python: str, server: _servers.Server, args: argparse.Namespace, cwd: Path
 ) -> dict[str, Any]:
-    cmd = [
-        python,
-        str(CLIENT_SCRIPT),
-        "--variant",
-        cell.variant,
-        "--concurrency",
-        str(cell.concurrency),
-        "--requests",
-        str(cell.requests),
-        "--warmup",
-        str(cell.warmup),
-        "--port",
-        str(port),
-        "--server-pid",
-        str(server_pid),
-    ]
+    flags = {
+        "--variant": cell.variant,
+        "--concurrency": cell.concurrency,
+        "--requests": cell.requests,
+        "--warmup": cell.warmup,
+        "--port": server.port,
+        "--server-pid": server.cpu_pid,
+    }
+    cmd = [python, str(CLIENT_SCRIPT), *(str(x) for kv in flags.items() for x in kv)]
     t0 = time.monotonic()
     try:
         proc = subprocess.run(
@@ -214,10 +202,7 @@ class CellStats:
 
     @property
     def invalid(self) -> bool:
-        return (
-            self.server_util_max is not None
-            and self.server_util_max > SERVER_UTIL_LIMIT
-        )
+        return self.server_util_max is not None and self.server_util_max > SERVER_UTIL_LIMIT
 
     def by_round(self) -> dict[int, dict[str, Any]]:
         return {r["round"]: r for r in self.runs}
@@ -292,9 +277,7 @@ def compute_ratios(
         r.cpu_delta_us = num.cpu_us - den.cpu_us
         nr, dr = num.by_round(), den.by_round()
         # Same-round ratios are steadier than ratios of medians (perf-anchors 2.1).
-        r.per_round = [
-            nr[k]["req_per_s"] / dr[k]["req_per_s"] for k in sorted(nr) if k in dr
-        ]
+        r.per_round = [nr[k]["req_per_s"] / dr[k]["req_per_s"] for k in sorted(nr) if k in dr]
         r.invalid = num.invalid or den.invalid
         out.append(r)
     return out
@@ -327,9 +310,7 @@ GOALS = (
         ("julep039", 64),
         10.0,
     ),
-    Goal(
-        "SDK sync C=1 >= 0.6x SDK async C=1", ("sdk_sync_1t", 1), ("sdk_async", 1), 0.6
-    ),
+    Goal("SDK sync C=1 >= 0.6x SDK async C=1", ("sdk_sync_1t", 1), ("sdk_async", 1), 0.6),
 )
 
 
@@ -345,9 +326,7 @@ def evaluate_goals(ratios: list[Ratio]) -> list[dict[str, Any]]:
             status = "PASS" if value >= g.target else "MISS"
             if r.invalid:
                 status += " (INVALID: server CPU > 30%)"
-        out.append(
-            {"goal": g.text, "target": g.target, "ratio": value, "status": status}
-        )
+        out.append({"goal": g.text, "target": g.target, "ratio": value, "status": status})
     return out
 
 
@@ -360,7 +339,10 @@ def _fmt(x: float | None, spec: str) -> str:
 
 
 def format_table(stats: list[CellStats]) -> str:
-    head = f"{'variant':<16}{'C':>5}{'N':>7}{'req/s':>10}{'CPU us/req':>12}{'spread':>8}{'server':>8}{'runs':>6}"
+    head = (
+        f"{'variant':<16}{'C':>5}{'N':>7}{'req/s':>10}{'CPU us/req':>12}"
+        f"{'spread':>8}{'server':>8}{'runs':>6}"
+    )
     lines = [head, "-" * len(head)]
     for s in stats:
         flag = "  INVALID (server > 30% of a core)" if s.invalid else ""
@@ -399,9 +381,7 @@ def _cpu_model() -> str:
 
 
 def machine_info() -> dict[str, Any]:
-    affinity = (
-        sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    )
+    affinity = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {
         "nproc": os.cpu_count(),
         "affinity": affinity,
@@ -438,9 +418,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    p.add_argument(
-        "--concurrency", type=_int_list, default=[1, 64, 512], help="default 1,64,512"
-    )
+    p.add_argument("--concurrency", type=_int_list, default=[1, 64, 512], help="default 1,64,512")
     p.add_argument(
         "--requests",
         type=int,
@@ -470,22 +448,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=2000,
         help="N cap for julep039 at C>=512 (default 2000)",
     )
-    p.add_argument(
-        "--python", default=sys.executable, help="interpreter for all other variants"
-    )
-    p.add_argument(
-        "--sdk-root", type=Path, default=REPO_ROOT, help="directory containing julep/"
-    )
+    p.add_argument("--python", default=sys.executable, help="interpreter for all other variants")
+    p.add_argument("--sdk-root", type=Path, default=REPO_ROOT, help="directory containing julep/")
     p.add_argument("--server", choices=("auto", "nginx", "asyncio"), default="auto")
     p.add_argument("--nginx", default=None, help="nginx binary (default: from PATH)")
-    p.add_argument(
-        "--port", type=int, default=0, help="loopback port (default: a free one)"
-    )
+    p.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
     p.add_argument("--server-cpu", type=int, default=0)
     p.add_argument("--client-cpu", type=int, default=1)
-    p.add_argument(
-        "--no-pin", action="store_true", help="do not pin server/client to CPUs"
-    )
+    p.add_argument("--no-pin", action="store_true", help="do not pin server/client to CPUs")
     p.add_argument(
         "--child-timeout",
         type=float,
@@ -498,9 +468,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=3600.0,
         help="stop starting new runs after this long",
     )
-    p.add_argument(
-        "--json", type=Path, default=HERE / "results" / "chat_throughput.json"
-    )
+    p.add_argument("--json", type=Path, default=HERE / "results" / "chat_throughput.json")
     args = p.parse_args(argv)
     if args.requests < 1 or args.rounds < 1:
         p.error("--requests and --rounds must be >= 1")
@@ -513,10 +481,7 @@ def resolve_pinning(args: argparse.Namespace, notes: list[str]) -> None:
     if args.no_pin:
         args.server_cpu = args.client_cpu = None
         notes.append("CPU pinning disabled (--no-pin)")
-    elif (
-        not {args.server_cpu, args.client_cpu} <= avail
-        or args.server_cpu == args.client_cpu
-    ):
+    elif not {args.server_cpu, args.client_cpu} <= avail or args.server_cpu == args.client_cpu:
         notes.append(
             f"cannot pin server to CPU {args.server_cpu} and client to CPU {args.client_cpu} "
             f"(available: {sorted(avail)}); running unpinned"
@@ -567,10 +532,8 @@ def run_rounds(
                 print(f"  skip {cell.variant}: {why}", flush=True)
                 continue
             assert python is not None
-            res = run_child(cell, python, server.port, server.cpu_pid, args, workdir)
-            res.update(
-                round=rnd, cell_variant=cell.variant, cell_concurrency=cell.concurrency
-            )
+            res = run_child(cell, python, server, args, workdir)
+            res.update(round=rnd, cell_variant=cell.variant, cell_concurrency=cell.concurrency)
             runs.append(res)
             print("  " + progress_line(rnd, cell, res), flush=True)
             if "skip" in res:  # same interpreter, same reason next round: don't retry
@@ -603,6 +566,7 @@ def child_notes(runs: list[dict[str, Any]]) -> list[str]:
 def report(
     plan: Plan,
     runs: list[dict[str, Any]],
+    *,
     skipped: dict[str, str],
     args: argparse.Namespace,
     server: _servers.Server,
@@ -615,37 +579,34 @@ def report(
             [
                 r
                 for r in runs
-                if (r["cell_variant"], r["cell_concurrency"])
-                == (cell.variant, cell.concurrency)
+                if (r["cell_variant"], r["cell_concurrency"]) == (cell.variant, cell.concurrency)
             ],
         )
         if s is not None:
             stats[(cell.variant, cell.concurrency)] = s
     ordered = [
         stats[(c.variant, c.concurrency)]
-        for c in sorted(
-            plan.cells, key=lambda c: (ALL_VARIANTS.index(c.variant), c.concurrency)
-        )
+        for c in sorted(plan.cells, key=lambda c: (ALL_VARIANTS.index(c.variant), c.concurrency))
         if (c.variant, c.concurrency) in stats
     ]
     ratios = compute_ratios(stats, {c.concurrency for c in plan.cells})
     goals = evaluate_goals(ratios)
 
     print(
-        f"\nchat throughput: median of {args.rounds} round(s); server {server.kind} {server.version}; "
+        f"\nchat throughput: median of {args.rounds} round(s); "
+        f"server {server.kind} {server.version}; "
         f"client CPU {args.client_cpu}, server CPU {args.server_cpu}"
     )
     print(
-        "spread = (max-min)/median of req/s; server = max nginx-worker CPU share during timed runs\n"
+        "spread = (max-min)/median of req/s; "
+        "server = max CPU share of the serving process during timed runs\n"
     )
     print(format_table(ordered))
     print("\nratios (req/s of medians; dCPU = client CPU us/req difference):")
     print(format_ratios(ratios))
     print("\ngoals:")
     for g in goals:
-        measured = (
-            "not measured" if g["ratio"] is None else f"measured {g['ratio']:.2f}x"
-        )
+        measured = "not measured" if g["ratio"] is None else f"measured {g['ratio']:.2f}x"
         print(f"  {g['status']:<6} {g['goal']:<42} {measured}")
     errors = [r for r in runs if "error" in r]
     for note in (
@@ -656,13 +617,11 @@ def report(
     ):
         print(f"note: {note}")
 
-    meta["finished"] = dt.datetime.now(dt.UTC).isoformat()
+    meta["finished"] = dt.datetime.now(dt.timezone.utc).isoformat()
     meta["loadavg_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     doc = {
         "meta": meta,
-        "package_versions": {
-            r["python"]: r["versions"] for r in runs if "versions" in r
-        },
+        "package_versions": {r["python"]: r["versions"] for r in runs if "versions" in r},
         "cells": [
             {
                 **s.cell.__dict__,
@@ -691,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = build_plan(args)
     resolve_pinning(args, plan.notes)
     meta: dict[str, Any] = {
-        "started": dt.datetime.now(dt.UTC).isoformat(),
+        "started": dt.datetime.now(dt.timezone.utc).isoformat(),
         "argv": sys.argv,
         "machine": machine_info(),
         "args": {k: str(v) for k, v in vars(args).items()},
@@ -701,7 +660,12 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         port = args.port or _servers.free_port()
         server = _servers.start_server(
-            args.server, args.nginx, args.python, workdir, port, args.server_cpu
+            args.server,
+            nginx=args.nginx,
+            python=args.python,
+            prefix=workdir,
+            port=port,
+            cpu=args.server_cpu,
         )
         try:
             meta["server"] = {
@@ -711,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             if server.kind != "nginx":
                 plan.notes.append(
-                    "nginx not found: using the asyncio stub server; watch its CPU column"
+                    "serving from the asyncio stub, not nginx: watch the server CPU column"
                 )
             print(
                 f"server: {server.kind} {server.version} on 127.0.0.1:{port} "
@@ -721,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
             runs = run_rounds(plan, args, server, workdir, skipped)
         finally:
             server.stop()
-    report(plan, runs, skipped, args, server, meta)
+    report(plan, runs, skipped=skipped, args=args, server=server, meta=meta)
     return 0
 
 

@@ -207,15 +207,11 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     p.add_argument("--calls", type=int, default=20_000, help="calls per measurement")
-    p.add_argument(
-        "--per-call-calls", type=int, default=500, help="calls for portal_per_call"
-    )
+    p.add_argument("--per-call-calls", type=int, default=500, help="calls for portal_per_call")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--cpu", type=int, default=1, help="CPU to pin to (as the client)")
     p.add_argument("--no-pin", action="store_true")
-    p.add_argument(
-        "--max-seconds", type=float, default=60.0, help="time cap per measurement"
-    )
+    p.add_argument("--max-seconds", type=float, default=60.0, help="time cap per measurement")
     p.add_argument("--json", type=Path, default=None, help="also write results here")
     args = p.parse_args(argv)
     if args.calls < 1 or args.per_call_calls < 1 or args.rounds < 1:

@@ -64,8 +64,10 @@ class BaseAsyncClient:
             raise ConfigurationError(
                 f"session must be an aiohttp.ClientSession, got {type(session).__name__}"
             )
-        if isinstance(connection_limit, bool) or not isinstance(connection_limit, int) or (
-            connection_limit < 0
+        if (
+            isinstance(connection_limit, bool)
+            or not isinstance(connection_limit, int)
+            or (connection_limit < 0)
         ):
             raise ConfigurationError(
                 f"connection_limit must be an int >= 0 (0: no limit), got {connection_limit!r}"
@@ -163,12 +165,24 @@ class BaseAsyncClient:
 
     @typing.overload
     async def _request(
-        self, method: str, path: str, cast_to: type[_T], *, query: str = "", json: JSONObject | None = None
+        self,
+        method: str,
+        path: str,
+        cast_to: type[_T],
+        *,
+        query: str = "",
+        json: JSONObject | None = None,
     ) -> _T: ...
 
     @typing.overload
     async def _request(
-        self, method: str, path: str, cast_to: None, *, query: str = "", json: JSONObject | None = None
+        self,
+        method: str,
+        path: str,
+        cast_to: None,
+        *,
+        query: str = "",
+        json: JSONObject | None = None,
     ) -> None: ...
 
     async def _request(

@@ -72,7 +72,9 @@ def parse_retry_after(headers: typing.Mapping[str, str], now: float | None = Non
     return max(when.timestamp() - current, 0.0)
 
 
-def backoff_delay(retry_number: int, policy: RetryPolicy, rng: random.Random | None = None) -> float:
+def backoff_delay(
+    retry_number: int, policy: RetryPolicy, rng: random.Random | None = None
+) -> float:
     """Full-jitter exponential backoff for the ``retry_number``-th retry (from 1)."""
     ceiling = min(policy.initial_delay * (2 ** (retry_number - 1)), policy.max_delay)
     return (rng or random).uniform(ceiling / 2, ceiling)
@@ -109,9 +111,11 @@ def decode(raw: RawResponse, cls: type[_T]) -> _T:
     try:
         value = converter.structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as exc:
-        detail = "; ".join(cattrs.transform_error(exc)) if isinstance(
-            exc, cattrs.BaseValidationError
-        ) else str(exc)
+        detail = (
+            "; ".join(cattrs.transform_error(exc))
+            if isinstance(exc, cattrs.BaseValidationError)
+            else str(exc)
+        )
         raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc
     if isinstance(value, ResponseModel):
         object.__setattr__(

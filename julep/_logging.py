@@ -6,21 +6,18 @@ never headers, so never the API key.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 
 logger = logging.getLogger("julep")
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
-_configured = False
 
 
+@functools.cache
 def configure_from_env() -> None:
     """Apply JULEP_LOG once per process, when the first client is built."""
-    global _configured
-    if _configured:
-        return
-    _configured = True
     level = _LEVELS.get(os.environ.get("JULEP_LOG", "").strip().lower())
     if level is None:
         return

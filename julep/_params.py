@@ -166,9 +166,8 @@ def query(**params: object) -> str:
     for key, value in params.items():
         if value is None:
             continue
-        if isinstance(value, enum.Enum):
-            value = value.value
-        pairs.append((key, str(value)))
+        wire = value.value if isinstance(value, enum.Enum) else value
+        pairs.append((key, str(wire)))
     return urllib.parse.urlencode(pairs)
 
 

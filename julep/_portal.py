@@ -37,15 +37,18 @@ _R = typing.TypeVar("_R")
 # How long an interrupted or closing call may take to unwind on the loop.
 _SETTLE_SECONDS = 5.0
 
-_fork_generation = 0
+
+class _Forks:
+    """How many forks separate this process from the one that imported julep."""
+
+    generation = 0
+
+    @classmethod
+    def after_fork_in_child(cls) -> None:
+        cls.generation += 1
 
 
-def _after_fork_in_child() -> None:
-    global _fork_generation
-    _fork_generation += 1
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
+os.register_at_fork(after_in_child=_Forks.after_fork_in_child)
 
 # Portals inherited from a parent process. Their thread does not exist here;
 # finalizing them would wait for it forever, so they are kept alive unused.
@@ -56,13 +59,11 @@ class _Loop:
     """A running portal and what a call needs to know about it."""
 
     def __init__(self) -> None:
-        self.context = anyio.from_thread.start_blocking_portal(
-            "asyncio", name="julep-event-loop"
-        )
+        self.context = anyio.from_thread.start_blocking_portal("asyncio", name="julep-event-loop")
         portal = self.context.__enter__()
         self.loop: asyncio.AbstractEventLoop = portal.call(asyncio.get_running_loop)
         self.thread_id: int = portal.call(threading.get_ident)
-        self.generation = _fork_generation
+        self.generation = _Forks.generation
 
     def stop(self) -> None:
         self.context.__exit__(None, None, None)
@@ -79,11 +80,11 @@ class Portal:
 
     def _running_loop(self) -> _Loop:
         current = self._loop
-        if current is not None and current.generation == _fork_generation:
+        if current is not None and current.generation == _Forks.generation:
             return current
         with self._lock:
             current = self._loop
-            if current is not None and current.generation != _fork_generation:
+            if current is not None and current.generation != _Forks.generation:
                 _ORPHANS.append(current)
                 self._loop = current = None
                 self._on_fork()
@@ -128,7 +129,7 @@ class Portal:
     ) -> None:
         """Run a cleanup coroutine if the loop is alive and ours; never raise."""
         loop = self._loop
-        if loop is None or loop.generation != _fork_generation:
+        if loop is None or loop.generation != _Forks.generation:
             return
         if threading.get_ident() == loop.thread_id:
             return
@@ -141,7 +142,7 @@ class Portal:
         with self._lock:
             self._closed = True
             loop, self._loop = self._loop, None
-        if loop is None or loop.generation != _fork_generation:
+        if loop is None or loop.generation != _Forks.generation:
             return
         if threading.get_ident() == loop.thread_id:
             _ORPHANS.append(loop)  # cannot join the thread we are running on
@@ -203,7 +204,8 @@ class blocking(typing.Generic[_P, _R]):  # noqa: N801 - used like a decorator
 
         @functools.wraps(bound)
         def method(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-            return call(functools.partial(bound, *args, **kwargs))
+            result: _R = call(functools.partial(bound, *args, **kwargs))
+            return result
 
         # Cached on the instance: a non-data descriptor is not consulted again.
         instance.__dict__[self._name] = method

@@ -23,7 +23,6 @@ import enum
 import typing
 
 import attrs
-import cattrs
 import orjson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter
@@ -31,12 +30,12 @@ from cattrs.preconf.orjson import make_converter
 from . import models
 from ._types import OMIT
 from .models._base import FreeformObject
+from .models._enum_values import lenient_enum, strict_enum
 
-__all__ = ["converter", "dumps", "loads", "lenient_enum", "strict_enum"]
+__all__ = ["converter", "dumps", "lenient_enum", "loads", "strict_enum"]
 
 converter = make_converter(prefer_attrib_converters=False)
 
-_E = typing.TypeVar("_E", bound=enum.Enum)
 _RENAMED = {"continue_": "continue", "schema_": "schema"}
 
 
@@ -77,9 +76,7 @@ converter.register_structure_hook(str, _structure_str)
 converter.register_structure_hook(int, _structure_int)
 converter.register_structure_hook(float, _structure_float)
 converter.register_structure_hook(bool, _structure_bool)
-converter.register_structure_hook_func(
-    lambda t: t == dict[str, typing.Any], _structure_any_object
-)
+converter.register_structure_hook_func(lambda t: t == dict[str, typing.Any], _structure_any_object)
 converter.register_structure_hook_func(
     lambda t: isinstance(t, type) and issubclass(t, FreeformObject), _structure_any_object
 )
@@ -112,31 +109,6 @@ converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
 
 
 # --- enums -------------------------------------------------------------------
-
-
-def lenient_enum(cls: type[_E], value: object) -> _E:
-    """Decode an enum value, keeping values this SDK does not know yet."""
-    try:
-        return cls(value)
-    except ValueError:
-        if not isinstance(value, str):
-            raise
-        # A pseudo-member: an instance of the enum that is not in its members.
-        member = str.__new__(cls, value)  # type: ignore[call-overload]
-        member._value_ = value
-        member._name_ = value.upper()
-        return typing.cast(_E, member)
-
-
-def strict_enum(cls: type[_E], value: object) -> _E:
-    """Accept a member or its plain value; anything else is a ValueError."""
-    if isinstance(value, cls):
-        return value
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValueError(f"expected one of {allowed}, got {value!r}") from None
 
 
 converter.register_structure_hook_func(
@@ -198,8 +170,9 @@ _UNION_HOOKS: dict[object, typing.Callable[[object, object], typing.Any]] = {
     models.ChatMlMessageContent: _structure_content,
     models.ChatInputDataToolChoice: _structure_tool_choice,
 }
-for _union, _hook in _UNION_HOOKS.items():
-    converter.register_structure_hook_func(lambda t, u=_union: t == u, _hook)
+converter.register_structure_hook_func(
+    lambda t: t in _UNION_HOOKS, lambda value, t: _UNION_HOOKS[t](value, t)
+)
 
 
 # --- attrs classes -----------------------------------------------------------
@@ -222,13 +195,15 @@ def _unstructure_factory(cls: type) -> typing.Callable[[typing.Any], dict[str, t
 
 
 def _structure_factory(cls: type) -> typing.Callable[[typing.Any, type], typing.Any]:
-    renames = {
-        name: override(rename=wire) for name, wire in _RENAMED.items() if hasattr(attrs.fields(cls), name)
+    renames: dict[str, typing.Any] = {
+        name: override(rename=wire)
+        for name, wire in _RENAMED.items()
+        if hasattr(attrs.fields(cls), name)
     }
-    structure = make_dict_structure_fn(cls, converter, **renames)
-    omitted = {
-        _RENAMED.get(f.name, f.name): None for f in attrs.fields(cls) if f.default is OMIT
-    }
+    structure: typing.Callable[[typing.Any, type], typing.Any] = make_dict_structure_fn(
+        cls, converter, **renames
+    )
+    omitted = {_RENAMED.get(f.name, f.name): None for f in attrs.fields(cls) if f.default is OMIT}
     if not omitted:
         return structure
 

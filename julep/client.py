@@ -11,8 +11,6 @@ import types
 import typing
 import weakref
 
-import aiohttp
-
 from ._config import Timeout
 from ._operations.agents import AgentOperations
 from ._operations.docs import DocOperations

@@ -143,9 +143,7 @@ class APIStatusError(APIError, ApiError):
         if method and url:
             message += f" ({method} {url}"
             message += f", request id {request_id})" if request_id else ")"
-        APIError.__init__(
-            self, message, method=method, url=url, retries_taken=retries_taken
-        )
+        APIError.__init__(self, message, method=method, url=url, retries_taken=retries_taken)
         self.status_code = status_code
         self.body = body
         self.request_id = request_id

@@ -35,7 +35,10 @@ class AgentOperations(BaseAsyncClient):
         must all equal the agent's metadata.
         """
         return await self._request(
-            "GET", "agents", ListAgentsResponse, query=p.list_query(limit, offset, metadata_filter, sort_by, order)
+            "GET",
+            "agents",
+            ListAgentsResponse,
+            query=p.list_query(limit, offset, metadata_filter, sort_by, order),
         )
 
     async def create_agent(
@@ -155,4 +158,3 @@ def _agent_body(
         metadata=metadata,
         instructions=instructions,
     )
-

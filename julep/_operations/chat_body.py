@@ -49,6 +49,7 @@ _SETTING_CHECKS: dict[str, typing.Callable[[str, object], None]] = {
 
 
 def chat_body(
+    *,
     messages: object,
     tools: object,
     tool_choice: object,

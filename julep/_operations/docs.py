@@ -28,9 +28,7 @@ class DocOperations(BaseAsyncClient):
     ) -> ResourceCreatedResponse:
         """Add a doc to an agent; the ``CreateDoc`` (or dict) is the whole body."""
         path = f"agents/{p.path_id('agent_id', agent_id)}/docs"
-        return await self._request(
-            "POST", path, ResourceCreatedResponse, json=_doc_body(request)
-        )
+        return await self._request("POST", path, ResourceCreatedResponse, json=_doc_body(request))
 
     async def delete_agent_doc(self, agent_id: str, doc_id: str) -> None:
         """Delete one of an agent's docs."""
@@ -52,14 +50,10 @@ class DocOperations(BaseAsyncClient):
         query = p.list_query(limit, offset, metadata_filter, sort_by, order)
         return await self._request("GET", path, GetUserDocsResponse, query=query)
 
-    async def create_user_doc(
-        self, user_id: str, *, request: CreateDoc
-    ) -> ResourceCreatedResponse:
+    async def create_user_doc(self, user_id: str, *, request: CreateDoc) -> ResourceCreatedResponse:
         """Add a doc to a user; the ``CreateDoc`` (or dict) is the whole body."""
         path = f"users/{p.path_id('user_id', user_id)}/docs"
-        return await self._request(
-            "POST", path, ResourceCreatedResponse, json=_doc_body(request)
-        )
+        return await self._request("POST", path, ResourceCreatedResponse, json=_doc_body(request))
 
     async def delete_user_doc(self, user_id: str, doc_id: str) -> None:
         """Delete one of a user's docs."""

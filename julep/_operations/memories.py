@@ -28,8 +28,7 @@ class MemoryOperations(BaseAsyncClient):
     async def delete_agent_memory(self, agent_id: str, memory_id: str) -> None:
         """Forget one memory."""
         path = (
-            f"agents/{p.path_id('agent_id', agent_id)}"
-            f"/memories/{p.path_id('memory_id', memory_id)}"
+            f"agents/{p.path_id('agent_id', agent_id)}/memories/{p.path_id('memory_id', memory_id)}"
         )
         await self._request("DELETE", path, None)
 

@@ -71,7 +71,9 @@ class SessionOperations(BaseAsyncClient):
 
     async def get_session(self, session_id: str) -> Session:
         """Fetch one session."""
-        return await self._request("GET", f"sessions/{p.path_id('session_id', session_id)}", Session)
+        return await self._request(
+            "GET", f"sessions/{p.path_id('session_id', session_id)}", Session
+        )
 
     async def update_session(
         self,
@@ -157,12 +159,12 @@ class SessionOperations(BaseAsyncClient):
         """
         path = f"sessions/{p.path_id('session_id', session_id)}/chat"
         body = chat_body(
-            messages,
-            tools,
-            tool_choice,
-            response_format,
-            preset,
-            {
+            messages=messages,
+            tools=tools,
+            tool_choice=tool_choice,
+            response_format=response_format,
+            preset=preset,
+            settings={
                 "frequency_penalty": frequency_penalty,
                 "length_penalty": length_penalty,
                 "logit_bias": logit_bias,
@@ -207,7 +209,12 @@ class SessionOperations(BaseAsyncClient):
 
 
 def _session_body(
-    *, situation: object, metadata: object, token_budget: object, context_overflow: object, **fields: object
+    *,
+    situation: object,
+    metadata: object,
+    token_budget: object,
+    context_overflow: object,
+    **fields: object,
 ) -> JSONObject:
     p.check_str("situation", situation, optional=True)
     p.check_object("metadata", metadata)

@@ -25,9 +25,7 @@ class ResponseModel:
     part of the JSON, nor of equality or repr.
     """
 
-    response_info: ResponseInfo | None = attrs.field(
-        default=None, init=False, eq=False, repr=False
-    )
+    response_info: ResponseInfo | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
 
 class FreeformObject(dict[str, typing.Any]):

@@ -13,6 +13,7 @@ import enum
 import typing
 
 from .._types import OMIT
+from ._enum_values import lenient_enum, strict_enum
 from .enums import (
     ChatMlImageContentPartImageUrlDetail,
     ChatSettingsPreset,
@@ -25,20 +26,13 @@ _E = typing.TypeVar("_E", bound=enum.Enum)
 
 
 def _strict(cls: type[_E], value: typing.Any) -> _E:
-    if isinstance(value, cls):
-        return value
     try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(member.value) for member in cls)
-        raise ValueError(
-            f"{value!r} is not a valid {cls.__name__}; expected one of {allowed}"
-        ) from None
+        return strict_enum(cls, value)
+    except ValueError as exc:
+        raise ValueError(f"{cls.__name__}: {exc}") from None
 
 
 def _lenient(cls: type[_E], value: typing.Any) -> _E:
-    from .._serde import lenient_enum  # the converter module imports the models
-
     return value if isinstance(value, cls) else lenient_enum(cls, value)
 
 

@@ -43,9 +43,7 @@ class AgentDefaultSettings:
     temperature: float | None = OMIT
     top_p: float | None = OMIT
     min_p: float | None = OMIT
-    preset: ChatSettingsPreset | None = attrs.field(
-        default=OMIT, converter=_convert.preset_lenient
-    )
+    preset: ChatSettingsPreset | None = attrs.field(default=OMIT, converter=_convert.preset_lenient)
 
 
 @attrs.frozen(kw_only=True)

@@ -104,9 +104,7 @@ class ChatSettings:
     temperature: float | None = OMIT
     top_p: float | None = OMIT
     min_p: float | None = OMIT
-    preset: ChatSettingsPreset | None = attrs.field(
-        default=OMIT, converter=_convert.preset_strict
-    )
+    preset: ChatSettingsPreset | None = attrs.field(default=OMIT, converter=_convert.preset_strict)
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,33 @@
+"""Reading enum values leniently (responses) or strictly (arguments)."""
+
+from __future__ import annotations
+
+import enum
+import typing
+
+_E = typing.TypeVar("_E", bound=enum.Enum)
+
+
+def lenient_enum(cls: type[_E], value: object) -> _E:
+    """Decode an enum value, keeping values this SDK does not know yet."""
+    try:
+        return cls(value)
+    except ValueError:
+        if not isinstance(value, str):
+            raise
+        # A pseudo-member: an instance of the enum that is not in its members.
+        member: _E = str.__new__(typing.cast(typing.Any, cls), value)
+        member._value_ = value
+        member._name_ = value.upper()
+        return member
+
+
+def strict_enum(cls: type[_E], value: object) -> _E:
+    """Accept a member or its plain value; anything else is a ValueError."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise ValueError(f"expected one of {allowed}, got {value!r}") from None
