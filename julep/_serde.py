@@ -31,6 +31,7 @@ from . import models
 from ._types import OMIT
 from .models._base import FreeformObject
 from .models._enum_values import lenient_enum, strict_enum
+from .models.enums import _StrEnum
 
 __all__ = ["converter", "dumps", "lenient_enum", "loads", "strict_enum"]
 
@@ -111,9 +112,15 @@ converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
 # --- enums -------------------------------------------------------------------
 
 
-converter.register_structure_hook_func(
-    lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lenient_enum
-)
+# Class hooks match subclasses by MRO. The API's enums derive from
+# (str, Enum) through _StrEnum, which comes before str in their MRO, so the
+# enum hook wins over the strict str hook above.
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    return lenient_enum(cls, value)
+
+
+converter.register_structure_hook(enum.Enum, _structure_enum)
+converter.register_structure_hook(_StrEnum, _structure_enum)
 converter.register_unstructure_hook(enum.Enum, lambda member: member.value)
 
 

@@ -70,9 +70,14 @@ def _assert_request(case: Case, mock: aioresponses) -> None:
 def _assert_decoded(value: typing.Any, expected: typing.Any, where: str) -> None:
     """``value`` (decoded) carries every field of ``expected`` (JSON) unchanged."""
     if isinstance(expected, dict) and attrs.has(type(value)):
+        hints = typing.get_type_hints(type(value))
         for key, item in expected.items():
             attribute = {"continue": "continue_", "schema": "schema_"}.get(key, key)
-            _assert_decoded(getattr(value, attribute), item, f"{where}.{key}")
+            field_value = getattr(value, attribute)
+            hint = hints[attribute]
+            if isinstance(hint, type) and issubclass(hint, enum.Enum):
+                assert isinstance(field_value, hint), f"{where}.{key} is not a {hint.__name__}"
+            _assert_decoded(field_value, item, f"{where}.{key}")
     elif isinstance(expected, list):
         assert isinstance(value, list), where
         assert len(value) == len(expected), where

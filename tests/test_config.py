@@ -1,0 +1,112 @@
+"""Configuration comes from arguments, then the environment at construction, then defaults."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from aioresponses import aioresponses
+
+import julep
+from julep.client import AsyncJulepApi, JulepApi
+
+from .wire.mock import BASE_URL, respond, sent
+from .wire.samples import AGENT
+
+
+def test_missing_key_names_argument_and_variable() -> None:
+    """With no key anywhere the error says how to give one."""
+    with pytest.raises(julep.ConfigurationError) as caught:
+        AsyncJulepApi(base_url=BASE_URL)
+    assert "api_key" in str(caught.value)
+    assert "JULEP_API_KEY" in str(caught.value)
+    with pytest.raises(julep.ConfigurationError):
+        JulepApi(api_key="  ", base_url=BASE_URL)
+
+
+def test_environment_is_read_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JULEP_API_KEY and JULEP_API_URL set after import are honoured; arguments win."""
+    monkeypatch.setenv("JULEP_API_KEY", "env-key")
+    monkeypatch.setenv("JULEP_API_URL", "http://127.0.0.1:7/api/")
+    client = AsyncJulepApi()
+    assert client.base_url == "http://127.0.0.1:7/api/"
+    assert client._headers["Authorization"] == "Bearer env-key"
+    explicit = AsyncJulepApi(api_key="arg-key", base_url="http://127.0.0.1:8/x")
+    assert explicit.base_url == "http://127.0.0.1:8/x/"
+    assert explicit._headers["Authorization"] == "Bearer arg-key"
+
+
+def test_default_environment() -> None:
+    """Without base_url the hosted API of the seed is used."""
+    client = AsyncJulepApi(api_key="k")
+    assert client.base_url == "https://api-alpha.julep.ai/api/"
+    assert julep.JulepApiEnvironment.DEFAULT.value == "https://api-alpha.julep.ai/api"
+
+
+def test_import_reads_no_environment() -> None:
+    """Importing julep reads no JULEP_* variable (0.3.x read them at import)."""
+    code = (
+        "import os, julep\n"
+        "os.environ['JULEP_API_KEY'] = 'late'\n"
+        "print(julep.AsyncJulepApi()._headers['Authorization'])\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert output.stdout.strip() == "Bearer late"
+
+
+@pytest.mark.anyio
+async def test_bearer_prefix_is_not_doubled() -> None:
+    """A key that already starts with 'Bearer ' (as the 0.3.x wrapper passed it) is sent as is."""
+    with aioresponses() as mock:
+        respond(mock, "GET", payload=AGENT)
+        async with AsyncJulepApi(api_key="Bearer abc", base_url=BASE_URL) as client:
+            await client.get_agent("x")
+        (request,) = sent(mock)
+    assert request.headers["Authorization"] == "Bearer abc"
+
+
+def test_timeout_forms() -> None:
+    """A number sets the read and total limits; Timeout.NONE must be asked for by name."""
+    assert AsyncJulepApi(api_key="k", timeout=5).timeout == julep.Timeout(read=5.0, total=5.0)
+    assert AsyncJulepApi(api_key="k").timeout == julep.Timeout()
+    none = AsyncJulepApi(api_key="k", timeout=julep.Timeout.NONE).timeout
+    assert none.total is None and none.read is None
+    with pytest.warns(UserWarning, match="Timeout.NONE"):
+        assert AsyncJulepApi(api_key="k", timeout=None).timeout == julep.Timeout()
+    with pytest.raises(julep.ConfigurationError, match="timeout"):
+        AsyncJulepApi(api_key="k", timeout="soon")  # type: ignore[arg-type]
+    with pytest.raises(julep.ConfigurationError, match="positive"):
+        julep.Timeout(read=0)
+
+
+def test_bad_options_are_clear() -> None:
+    """Bad retry counts, pool limits and sessions fail at construction with their name."""
+    with pytest.raises(julep.ConfigurationError, match="max_retries"):
+        AsyncJulepApi(api_key="k", max_retries=-1)
+    with pytest.raises(julep.ConfigurationError, match="connection_limit"):
+        AsyncJulepApi(api_key="k", connection_limit=-5)
+    with pytest.raises(julep.ConfigurationError, match="session must be an aiohttp"):
+        AsyncJulepApi(api_key="k", session=object())  # type: ignore[arg-type]
+    with pytest.raises(julep.ConfigurationError, match="base_url"):
+        AsyncJulepApi(api_key="k", base_url="127.0.0.1:8080")
+
+
+def test_import_paths_of_0_3_x() -> None:
+    """Code written for julep 0.3.9 finds everything where it used to be."""
+    from julep.api import CreateDoc, JulepApiEnvironment
+    from julep.api.client import OMIT, AsyncJulepApi, JulepApi
+    from julep.api.core.api_error import ApiError
+    from julep.client import AsyncJulepApi as Async2
+
+    assert AsyncJulepApi is Async2 and JulepApi is julep.JulepApi
+    assert CreateDoc is julep.CreateDoc and JulepApiEnvironment is julep.JulepApiEnvironment
+    assert issubclass(julep.NotFoundError, ApiError)
+    assert repr(OMIT) == "OMIT"
+
+
+def test_metadata_types_accept_keywords() -> None:
+    """0.3.x metadata classes still construct, and now keep their keys."""
+    assert julep.CreateAgentRequestMetadata(team="core") == {"team": "core"}
