@@ -7,7 +7,6 @@ and a body, then calls :meth:`BaseAsyncClient._request`.
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import secrets
 import sys
@@ -28,13 +27,14 @@ from ._config import (
     resolve_base_url,
 )
 from ._logging import configure_from_env, logger
-from ._transport import Transport
+from ._transport import StreamBody, Transport
 from ._types import JSONObject
 from ._version import __version__
 from .environment import JulepApiEnvironment
 from .errors import APIConnectionError, APIStatusError, APITimeoutError, ConfigurationError
 
 _T = typing.TypeVar("_T")
+_R = typing.TypeVar("_R", "_http.RawResponse", "_http.RawResponse | StreamBody")
 _Self = typing.TypeVar("_Self", bound="BaseAsyncClient")
 
 USER_AGENT = (
@@ -127,7 +127,8 @@ class BaseAsyncClient:
         ``idempotency_key`` fixes the key sent with the derived client's non-GET
         requests (one key per call is generated otherwise).
         """
-        derived = copy.copy(self)
+        derived = object.__new__(type(self))
+        derived.__dict__.update(self.__dict__)
         derived._owns_transport = False
         if timeout is not _NOT_GIVEN:
             derived._timeout = Timeout.of(timeout)
@@ -213,15 +214,54 @@ class BaseAsyncClient:
         self, method: str, url: str, headers: typing.Mapping[str, str], data: bytes | None
     ) -> _http.RawResponse:
         """Send with retries, within the total deadline; return a 2xx or raise."""
+
+        async def attempt(budget: float | None) -> _http.RawResponse:
+            return await self._transport.send(
+                method, url, headers=headers, data=data, timeout=self._timeout, budget=budget
+            )
+
+        return await self._with_retries(method, url, attempt)
+
+    async def _open_stream(
+        self, method: str, path: str, json: JSONObject
+    ) -> _http.RawResponse | StreamBody:
+        """Start a streamed request with retries; a 2xx stream is returned unread.
+
+        A 2xx that is not an event stream (a server that ignored the request to
+        stream) comes back read, as a RawResponse.
+        """
+        url = self._base_url + path
+        headers = {
+            **self._json_headers,
+            "Accept": "text/event-stream",
+            "Idempotency-Key": self._idempotency_key or secrets.token_hex(16),
+        }
+        data = orjson.dumps(json)
+
+        async def attempt(budget: float | None) -> _http.RawResponse | StreamBody:
+            stream = await self._transport.open_stream(
+                method, url, headers=headers, data=data, timeout=self._timeout, budget=budget
+            )
+            if 200 <= stream.status < 300 and stream.content_type == "text/event-stream":
+                return stream
+            return await stream.read_all()
+
+        return await self._with_retries(method, url, attempt)
+
+    async def _with_retries(
+        self,
+        method: str,
+        url: str,
+        attempt: typing.Callable[[float | None], typing.Awaitable[_R]],
+    ) -> _R:
+        """Run ``attempt`` until it gives a 2xx, retrying what is worth retrying."""
         timeout, policy = self._timeout, self._retry
         deadline = None if timeout.total is None else time.monotonic() + timeout.total
         retries = 0
         while True:
             budget = None if deadline is None else deadline - time.monotonic()
             try:
-                raw = await self._transport.send(
-                    method, url, headers=headers, data=data, timeout=timeout, budget=budget
-                )
+                result = await attempt(budget)
             except APIConnectionError as exc:
                 exc.retries_taken = retries
                 _log_failure(method, url, exc, retries)
@@ -230,12 +270,14 @@ class BaseAsyncClient:
                 delay = _http.backoff_delay(retries + 1, policy)
                 failure: Exception = exc
             else:
-                raw.retries_taken = retries
-                _log_response(raw)
-                if 200 <= raw.status < 300:
-                    return raw
-                error = _http.status_error(raw)
-                if retries >= policy.max_retries or not _http.is_retryable_status(raw.status):
+                result.retries_taken = retries
+                if isinstance(result, _http.RawResponse):
+                    _log_response(result)
+                if 200 <= result.status < 300:
+                    return result
+                assert isinstance(result, _http.RawResponse)
+                error = _http.status_error(result)
+                if retries >= policy.max_retries or not _http.is_retryable_status(result.status):
                     raise error
                 delay = _retry_delay(error, retries + 1, policy)
                 failure = error

@@ -33,6 +33,7 @@ from .errors import JulepError
 _T = typing.TypeVar("_T")
 _P = typing.ParamSpec("_P")
 _R = typing.TypeVar("_R")
+_W = typing.TypeVar("_W")
 
 # How long an interrupted or closing call may take to unwind on the loop.
 _SETTLE_SECONDS = 5.0
@@ -208,5 +209,39 @@ class blocking(typing.Generic[_P, _R]):  # noqa: N801 - used like a decorator
             return result
 
         # Cached on the instance: a non-data descriptor is not consulted again.
+        instance.__dict__[self._name] = method
+        return method
+
+
+class IteratorDescriptor(typing.Generic[_P, _W]):
+    """Shared by the iterator twins: call the async method, wrap what it returns."""
+
+    def __init__(
+        self,
+        method: typing.Callable[typing.Concatenate[typing.Any, _P], typing.Any],
+        wrap: typing.Callable[[typing.Any, Portal], _W],
+    ) -> None:
+        self._name = method.__name__
+        self._wrap = wrap
+        self.__doc__ = method.__doc__
+
+    @typing.overload
+    def __get__(self, instance: None, owner: type) -> IteratorDescriptor[_P, _W]: ...
+
+    @typing.overload
+    def __get__(self, instance: _SyncClient, owner: type) -> typing.Callable[_P, _W]: ...
+
+    def __get__(
+        self, instance: _SyncClient | None, owner: type
+    ) -> IteratorDescriptor[_P, _W] | typing.Callable[_P, _W]:
+        if instance is None:
+            return self
+        bound = getattr(instance._async, self._name)
+        portal, wrap = instance._portal, self._wrap
+
+        @functools.wraps(bound)
+        def method(*args: _P.args, **kwargs: _P.kwargs) -> _W:
+            return wrap(bound(*args, **kwargs), portal)
+
         instance.__dict__[self._name] = method
         return method

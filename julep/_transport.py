@@ -118,11 +118,11 @@ class Transport:
         data: bytes | None,
         timeout: Timeout,
         budget: float | None,
-    ) -> aiohttp.ClientResponse:
-        """Send one attempt and return the response once its headers arrived.
+    ) -> StreamBody:
+        """Send one attempt and return as soon as the response headers arrived.
 
-        The caller must release the response. Only the wait for the headers is
-        bounded here; the body is read under the stream-idle limit.
+        Only the wait for the headers is bounded by the read limit and the
+        budget; the body is then read under the stream-idle limit.
         """
         session = self._get_session()
         client_timeout = aiohttp.ClientTimeout(
@@ -131,6 +131,7 @@ class Transport:
             sock_connect=timeout.connect,
             sock_read=timeout.stream_idle,
         )
+        started = time.monotonic()
         with map_errors(method, url):
             request = session.request(
                 method,
@@ -141,9 +142,10 @@ class Transport:
                 allow_redirects=False,
             )
             limit = _min_limit(timeout.read, budget)
-            if limit is None:
-                return await request
-            return await asyncio.wait_for(_await(request), limit)
+            response = await (
+                request if limit is None else asyncio.wait_for(_await(request), limit)
+            )
+        return StreamBody(response, method=method, url=url, started=started)
 
     async def close(self) -> None:
         """Close the session if this transport created it; a borrowed one is left open."""
@@ -175,6 +177,56 @@ _PARKED: list[aiohttp.ClientSession] = []
 
 def _park(session: aiohttp.ClientSession) -> None:
     _PARKED.append(session)
+
+
+class StreamBody:
+    """A response whose body is still arriving; ``close()`` it when done."""
+
+    def __init__(
+        self, response: aiohttp.ClientResponse, *, method: str, url: str, started: float
+    ) -> None:
+        self._response = response
+        self.method = method
+        self.url = url
+        self.status = response.status
+        self.headers: typing.Mapping[str, str] = response.headers
+        self.retries_taken = 0
+        self._started = started
+
+    @property
+    def content_type(self) -> str:
+        return self._response.content_type
+
+    async def read_all(self) -> RawResponse:
+        """Read the rest of the body and release the connection."""
+        try:
+            with map_errors(self.method, self.url):
+                body = await self._response.read()
+        finally:
+            self._response.release()
+        return RawResponse(
+            method=self.method,
+            url=self.url,
+            status=self.status,
+            headers=self.headers,
+            body=body,
+            retries_taken=self.retries_taken,
+            elapsed=time.monotonic() - self._started,
+        )
+
+    async def lines(self) -> typing.AsyncIterator[str]:
+        """The body line by line, without line endings."""
+        content = self._response.content
+        while True:
+            with map_errors(self.method, self.url):
+                raw = await content.readline()
+            if not raw:
+                return
+            yield raw.decode("utf-8").rstrip("\r\n")
+
+    def close(self) -> None:
+        """Drop the connection: a half-read stream cannot go back to the pool."""
+        self._response.close()
 
 
 async def _await(request: typing.Awaitable[aiohttp.ClientResponse]) -> aiohttp.ClientResponse:

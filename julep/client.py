@@ -13,12 +13,14 @@ import weakref
 
 from ._config import Timeout
 from ._operations.agents import AgentOperations
+from ._operations.chat import ChatOperations
 from ._operations.docs import DocOperations
 from ._operations.memories import MemoryOperations
 from ._operations.sessions import SessionOperations
 from ._operations.tools import ToolOperations
 from ._operations.users import UserOperations
 from ._portal import Portal, blocking
+from ._sync_iter import blocking_iter, blocking_stream
 from ._types import OMIT
 from .environment import JulepApiEnvironment
 
@@ -31,6 +33,7 @@ class AsyncJulepApi(
     AgentOperations,
     UserOperations,
     SessionOperations,
+    ChatOperations,
     DocOperations,
     ToolOperations,
     MemoryOperations,
@@ -188,6 +191,18 @@ class JulepApi:
     get_agent_memories = blocking(AsyncJulepApi.get_agent_memories)
     delete_agent_memory = blocking(AsyncJulepApi.delete_agent_memory)
     get_job_status = blocking(AsyncJulepApi.get_job_status)
+
+    chat_stream = blocking_stream(AsyncJulepApi.chat_stream)
+    wait_for_job = blocking(AsyncJulepApi.wait_for_job)
+    iter_agents = blocking_iter(AsyncJulepApi.iter_agents)
+    iter_users = blocking_iter(AsyncJulepApi.iter_users)
+    iter_sessions = blocking_iter(AsyncJulepApi.iter_sessions)
+    iter_agent_docs = blocking_iter(AsyncJulepApi.iter_agent_docs)
+    iter_user_docs = blocking_iter(AsyncJulepApi.iter_user_docs)
+    iter_agent_tools = blocking_iter(AsyncJulepApi.iter_agent_tools)
+    iter_history = blocking_iter(AsyncJulepApi.iter_history)
+    iter_suggestions = blocking_iter(AsyncJulepApi.iter_suggestions)
+    iter_agent_memories = blocking_iter(AsyncJulepApi.iter_agent_memories)
 
 
 def _shutdown(portal: Portal, async_client: AsyncJulepApi) -> None:

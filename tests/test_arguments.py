@@ -23,7 +23,12 @@ BAD_CALLS: list[tuple[str, dict[str, typing.Any], type[Exception], str]] = [
     ("create_agent", {"name": 5}, TypeError, "name must be a str, got int"),
     ("create_agent", {"name": "n", "instructions": [1]}, TypeError, "instructions must be a str"),
     ("create_agent", {"name": "n", "metadata": "x"}, TypeError, "metadata must be a dict"),
-    ("create_agent", {"name": "n", "tools": [1]}, TypeError, "tools[0] must be a CreateToolRequest"),
+    (
+        "create_agent",
+        {"name": "n", "tools": [1]},
+        TypeError,
+        "tools[0] must be a CreateToolRequest",
+    ),
     ("create_agent", {"name": "n", "docs": "doc"}, TypeError, "docs must be a list of CreateDoc"),
     (
         "create_agent",
@@ -59,7 +64,11 @@ BAD_CALLS: list[tuple[str, dict[str, typing.Any], type[Exception], str]] = [
     ),
     (
         "chat",
-        {"session_id": SESSION_ID, "messages": [{"role": "user", "content": "x"}], "stop": list("abcde")},
+        {
+            "session_id": SESSION_ID,
+            "messages": [{"role": "user", "content": "x"}],
+            "stop": list("abcde"),
+        },
         ValueError,
         "stop takes at most 4",
     ),
@@ -70,8 +79,12 @@ BAD_CALLS: list[tuple[str, dict[str, typing.Any], type[Exception], str]] = [
         "recall must be a bool",
     ),
     ("create_agent_doc", {"agent_id": AGENT_ID, "request": None}, TypeError, "request must be"),
-    ("update_agent_tool", {"agent_id": AGENT_ID, "tool_id": "t", "function": "f"}, TypeError,
-     "function must be a FunctionDef"),
+    (
+        "update_agent_tool",
+        {"agent_id": AGENT_ID, "tool_id": "t", "function": "f"},
+        TypeError,
+        "function must be a FunctionDef",
+    ),
     ("get_agent_memories", {"agent_id": AGENT_ID, "query": 3}, TypeError, "query must be a str"),
 ]
 
@@ -98,7 +111,9 @@ def test_models_check_their_enum_fields() -> None:
     """A request model refuses an unknown role at construction, naming the choices."""
     with pytest.raises(ValueError, match="expected one of 'user'"):
         julep.InputChatMlMessage(role="usr", content="x")
-    assert julep.InputChatMlMessage(role="user", content="x").role is julep.InputChatMlMessageRole.USER
+    assert (
+        julep.InputChatMlMessage(role="user", content="x").role is julep.InputChatMlMessageRole.USER
+    )
 
 
 @pytest.mark.anyio

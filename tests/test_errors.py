@@ -140,9 +140,11 @@ def test_sync_surface_raises_the_same_errors() -> None:
     """JulepApi raises the same typed errors as the async client."""
     with aioresponses() as mock:
         respond(mock, "GET", status=404, payload={"detail": "Agent not found"})
-        with JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
-            with pytest.raises(errors.NotFoundError) as caught:
-                client.get_agent(AGENT_ID)
+        with (
+            JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client,
+            pytest.raises(errors.NotFoundError) as caught,
+        ):
+            client.get_agent(AGENT_ID)
         assert len(sent(mock)) == 1
     assert caught.value.body == {"detail": "Agent not found"}
 

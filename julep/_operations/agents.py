@@ -6,6 +6,7 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
+from .._pagination import paginate
 from .._types import OMIT, JSONObject
 from ..models import (
     Agent,
@@ -136,6 +137,29 @@ class AgentOperations(BaseAsyncClient):
     async def delete_agent(self, agent_id: str) -> None:
         """Delete an agent and everything that belongs to it."""
         await self._request("DELETE", f"agents/{p.path_id('agent_id', agent_id)}", None)
+
+    def iter_agents(
+        self,
+        *,
+        page_size: int = 100,
+        metadata_filter: str | None = None,
+        sort_by: p.SortByArg | None = None,
+        order: p.OrderArg | None = None,
+    ) -> typing.AsyncIterator[Agent]:
+        """Every agent, fetched ``page_size`` at a time: ``async for agent in ...``."""
+        p.list_query(None, None, metadata_filter, sort_by, order)
+
+        async def page(limit: int, offset: int) -> list[Agent]:
+            listed = await self.list_agents(
+                limit=limit,
+                offset=offset,
+                metadata_filter=metadata_filter,
+                sort_by=sort_by,
+                order=order,
+            )
+            return listed.items
+
+        return paginate(page, page_size)
 
 
 def _agent_body(

@@ -48,33 +48,34 @@ _SETTING_CHECKS: dict[str, typing.Callable[[str, object], None]] = {
 }
 
 
-def chat_body(
-    *,
-    messages: object,
-    tools: object,
-    tool_choice: object,
-    response_format: object,
-    preset: object,
-    settings: dict[str, object],
-) -> JSONObject:
-    """The JSON body of a chat call; arguments left out are not in it."""
+def chat_body(arguments: dict[str, typing.Any]) -> JSONObject:
+    """The JSON body of a chat call, from the call's arguments (its ``locals()``).
+
+    Arguments left out are not in the body; the rest are checked first.
+    """
+    messages = arguments["messages"]
+    if messages is None:
+        raise TypeError("messages must be a list of InputChatMlMessage, got None")
     body: JSONObject = {
         "messages": p.models("messages", InputChatMlMessage, messages, non_empty=True)
     }
-    if messages is None:
-        raise TypeError("messages must be a list of InputChatMlMessage, got None")
+    tools = arguments["tools"]
     if tools is not OMIT:
         body["tools"] = p.models("tools", Tool, tools)
+    tool_choice = arguments["tool_choice"]
     if tool_choice is not OMIT:
         body["tool_choice"] = _tool_choice(tool_choice)
-    for name, value in settings.items():
+    for name, check in _SETTING_CHECKS.items():
+        value = arguments[name]
         if value is not OMIT:
-            _SETTING_CHECKS[name](name, value)
+            check(name, value)
             body[name] = list(value) if isinstance(value, tuple) else value
+    response_format = arguments["response_format"]
     if response_format is not OMIT:
         body["response_format"] = p.model(
             "response_format", ChatSettingsResponseFormat, response_format
         )
+    preset = arguments["preset"]
     if preset is not OMIT:
         body["preset"] = p.enum_value("preset", ChatSettingsPreset, preset)
     return body

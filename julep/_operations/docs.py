@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import typing
+
 from .. import _params as p
 from .._base_client import BaseAsyncClient
-from ..models import CreateDoc, GetAgentDocsResponse, GetUserDocsResponse, ResourceCreatedResponse
+from .._pagination import paginate
+from .._types import JSONObject
+from ..models import (
+    CreateDoc,
+    Doc,
+    GetAgentDocsResponse,
+    GetUserDocsResponse,
+    ResourceCreatedResponse,
+)
 
 
 class DocOperations(BaseAsyncClient):
@@ -24,7 +34,7 @@ class DocOperations(BaseAsyncClient):
         return await self._request("GET", path, GetAgentDocsResponse, query=query)
 
     async def create_agent_doc(
-        self, agent_id: str, *, request: CreateDoc
+        self, agent_id: str, *, request: CreateDoc | JSONObject
     ) -> ResourceCreatedResponse:
         """Add a doc to an agent; the ``CreateDoc`` (or dict) is the whole body."""
         path = f"agents/{p.path_id('agent_id', agent_id)}/docs"
@@ -50,7 +60,9 @@ class DocOperations(BaseAsyncClient):
         query = p.list_query(limit, offset, metadata_filter, sort_by, order)
         return await self._request("GET", path, GetUserDocsResponse, query=query)
 
-    async def create_user_doc(self, user_id: str, *, request: CreateDoc) -> ResourceCreatedResponse:
+    async def create_user_doc(
+        self, user_id: str, *, request: CreateDoc | JSONObject
+    ) -> ResourceCreatedResponse:
         """Add a doc to a user; the ``CreateDoc`` (or dict) is the whole body."""
         path = f"users/{p.path_id('user_id', user_id)}/docs"
         return await self._request("POST", path, ResourceCreatedResponse, json=_doc_body(request))
@@ -59,6 +71,58 @@ class DocOperations(BaseAsyncClient):
         """Delete one of a user's docs."""
         path = f"users/{p.path_id('user_id', user_id)}/docs/{p.path_id('doc_id', doc_id)}"
         await self._request("DELETE", path, None)
+
+    def iter_agent_docs(
+        self,
+        agent_id: str,
+        *,
+        page_size: int = 100,
+        metadata_filter: str | None = None,
+        sort_by: p.SortByArg | None = None,
+        order: p.OrderArg | None = None,
+    ) -> typing.AsyncIterator[Doc]:
+        """Every doc of an agent, fetched ``page_size`` at a time."""
+        p.path_id("agent_id", agent_id)
+        p.list_query(None, None, metadata_filter, sort_by, order)
+
+        async def page(limit: int, offset: int) -> list[Doc] | None:
+            listed = await self.get_agent_docs(
+                agent_id,
+                limit=limit,
+                offset=offset,
+                metadata_filter=metadata_filter,
+                sort_by=sort_by,
+                order=order,
+            )
+            return listed.items
+
+        return paginate(page, page_size)
+
+    def iter_user_docs(
+        self,
+        user_id: str,
+        *,
+        page_size: int = 100,
+        metadata_filter: str | None = None,
+        sort_by: p.SortByArg | None = None,
+        order: p.OrderArg | None = None,
+    ) -> typing.AsyncIterator[Doc]:
+        """Every doc of a user, fetched ``page_size`` at a time."""
+        p.path_id("user_id", user_id)
+        p.list_query(None, None, metadata_filter, sort_by, order)
+
+        async def page(limit: int, offset: int) -> list[Doc] | None:
+            listed = await self.get_user_docs(
+                user_id,
+                limit=limit,
+                offset=offset,
+                metadata_filter=metadata_filter,
+                sort_by=sort_by,
+                order=order,
+            )
+            return listed.items
+
+        return paginate(page, page_size)
 
 
 def _doc_body(request: object) -> dict[str, object]:

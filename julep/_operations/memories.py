@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+import typing
+
 from .. import _params as p
 from .._base_client import BaseAsyncClient
-from ..models import GetAgentMemoriesResponse, JobStatus
+from .._pagination import paginate
+from ..errors import APITimeoutError
+from ..models import GetAgentMemoriesResponse, JobStatus, Memory
+from ..models.enums import JobStatusState
+
+FINISHED_JOB_STATES = frozenset(
+    {JobStatusState.SUCCEEDED, JobStatusState.FAILED, JobStatusState.ABORTED}
+)
 
 
 class MemoryOperations(BaseAsyncClient):
@@ -35,3 +46,50 @@ class MemoryOperations(BaseAsyncClient):
     async def get_job_status(self, job_id: str) -> JobStatus:
         """The state of a background job (e.g. memory forming after a chat)."""
         return await self._request("GET", f"jobs/{p.path_id('job_id', job_id)}", JobStatus)
+
+    def iter_agent_memories(
+        self, agent_id: str, *, query: str, user_id: str | None = None, page_size: int = 100
+    ) -> typing.AsyncIterator[Memory]:
+        """Every memory matching ``query``, best first, fetched ``page_size`` at a time."""
+        p.path_id("agent_id", agent_id)
+        p.check_str("query", query)
+
+        async def page(limit: int, offset: int) -> list[Memory] | None:
+            found = await self.get_agent_memories(
+                agent_id, query=query, user_id=user_id, limit=limit, offset=offset
+            )
+            return found.items
+
+        return paginate(page, page_size)
+
+    async def wait_for_job(
+        self,
+        job_id: str,
+        *,
+        timeout: float = 60.0,
+        poll_interval: float = 0.1,
+        max_interval: float = 2.0,
+    ) -> JobStatus:
+        """Poll a job until it succeeded, failed or was aborted, and return its last status.
+
+        The wait between polls starts at ``poll_interval`` and doubles up to
+        ``max_interval``. After ``timeout`` seconds it raises APITimeoutError.
+        """
+        p.path_id("job_id", job_id)
+        p.check_number("timeout", timeout)
+        p.check_number("poll_interval", poll_interval)
+        deadline = time.monotonic() + timeout
+        interval = poll_interval
+        while True:
+            status = await self.get_job_status(job_id)
+            if status.state in FINISHED_JOB_STATES:
+                return status
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise APITimeoutError(
+                    f"job {job_id} is still {status.state.value} after {timeout}s",
+                    method="GET",
+                    url=f"{self.base_url}jobs/{job_id}",
+                )
+            await asyncio.sleep(min(interval, remaining))
+            interval = min(interval * 2, max_interval)

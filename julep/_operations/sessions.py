@@ -6,22 +6,18 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
+from .._pagination import paginate
 from .._types import OMIT, JSONObject
 from ..models import (
-    ChatInputDataToolChoice,
-    ChatResponse,
-    ChatSettingsResponseFormat,
-    ChatSettingsStop,
+    ChatMlMessage,
     GetHistoryResponse,
     GetSuggestionsResponse,
-    InputChatMlMessage,
     ListSessionsResponse,
     ResourceCreatedResponse,
     ResourceUpdatedResponse,
     Session,
-    Tool,
+    Suggestion,
 )
-from .chat_body import chat_body
 
 
 class SessionOperations(BaseAsyncClient):
@@ -126,64 +122,6 @@ class SessionOperations(BaseAsyncClient):
         """Delete a session with its history."""
         await self._request("DELETE", f"sessions/{p.path_id('session_id', session_id)}", None)
 
-    async def chat(
-        self,
-        session_id: str,
-        *,
-        messages: typing.Sequence[InputChatMlMessage | JSONObject],
-        tools: typing.Sequence[Tool | JSONObject] | None = OMIT,
-        tool_choice: ChatInputDataToolChoice | JSONObject | None = OMIT,
-        frequency_penalty: float | None = OMIT,
-        length_penalty: float | None = OMIT,
-        logit_bias: dict[str, int | None] | None = OMIT,
-        max_tokens: int | None = OMIT,
-        presence_penalty: float | None = OMIT,
-        repetition_penalty: float | None = OMIT,
-        response_format: ChatSettingsResponseFormat | JSONObject | None = OMIT,
-        seed: int | None = OMIT,
-        stop: ChatSettingsStop = OMIT,
-        stream: bool | None = OMIT,
-        temperature: float | None = OMIT,
-        top_p: float | None = OMIT,
-        min_p: float | None = OMIT,
-        preset: p.PresetArg | None = OMIT,
-        recall: bool | None = OMIT,
-        record: bool | None = OMIT,
-        remember: bool | None = OMIT,
-    ) -> ChatResponse:
-        """Send new messages to a session and get the agent's reply.
-
-        ``recall`` uses the agent's and user's docs, ``record`` appends the
-        exchange to the history, ``remember`` forms memories in a background job
-        (its id is in ``jobs``); all three default to true on the server.
-        """
-        path = f"sessions/{p.path_id('session_id', session_id)}/chat"
-        body = chat_body(
-            messages=messages,
-            tools=tools,
-            tool_choice=tool_choice,
-            response_format=response_format,
-            preset=preset,
-            settings={
-                "frequency_penalty": frequency_penalty,
-                "length_penalty": length_penalty,
-                "logit_bias": logit_bias,
-                "max_tokens": max_tokens,
-                "presence_penalty": presence_penalty,
-                "repetition_penalty": repetition_penalty,
-                "seed": seed,
-                "stop": stop,
-                "stream": stream,
-                "temperature": temperature,
-                "top_p": top_p,
-                "min_p": min_p,
-                "recall": recall,
-                "record": record,
-                "remember": remember,
-            },
-        )
-        return await self._request("POST", path, ChatResponse, json=body)
-
     async def get_history(
         self, session_id: str, *, limit: int | None = None, offset: int | None = None
     ) -> GetHistoryResponse:
@@ -206,6 +144,51 @@ class SessionOperations(BaseAsyncClient):
         return await self._request(
             "GET", path, GetSuggestionsResponse, query=p.page_query(limit, offset)
         )
+
+    def iter_sessions(
+        self,
+        *,
+        page_size: int = 100,
+        metadata_filter: str | None = None,
+        sort_by: p.SortByArg | None = None,
+        order: p.OrderArg | None = None,
+    ) -> typing.AsyncIterator[Session]:
+        """Every session, fetched ``page_size`` at a time."""
+        p.list_query(None, None, metadata_filter, sort_by, order)
+
+        async def page(limit: int, offset: int) -> list[Session]:
+            listed = await self.list_sessions(
+                limit=limit,
+                offset=offset,
+                metadata_filter=metadata_filter,
+                sort_by=sort_by,
+                order=order,
+            )
+            return listed.items
+
+        return paginate(page, page_size)
+
+    def iter_history(
+        self, session_id: str, *, page_size: int = 100
+    ) -> typing.AsyncIterator[ChatMlMessage]:
+        """A session's whole history, oldest first, fetched ``page_size`` at a time."""
+        p.path_id("session_id", session_id)
+
+        async def page(limit: int, offset: int) -> list[ChatMlMessage] | None:
+            return (await self.get_history(session_id, limit=limit, offset=offset)).items
+
+        return paginate(page, page_size)
+
+    def iter_suggestions(
+        self, session_id: str, *, page_size: int = 100
+    ) -> typing.AsyncIterator[Suggestion]:
+        """Every suggestion of a session, newest first, fetched ``page_size`` at a time."""
+        p.path_id("session_id", session_id)
+
+        async def page(limit: int, offset: int) -> list[Suggestion] | None:
+            return (await self.get_suggestions(session_id, limit=limit, offset=offset)).items
+
+        return paginate(page, page_size)
 
 
 def _session_body(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import typing
+
 from .. import _params as p
 from .._base_client import BaseAsyncClient
+from .._pagination import paginate
+from .._types import JSONObject
 from ..models import (
     CreateToolRequest,
     FunctionDef,
@@ -11,6 +15,7 @@ from ..models import (
     PartialFunctionDef,
     ResourceCreatedResponse,
     ResourceUpdatedResponse,
+    Tool,
 )
 
 
@@ -24,7 +29,7 @@ class ToolOperations(BaseAsyncClient):
         return await self._request("GET", path, GetAgentToolsResponse, query=query)
 
     async def create_agent_tool(
-        self, agent_id: str, *, request: CreateToolRequest
+        self, agent_id: str, *, request: CreateToolRequest | JSONObject
     ) -> ResourceCreatedResponse:
         """Give an agent a tool; the ``CreateToolRequest`` (or dict) is the whole body."""
         path = f"agents/{p.path_id('agent_id', agent_id)}/tools"
@@ -32,7 +37,7 @@ class ToolOperations(BaseAsyncClient):
         return await self._request("POST", path, ResourceCreatedResponse, json=body)
 
     async def update_agent_tool(
-        self, agent_id: str, tool_id: str, *, function: FunctionDef
+        self, agent_id: str, tool_id: str, *, function: FunctionDef | JSONObject
     ) -> ResourceUpdatedResponse:
         """Replace a tool's function definition (PUT)."""
         path = _tool_path(agent_id, tool_id)
@@ -40,7 +45,7 @@ class ToolOperations(BaseAsyncClient):
         return await self._request("PUT", path, ResourceUpdatedResponse, json=body)
 
     async def patch_agent_tool(
-        self, agent_id: str, tool_id: str, *, function: PartialFunctionDef
+        self, agent_id: str, tool_id: str, *, function: PartialFunctionDef | JSONObject
     ) -> ResourceUpdatedResponse:
         """Change only the given parts of a tool's function definition (PATCH)."""
         path = _tool_path(agent_id, tool_id)
@@ -50,6 +55,17 @@ class ToolOperations(BaseAsyncClient):
     async def delete_agent_tool(self, agent_id: str, tool_id: str) -> None:
         """Remove a tool from an agent."""
         await self._request("DELETE", _tool_path(agent_id, tool_id), None)
+
+    def iter_agent_tools(
+        self, agent_id: str, *, page_size: int = 100
+    ) -> typing.AsyncIterator[Tool]:
+        """Every tool of an agent, fetched ``page_size`` at a time."""
+        p.path_id("agent_id", agent_id)
+
+        async def page(limit: int, offset: int) -> list[Tool] | None:
+            return (await self.get_agent_tools(agent_id, limit=limit, offset=offset)).items
+
+        return paginate(page, page_size)
 
 
 def _tool_path(agent_id: str, tool_id: str) -> str:

@@ -6,6 +6,7 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
+from .._pagination import paginate
 from .._types import OMIT, JSONObject
 from ..models import (
     CreateDoc,
@@ -91,6 +92,29 @@ class UserOperations(BaseAsyncClient):
     async def delete_user(self, user_id: str) -> None:
         """Delete a user and everything that belongs to it."""
         await self._request("DELETE", f"users/{p.path_id('user_id', user_id)}", None)
+
+    def iter_users(
+        self,
+        *,
+        page_size: int = 100,
+        metadata_filter: str | None = None,
+        sort_by: p.SortByArg | None = None,
+        order: p.OrderArg | None = None,
+    ) -> typing.AsyncIterator[User]:
+        """Every user, fetched ``page_size`` at a time."""
+        p.list_query(None, None, metadata_filter, sort_by, order)
+
+        async def page(limit: int, offset: int) -> list[User]:
+            listed = await self.list_users(
+                limit=limit,
+                offset=offset,
+                metadata_filter=metadata_filter,
+                sort_by=sort_by,
+                order=order,
+            )
+            return listed.items
+
+        return paginate(page, page_size)
 
 
 def _user_body(*, name: object, about: object, metadata: object, **fields: object) -> JSONObject:

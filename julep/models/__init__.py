@@ -95,6 +95,7 @@ from .sessions import (
     Suggestion,
     UpdateSessionRequestMetadata,
 )
+from .streaming import ChatResponseChunk, ChatStreamDelta
 from .tools import (
     ChatInputDataToolChoice,
     CreateToolRequest,
@@ -136,6 +137,7 @@ __all__ = [
     "ChatMlMessageRole",
     "ChatMlTextContentPart",
     "ChatResponse",
+    "ChatResponseChunk",
     "ChatResponseFinishReason",
     "ChatSettings",
     "ChatSettingsPreset",
@@ -143,6 +145,7 @@ __all__ = [
     "ChatSettingsResponseFormatSchema",
     "ChatSettingsResponseFormatType",
     "ChatSettingsStop",
+    "ChatStreamDelta",
     "CompletionUsage",
     "CreateAgentRequestInstructions",
     "CreateAgentRequestMetadata",

@@ -170,7 +170,12 @@ def _agents() -> list[Case]:
             label="null-model",
         ),
         Case(
-            "delete_agent", {"agent_id": AGENT_ID}, "DELETE", agent_path, None, status=202,
+            "delete_agent",
+            {"agent_id": AGENT_ID},
+            "DELETE",
+            agent_path,
+            None,
+            status=202,
             response={"id": AGENT_ID, "deleted_at": "2024-05-01T12:00:00Z"},
         ),
     ]
@@ -283,8 +288,14 @@ def _sessions() -> list[Case]:
             response=CREATED,
             label="everything",
         ),
-        Case("get_session", {"session_id": SESSION_ID}, "GET", session_path, m.Session,
-             response=SESSION),
+        Case(
+            "get_session",
+            {"session_id": SESSION_ID},
+            "GET",
+            session_path,
+            m.Session,
+            response=SESSION,
+        ),
         Case(
             "update_session",
             {"session_id": SESSION_ID, "situation": "new"},
@@ -303,8 +314,9 @@ def _sessions() -> list[Case]:
             body={"metadata": None, "situation": "s2"},
             response=UPDATED,
         ),
-        Case("delete_session", {"session_id": SESSION_ID}, "DELETE", session_path, None,
-             status=202),
+        Case(
+            "delete_session", {"session_id": SESSION_ID}, "DELETE", session_path, None, status=202
+        ),
         Case(
             "chat",
             {
@@ -432,10 +444,18 @@ def _sessions() -> list[Case]:
             f"{session_path}/history",
             m.GetHistoryResponse,
             query={"limit": "2"},
-            response=items(MESSAGE, {**MESSAGE, "role": "user", "content": [{"type": "text", "text": "hi"}]}),
+            response=items(
+                MESSAGE, {**MESSAGE, "role": "user", "content": [{"type": "text", "text": "hi"}]}
+            ),
         ),
-        Case("delete_session_history", {"session_id": SESSION_ID}, "DELETE",
-             f"{session_path}/history", None, status=202),
+        Case(
+            "delete_session_history",
+            {"session_id": SESSION_ID},
+            "DELETE",
+            f"{session_path}/history",
+            None,
+            status=202,
+        ),
         Case(
             "get_suggestions",
             {"session_id": SESSION_ID, "offset": 3},
@@ -472,8 +492,14 @@ def _docs_tools_memories_jobs() -> list[Case]:
             status=201,
             response=CREATED,
         ),
-        Case("delete_agent_doc", {"agent_id": AGENT_ID, "doc_id": DOC_ID}, "DELETE",
-             f"{agent_docs}/{DOC_ID}", None, status=202),
+        Case(
+            "delete_agent_doc",
+            {"agent_id": AGENT_ID, "doc_id": DOC_ID},
+            "DELETE",
+            f"{agent_docs}/{DOC_ID}",
+            None,
+            status=202,
+        ),
         Case(
             "get_user_docs",
             {"user_id": USER_ID, "limit": 5, "metadata_filter": "{}"},
@@ -493,8 +519,14 @@ def _docs_tools_memories_jobs() -> list[Case]:
             status=201,
             response=CREATED,
         ),
-        Case("delete_user_doc", {"user_id": USER_ID, "doc_id": DOC_ID}, "DELETE",
-             f"{user_docs}/{DOC_ID}", None, status=202),
+        Case(
+            "delete_user_doc",
+            {"user_id": USER_ID, "doc_id": DOC_ID},
+            "DELETE",
+            f"{user_docs}/{DOC_ID}",
+            None,
+            status=202,
+        ),
         Case(
             "get_agent_tools",
             {"agent_id": AGENT_ID, "limit": 10, "offset": 0},
@@ -510,7 +542,9 @@ def _docs_tools_memories_jobs() -> list[Case]:
                 "agent_id": AGENT_ID,
                 "request": m.CreateToolRequest(
                     type="function",
-                    function=m.FunctionDef(name="f", parameters={"type": "object"}, description=None),
+                    function=m.FunctionDef(
+                        name="f", parameters={"type": "object"}, description=None
+                    ),
                 ),
             },
             "POST",
@@ -525,7 +559,11 @@ def _docs_tools_memories_jobs() -> list[Case]:
         ),
         Case(
             "update_agent_tool",
-            {"agent_id": AGENT_ID, "tool_id": TOOL_ID, "function": m.FunctionDef(name="f", parameters={})},
+            {
+                "agent_id": AGENT_ID,
+                "tool_id": TOOL_ID,
+                "function": m.FunctionDef(name="f", parameters={}),
+            },
             "PUT",
             f"{tools}/{TOOL_ID}",
             m.ResourceUpdatedResponse,
@@ -534,15 +572,25 @@ def _docs_tools_memories_jobs() -> list[Case]:
         ),
         Case(
             "patch_agent_tool",
-            {"agent_id": AGENT_ID, "tool_id": TOOL_ID, "function": m.PartialFunctionDef(description="d")},
+            {
+                "agent_id": AGENT_ID,
+                "tool_id": TOOL_ID,
+                "function": m.PartialFunctionDef(description="d"),
+            },
             "PATCH",
             f"{tools}/{TOOL_ID}",
             m.ResourceUpdatedResponse,
             body={"function": {"description": "d"}},
             response=UPDATED,
         ),
-        Case("delete_agent_tool", {"agent_id": AGENT_ID, "tool_id": TOOL_ID}, "DELETE",
-             f"{tools}/{TOOL_ID}", None, status=202),
+        Case(
+            "delete_agent_tool",
+            {"agent_id": AGENT_ID, "tool_id": TOOL_ID},
+            "DELETE",
+            f"{tools}/{TOOL_ID}",
+            None,
+            status=202,
+        ),
         Case(
             "get_agent_memories",
             {"agent_id": AGENT_ID, "query": "tea & cake", "user_id": USER_ID, "limit": 3},
@@ -552,10 +600,22 @@ def _docs_tools_memories_jobs() -> list[Case]:
             query={"query": "tea & cake", "user_id": USER_ID, "limit": "3"},
             response=items(MEMORY),
         ),
-        Case("delete_agent_memory", {"agent_id": AGENT_ID, "memory_id": MEMORY_ID}, "DELETE",
-             f"/api/agents/{AGENT_ID}/memories/{MEMORY_ID}", None, status=202),
-        Case("get_job_status", {"job_id": JOB_ID}, "GET", f"/api/jobs/{JOB_ID}", m.JobStatus,
-             response=JOB),
+        Case(
+            "delete_agent_memory",
+            {"agent_id": AGENT_ID, "memory_id": MEMORY_ID},
+            "DELETE",
+            f"/api/agents/{AGENT_ID}/memories/{MEMORY_ID}",
+            None,
+            status=202,
+        ),
+        Case(
+            "get_job_status",
+            {"job_id": JOB_ID},
+            "GET",
+            f"/api/jobs/{JOB_ID}",
+            m.JobStatus,
+            response=JOB,
+        ),
     ]
 
 

@@ -1,0 +1,211 @@
+"""Streamed chat: typed chunks from the server's events, and the reply they add up to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import types
+import typing
+
+import cattrs
+import orjson
+
+from . import _http
+from ._serde import converter
+from ._sse import SSEDecoder
+from ._transport import StreamBody
+from .errors import APITimeoutError, JulepError, StreamError
+from .models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
+from .models.enums import ChatMlMessageRole
+from .models.streaming import ChatResponseChunk, ChatStreamDelta
+
+if typing.TYPE_CHECKING:
+    from ._base_client import BaseAsyncClient
+    from ._types import JSONObject
+
+
+class AsyncChatStream:
+    """The chunks of a streamed chat reply, as an async iterator.
+
+    Use it as ``async with client.chat_stream(...) as stream: async for chunk in
+    stream``. Leaving the block, breaking out of the loop, or ``aclose()`` ends
+    the request. ``text`` holds the reply so far; ``final_response`` is the
+    whole ``ChatResponse`` once the stream is done. A failure after the stream
+    started raises ``StreamError`` with the partial text.
+    """
+
+    def __init__(self, client: BaseAsyncClient, path: str, body: JSONObject) -> None:
+        self._client = client
+        self._path = path
+        self._body = body
+        self._body_stream: StreamBody | None = None
+        self._events: typing.AsyncIterator[ChatResponseChunk] | None = None
+        self._pieces: list[str] = []
+        self._final: ChatResponse | None = None
+        self._closed = False
+
+    @property
+    def text(self) -> str:
+        """The reply's text received so far."""
+        return "".join(self._pieces)
+
+    @property
+    def final_response(self) -> ChatResponse:
+        """The complete reply; only once the stream has been read to its end."""
+        if self._final is None:
+            raise JulepError("the stream is not finished: read it to the end first")
+        return self._final
+
+    async def until_done(self) -> ChatResponse:
+        """Read the rest of the stream and return the complete reply."""
+        async for _ in self:
+            pass
+        return self.final_response
+
+    def __aiter__(self) -> AsyncChatStream:
+        return self
+
+    async def __anext__(self) -> ChatResponseChunk:
+        if self._events is None:
+            if self._closed:
+                raise StopAsyncIteration
+            self._events = self._chunks()
+        try:
+            return await self._events.__anext__()
+        except StopAsyncIteration:
+            await self.aclose()
+            raise
+        except BaseException:
+            await self.aclose()
+            raise
+
+    async def aclose(self) -> None:
+        """Stop reading and drop the connection."""
+        self._closed = True
+        if self._body_stream is not None:
+            self._body_stream.close()
+            self._body_stream = None
+
+    async def __aenter__(self) -> AsyncChatStream:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _chunks(self) -> typing.AsyncIterator[ChatResponseChunk]:
+        opened = await self._client._open_stream("POST", self._path, self._body)
+        if isinstance(opened, _http.RawResponse):
+            # The server answered with plain JSON: one chunk carries it all.
+            response = _http.decode(opened, ChatResponse)
+            yield self._finish_from_response(response)
+            return
+        self._body_stream = opened
+        idle = self._client.timeout.stream_idle
+        last_event = time.monotonic()
+        decoder = SSEDecoder()
+        try:
+            async for line in opened.lines():
+                event = decoder.feed(line)
+                if event is None:
+                    # Keep-alive comments do not count as progress.
+                    if idle is not None and time.monotonic() - last_event > idle:
+                        raise APITimeoutError(
+                            f"no event for {idle}s", method=opened.method, url=opened.url
+                        )
+                    continue
+                last_event = time.monotonic()
+                if event.data == "[DONE]":
+                    break
+                chunk = self._chunk(event.data, opened)
+                if chunk is not None:
+                    yield chunk
+        except JulepError as exc:
+            if isinstance(exc, StreamError):
+                raise
+            raise StreamError(
+                f"the chat stream broke off: {exc}",
+                partial_text=self.text,
+                method=opened.method,
+                url=opened.url,
+                retries_taken=opened.retries_taken,
+            ) from exc
+        if self._final is None:
+            raise StreamError(
+                "the chat stream ended without its final event",
+                partial_text=self.text,
+                method=opened.method,
+                url=opened.url,
+            )
+
+    def _chunk(self, data: str, opened: StreamBody) -> ChatResponseChunk | None:
+        try:
+            payload = orjson.loads(data)
+            if isinstance(payload, dict) and "error" in payload:
+                error = payload["error"]
+                message = error.get("message", error) if isinstance(error, dict) else error
+                raise StreamError(
+                    f"the server reported an error mid-stream: {message}",
+                    partial_text=self.text,
+                    method=opened.method,
+                    url=opened.url,
+                    retries_taken=opened.retries_taken,
+                )
+            chunk = converter.structure(payload, ChatResponseChunk)
+        except (orjson.JSONDecodeError, cattrs.BaseValidationError, TypeError, ValueError) as exc:
+            raise StreamError(
+                f"an event of the chat stream is not a valid chunk: {data[:200]!r}",
+                partial_text=self.text,
+                method=opened.method,
+                url=opened.url,
+            ) from exc
+        if chunk.delta is not None and chunk.delta.content:
+            self._pieces.append(chunk.delta.content)
+        if chunk.finish_reason is not None:
+            self._final = self._response_from(chunk)
+        return chunk
+
+    def _response_from(self, last: ChatResponseChunk) -> ChatResponse:
+        """The ChatResponse the final event describes, filling what it leaves out."""
+        response = last.response
+        if response is None:
+            message = ChatMlMessage(
+                id=last.id,
+                role=ChatMlMessageRole.ASSISTANT,
+                content=self.text,
+                created_at=dt.datetime.now(dt.timezone.utc),
+            )
+            response = [[message]]
+        assert last.finish_reason is not None
+        return ChatResponse(
+            id=last.id,
+            finish_reason=last.finish_reason,
+            response=response,
+            usage=last.usage
+            or CompletionUsage(completion_tokens=0, prompt_tokens=0, total_tokens=0),
+            doc_ids=last.doc_ids or DocIds(agent_doc_ids=[], user_doc_ids=[]),
+            jobs=last.jobs,
+        )
+
+    def _finish_from_response(self, response: ChatResponse) -> ChatResponseChunk:
+        self._final = response
+        text = "".join(
+            message.content
+            for choice in response.response[:1]
+            for message in choice
+            if isinstance(message.content, str)
+        )
+        self._pieces.append(text)
+        return ChatResponseChunk(
+            id=response.id,
+            delta=ChatStreamDelta(content=text, role=ChatMlMessageRole.ASSISTANT),
+            finish_reason=response.finish_reason,
+            usage=response.usage,
+            doc_ids=response.doc_ids,
+            jobs=response.jobs,
+            response=response.response,
+        )

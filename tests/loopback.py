@@ -1,0 +1,74 @@
+"""A tiny real HTTP server on 127.0.0.1, in its own thread, for lifecycle tests."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import typing
+
+import orjson
+from aiohttp import web
+
+from .wire.samples import AGENT
+
+
+class LoopbackServer:
+    """Serves GET /api/agents/{id}; the id "slow" waits until the client goes away."""
+
+    def __init__(self) -> None:
+        self.disconnected = threading.Event()
+        self.requests = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="loopback-server", daemon=True)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("the loopback server did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._start())
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/api/agents/{agent_id}", self._get_agent)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = typing.cast(typing.Any, site._server)
+        self.port = server.sockets[0].getsockname()[1]
+
+    async def _stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _get_agent(self, request: web.Request) -> web.Response:
+        self.requests += 1
+        if request.match_info["agent_id"] == "slow":
+            # Bounded: a test that forgets to interrupt fails instead of hanging.
+            for _ in range(600):
+                transport = request.transport
+                if transport is None or transport.is_closing():
+                    self.disconnected.set()
+                    break
+                await asyncio.sleep(0.05)
+        body = {**AGENT, "id": request.match_info["agent_id"]}
+        return web.Response(body=orjson.dumps(body), content_type="application/json")

@@ -1,0 +1,150 @@
+"""JulepApi's event-loop thread: start, share, survive fork and Ctrl+C, and stop."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import typing
+import warnings
+
+import pytest
+
+import julep
+from julep.client import JulepApi
+
+from .conftest import API_KEY
+from .loopback import LoopbackServer
+
+
+@pytest.fixture
+def server() -> typing.Iterator[LoopbackServer]:
+    with LoopbackServer() as running:
+        yield running
+
+
+def _loop_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "julep-event-loop"]
+
+
+def test_with_block_starts_lazily_and_stops(server: LoopbackServer) -> None:
+    """No thread before the first call, one during, none after the with block."""
+    before = len(_loop_threads())
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+        assert len(_loop_threads()) == before
+        assert client.get_agent("a1").id == "a1"
+        assert client.get_agent("a2").id == "a2"
+        assert len(_loop_threads()) == before + 1
+    assert len(_loop_threads()) == before
+    with pytest.raises(julep.JulepError, match="closed"):
+        client.get_agent("a3")
+    client.close()  # a second close is harmless
+
+
+def test_never_closed_client_exits_cleanly(server: LoopbackServer) -> None:
+    """A JulepApi left open neither hangs interpreter exit nor prints a warning."""
+    script = textwrap.dedent(
+        f"""
+        import julep
+        client = julep.JulepApi(api_key="k", base_url={server.base_url!r})
+        assert client.get_agent("x").id == "x"
+        print("done")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-X", "dev", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "done"
+    assert result.stderr == ""
+
+
+def test_one_client_shared_by_eight_threads(server: LoopbackServer) -> None:
+    """Eight threads calling at once share one loop thread and all succeed."""
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+
+        def work(worker: int) -> list[str]:
+            return [client.get_agent(f"w{worker}-{i}").id for i in range(25)]
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(work, range(8)))
+        assert len(_loop_threads()) >= 1
+    assert [len(ids) for ids in results] == [25] * 8
+    assert results[3][7] == "w3-7"
+    assert server.requests == 200
+
+
+def test_call_from_a_thread_with_a_running_loop(server: LoopbackServer) -> None:
+    """Inside a running event loop (as in Jupyter), a sync call still works."""
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+
+        async def notebook_cell() -> str:
+            return client.get_agent("nb").id
+
+        assert asyncio.run(notebook_cell()) == "nb"
+
+
+def test_call_from_the_clients_own_loop_raises(server: LoopbackServer) -> None:
+    """A sync call made on the client's own loop thread raises instead of deadlocking."""
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+        client.get_agent("warm")
+        loop = client._portal._running_loop().loop
+
+        async def on_loop() -> None:
+            client.get_agent("inner")
+
+        future = asyncio.run_coroutine_threadsafe(on_loop(), loop)
+        with pytest.raises(julep.JulepError, match="own event-loop thread"):
+            future.result(10)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_can_use_the_client(server: LoopbackServer) -> None:
+    """After fork the child gets its own loop and connections; the parent keeps working."""
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+        assert client.get_agent("parent").id == "parent"
+        read_end, write_end = os.pipe()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+            pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through the pipe
+            os.close(read_end)
+            status = b"fail"
+            try:
+                if client.get_agent("child").id == "child":
+                    status = b"ok"
+            finally:
+                os.write(write_end, status)
+                os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as reader:
+            child_status = reader.read()
+        _, exit_status = os.waitpid(pid, 0)
+        assert child_status == b"ok"
+        assert os.waitstatus_to_exitcode(exit_status) == 0
+        assert client.get_agent("parent-again").id == "parent-again"
+
+
+def test_keyboard_interrupt_cancels_the_request(server: LoopbackServer) -> None:
+    """Ctrl+C during a call cancels it on the loop (the server sees the disconnect)."""
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+        client.get_agent("warm")
+        # A real SIGINT, as Ctrl+C sends: it interrupts the blocking wait.
+        timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                client.get_agent("slow")
+        finally:
+            timer.cancel()
+        assert server.disconnected.wait(10), "the request kept running after Ctrl+C"
+        assert client.get_agent("after").id == "after"

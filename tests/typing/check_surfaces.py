@@ -1,0 +1,39 @@
+"""Checked by mypy --strict, never run: both surfaces expose precise types."""
+
+from __future__ import annotations
+
+from typing_extensions import assert_type
+
+import julep
+from julep.client import AsyncJulepApi, JulepApi
+
+
+def sync_surface(client: JulepApi) -> None:
+    assert_type(client.get_agent("a"), julep.Agent)
+    assert_type(client.get_agent(agent_id="a"), julep.Agent)
+    assert_type(client.delete_agent("a"), None)
+    assert_type(
+        client.list_agents(limit=5, sort_by="updated_at", order="asc"), julep.ListAgentsResponse
+    )
+    assert_type(
+        client.chat(
+            "s", messages=[julep.InputChatMlMessage(role="user", content="hi")], preset="fun"
+        ),
+        julep.ChatResponse,
+    )
+    assert_type(
+        client.create_agent_doc("a", request={"title": "t", "content": "c"}),
+        julep.ResourceCreatedResponse,
+    )
+    assert_type(client.with_options(max_retries=0), JulepApi)
+    client.get_agent(1)  # type: ignore[arg-type]
+    client.list_agents(sort_by="name")  # type: ignore[arg-type]
+    client.chat("s", message=[])  # type: ignore[call-arg]
+
+
+async def async_surface(client: AsyncJulepApi) -> None:
+    assert_type(await client.get_agent("a"), julep.Agent)
+    assert_type(await client.get_job_status(job_id="j"), julep.JobStatus)
+    assert_type(await client.get_history("s", limit=2), julep.GetHistoryResponse)
+    assert_type(client.with_options(timeout=julep.Timeout(total=5)), AsyncJulepApi)
+    await client.get_agent(None)  # type: ignore[arg-type]
