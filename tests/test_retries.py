@@ -60,7 +60,7 @@ async def test_a_retried_call_keeps_one_idempotency_key() -> None:
         respond(mock, "POST", status=201, payload=CREATED, repeat=True)
         async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL) as client:
             created = await client.create_agent(name="n")
-            again = await client.create_agent(name="n")
+            await client.create_agent(name="n")
         keys = [r.headers["Idempotency-Key"] for r in sent(mock)]
     assert created.response_info is not None and created.response_info.retries_taken == 2
     assert len(keys) == 4

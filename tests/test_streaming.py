@@ -53,7 +53,8 @@ async def test_async_stream_yields_chunks_and_the_final_response() -> None:
     with aioresponses() as mock:
         respond(mock, "POST", body=STREAM, headers=SSE_HEADERS)
         async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL) as client:
-            async with client.chat_stream(SESSION_ID, messages=MESSAGES, max_tokens=5) as stream:
+            stream = client.chat_stream(SESSION_ID, messages=MESSAGES, max_tokens=5)
+            async with stream:
                 chunks = [chunk async for chunk in stream]
         (request,) = sent(mock)
     assert request.headers["Accept"] == "text/event-stream"
