@@ -107,7 +107,7 @@ async def test_retries_run_out() -> None:
 
 @pytest.mark.anyio
 async def test_retry_after_beyond_the_deadline_fails_fast() -> None:
-    """A server asking for more time than the deadline leaves gets no retry; the error says how long."""
+    """A Retry-After beyond the deadline means no retry; the error says how long."""
     with aioresponses() as mock:
         respond(
             mock, "GET", status=429, payload={"detail": "later"}, headers={"retry-after": "120"}
