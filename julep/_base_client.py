@@ -27,6 +27,7 @@ from ._config import (
     resolve_base_url,
 )
 from ._logging import configure_from_env, logger
+from ._serde import encode_json
 from ._transport import StreamBody, Transport
 from ._types import JSONObject
 from ._version import __version__
@@ -199,28 +200,57 @@ class BaseAsyncClient:
         if json is None:
             data, headers = None, self._headers
         else:
-            data, headers = orjson.dumps(json), self._json_headers
+            data, headers = encode_json(json), self._json_headers
         if method != "GET":
             # One key for every attempt of this call: a server that has seen it
             # replays its first answer instead of doing the work twice.
             key = self._idempotency_key or secrets.token_hex(16)
             headers = {**headers, "Idempotency-Key": key}
-        raw = await self._send(method, url, headers, data)
+        # The first attempt is made here, not through the retry loop: most calls
+        # succeed at once, and each coroutine layer costs on every call.
+        timeout = self._timeout
+        started = time.monotonic()
+        try:
+            raw = await self._transport.send(
+                method, url, headers=headers, data=data, timeout=timeout, budget=timeout.total
+            )
+        except APIConnectionError as exc:
+            raw = await self._retry_request(
+                method=method, url=url, headers=headers, data=data, failure=exc, started=started
+            )
+        else:
+            _log_response(raw)
+            if not 200 <= raw.status < 300:
+                raw = await self._retry_request(
+                    method=method,
+                    url=url,
+                    headers=headers,
+                    data=data,
+                    failure=_http.status_error(raw),
+                    started=started,
+                )
         if cast_to is None:
             return None
         return _http.decode(raw, cast_to)
 
-    async def _send(
-        self, method: str, url: str, headers: typing.Mapping[str, str], data: bytes | None
+    async def _retry_request(
+        self,
+        *,
+        method: str,
+        url: str,
+        headers: typing.Mapping[str, str],
+        data: bytes | None,
+        failure: APIConnectionError | APIStatusError,
+        started: float,
     ) -> _http.RawResponse:
-        """Send with retries, within the total deadline; return a 2xx or raise."""
+        """After a failed first attempt: retry if it is worth it, else raise."""
 
         async def attempt(budget: float | None) -> _http.RawResponse:
             return await self._transport.send(
                 method, url, headers=headers, data=data, timeout=self._timeout, budget=budget
             )
 
-        return await self._with_retries(method, url, attempt)
+        return await self._with_retries(method, url, attempt, failure, started)
 
     async def _open_stream(
         self, method: str, path: str, json: JSONObject
@@ -253,34 +283,46 @@ class BaseAsyncClient:
         method: str,
         url: str,
         attempt: typing.Callable[[float | None], typing.Awaitable[_R]],
+        first_failure: APIConnectionError | APIStatusError | None = None,
+        started: float | None = None,
     ) -> _R:
-        """Run ``attempt`` until it gives a 2xx, retrying what is worth retrying."""
+        """Run ``attempt`` until it gives a 2xx, retrying what is worth retrying.
+
+        ``first_failure`` is the outcome of an attempt already made at ``started``.
+        """
         timeout, policy = self._timeout, self._retry
-        deadline = None if timeout.total is None else time.monotonic() + timeout.total
+        begin = time.monotonic() if started is None else started
+        deadline = None if timeout.total is None else begin + timeout.total
         retries = 0
+        pending = first_failure
         while True:
-            budget = None if deadline is None else deadline - time.monotonic()
             try:
+                if pending is not None:
+                    failed, pending = pending, None
+                    raise failed
+                budget = None if deadline is None else deadline - time.monotonic()
                 result = await attempt(budget)
+                result.retries_taken = retries
+                if isinstance(result, _http.RawResponse):
+                    _log_response(result)
+                if not 200 <= result.status < 300:
+                    assert isinstance(result, _http.RawResponse)
+                    raise _http.status_error(result)
+                return result
+            except APIStatusError as error:
+                error.retries_taken = retries
+                status = typing.cast(int, error.status_code)
+                if retries >= policy.max_retries or not _http.is_retryable_status(status):
+                    raise
+                delay = _retry_delay(error, retries + 1, policy)
+                failure: Exception = error
             except APIConnectionError as exc:
                 exc.retries_taken = retries
                 _log_failure(method, url, exc, retries)
                 if retries >= policy.max_retries:
                     raise
                 delay = _http.backoff_delay(retries + 1, policy)
-                failure: Exception = exc
-            else:
-                result.retries_taken = retries
-                if isinstance(result, _http.RawResponse):
-                    _log_response(result)
-                if 200 <= result.status < 300:
-                    return result
-                assert isinstance(result, _http.RawResponse)
-                error = _http.status_error(result)
-                if retries >= policy.max_retries or not _http.is_retryable_status(result.status):
-                    raise error
-                delay = _retry_delay(error, retries + 1, policy)
-                failure = error
+                failure = exc
             if deadline is not None and time.monotonic() + delay >= deadline:
                 if isinstance(failure, APIStatusError):
                     raise failure

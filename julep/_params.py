@@ -8,13 +8,14 @@ string, and JSON-ready body values.
 from __future__ import annotations
 
 import enum
+import re
 import typing
 import urllib.parse
 import uuid
 
 import orjson
 
-from ._serde import converter, strict_enum
+from ._serde import strict_enum
 from ._types import OMIT, JSONObject
 from .models.enums import ChatSettingsPreset, Order, SortBy
 
@@ -38,6 +39,9 @@ PresetArg = typing.Union[
 ]
 
 
+_URL_SAFE_ID = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
 def path_id(name: str, value: object) -> str:
     """A resource id made safe for a URL path segment.
 
@@ -48,6 +52,8 @@ def path_id(name: str, value: object) -> str:
         return str(value)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
+    if _URL_SAFE_ID.fullmatch(value):
+        return value  # uuids, the usual case, need no escaping
     if not value.strip():
         raise ValueError(f"{name} must be a non-empty id, got {value!r}")
     return urllib.parse.quote(value, safe="")
@@ -113,7 +119,7 @@ def model(name: str, cls: type, value: object) -> object:
     if value is OMIT or value is None:
         return value
     if isinstance(value, (cls, dict)):
-        return converter.unstructure(value)
+        return value  # encode_json writes the models inside the body
     raise TypeError(
         f"{name} must be a {cls.__name__} or a dict, got {type(value).__name__}: {value!r}"
     )
@@ -133,7 +139,7 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
                 f"{name}[{index}] must be a {cls.__name__} or a dict, "
                 f"got {type(item).__name__}: {item!r}"
             )
-    return converter.unstructure(list(value))
+    return value if isinstance(value, list) else list(value)
 
 
 def metadata_filter(value: object) -> str | None:

@@ -23,6 +23,7 @@ import enum
 import typing
 
 import attrs
+import cattrs
 import orjson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter
@@ -177,9 +178,14 @@ _UNION_HOOKS: dict[object, typing.Callable[[object, object], typing.Any]] = {
     models.ChatMlMessageContent: _structure_content,
     models.ChatInputDataToolChoice: _structure_tool_choice,
 }
-converter.register_structure_hook_func(
-    lambda t: t in _UNION_HOOKS, lambda value, t: _UNION_HOOKS[t](value, t)
-)
+
+
+def _is_type(expected: object) -> typing.Callable[[object], bool]:
+    return lambda t: t == expected
+
+
+for _union, _hook in _UNION_HOOKS.items():
+    converter.register_structure_hook_func(_is_type(_union), _hook)
 
 
 # --- attrs classes -----------------------------------------------------------
@@ -189,7 +195,9 @@ def _is_model(t: object) -> bool:
     return isinstance(t, type) and attrs.has(t) and t.__module__.startswith("julep.")
 
 
-def _unstructure_factory(cls: type) -> typing.Callable[[typing.Any], dict[str, typing.Any]]:
+def _unstructure_factory(
+    cls: type, converter: cattrs.Converter
+) -> typing.Callable[[typing.Any], dict[str, typing.Any]]:
     overrides: dict[str, typing.Any] = {}
     for field in attrs.fields(cls):
         if field.name == "response_info":
@@ -201,7 +209,9 @@ def _unstructure_factory(cls: type) -> typing.Callable[[typing.Any], dict[str, t
     return make_dict_unstructure_fn(cls, converter, **overrides)
 
 
-def _structure_factory(cls: type) -> typing.Callable[[typing.Any, type], typing.Any]:
+def _structure_factory(
+    cls: type, converter: cattrs.Converter
+) -> typing.Callable[[typing.Any, type], typing.Any]:
     renames: dict[str, typing.Any] = {
         name: override(rename=wire)
         for name, wire in _RENAMED.items()
@@ -225,6 +235,23 @@ def _structure_factory(cls: type) -> typing.Callable[[typing.Any, type], typing.
 
 converter.register_unstructure_hook_factory(_is_model, _unstructure_factory)
 converter.register_structure_hook_factory(_is_model, _structure_factory)
+
+
+def _unstructure_model(value: object) -> typing.Any:
+    if attrs.has(type(value)):
+        return converter.unstructure(value)
+    if isinstance(value, FreeformObject):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def encode_json(value: typing.Any) -> bytes:
+    """Encode a JSON value that may hold models anywhere inside (request bodies).
+
+    orjson writes dicts, lists, strings and enums itself and calls back only
+    for the models, so plain data is never walked twice.
+    """
+    return orjson.dumps(value, default=_unstructure_model)
 
 
 def dumps(value: typing.Any) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 import typing
 
@@ -85,29 +86,28 @@ class Transport:
     ) -> RawResponse:
         """Send one attempt and read the whole body, within ``budget`` seconds."""
         session = self._get_session()
-        read_limit = _min_limit(timeout.read, budget)
-        client_timeout = aiohttp.ClientTimeout(
-            total=read_limit, connect=timeout.connect, sock_connect=timeout.connect
-        )
         started = time.monotonic()
-        with map_errors(method, url):
+        # try/except rather than map_errors(): this is the hot path of every call.
+        try:
             async with session.request(
                 method,
                 URL(url, encoded=True),
                 headers=headers,
                 data=data,
-                timeout=client_timeout,
+                timeout=_attempt_timeout(timeout, budget),
                 allow_redirects=False,
             ) as response:
                 body = await response.read()
-                return RawResponse(
-                    method=method,
-                    url=url,
-                    status=response.status,
-                    headers=response.headers,
-                    body=body,
-                    elapsed=time.monotonic() - started,
-                )
+        except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
+            raise _julep_error(method, url, exc) from exc
+        return RawResponse(
+            method=method,
+            url=url,
+            status=response.status,
+            headers=response.headers,
+            body=body,
+            elapsed=time.monotonic() - started,
+        )
 
     async def open_stream(
         self,
@@ -241,16 +241,34 @@ def _min_limit(limit: float | None, budget: float | None) -> float | None:
     return min(limit, budget)
 
 
+@functools.lru_cache(maxsize=64)
+def _client_timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=total, connect=connect, sock_connect=connect)
+
+
+def _attempt_timeout(timeout: Timeout, budget: float | None) -> aiohttp.ClientTimeout:
+    """aiohttp's limits for one attempt; the common first attempt reuses one object."""
+    if budget is not None and timeout.read is not None and budget < timeout.read:
+        return aiohttp.ClientTimeout(
+            total=budget, connect=timeout.connect, sock_connect=timeout.connect
+        )
+    return _client_timeout(_min_limit(timeout.read, budget), timeout.connect)
+
+
+def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionError:
+    """The julep error for an aiohttp or socket failure."""
+    if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
+        detail = f": {exc}" if str(exc) else ""
+        return APITimeoutError(f"{method} {url} timed out{detail}", method=method, url=url)
+    return APIConnectionError(
+        f"{method} {url} failed: {type(exc).__name__}: {exc}", method=method, url=url
+    )
+
+
 @contextlib.contextmanager
 def map_errors(method: str, url: str) -> typing.Iterator[None]:
     """Turn aiohttp and socket failures into julep errors, keeping the cause."""
     try:
         yield
-    except asyncio.TimeoutError as exc:
-        raise APITimeoutError(f"{method} {url} timed out", method=method, url=url) from exc
-    except aiohttp.ServerTimeoutError as exc:
-        raise APITimeoutError(f"{method} {url} timed out: {exc}", method=method, url=url) from exc
-    except _CONNECTION_ERRORS as exc:
-        raise APIConnectionError(
-            f"{method} {url} failed: {type(exc).__name__}: {exc}", method=method, url=url
-        ) from exc
+    except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
+        raise _julep_error(method, url, exc) from exc

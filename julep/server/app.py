@@ -1,0 +1,75 @@
+"""The aiohttp application: routes under ``/api``, middlewares, and the
+lifecycle of the database, the model backend and the memory-job queue.
+
+Middlewares, outermost first: faults (when configured), auth (when an API key
+is set), idempotency, errors. Faults sit outside idempotency so an injected
+reset happens after the response was kept; errors sit inside so idempotency
+sees every failure as a response.
+"""
+
+from __future__ import annotations
+
+import typing
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from . import openapi
+from .auth import auth_middleware
+from .backends import make_backend
+from .config import ServerConfig
+from .db import Database
+from .errors import error_middleware
+from .faults import FaultPlan, fault_middleware
+from .idempotency import IdempotencyStore, idempotency_middleware
+from .jobs import MemoryJobs
+from .routes import OPERATIONS
+from .state import STATE, AppState
+
+API_PREFIX = "/api"
+OPENAPI_PATH = API_PREFIX + "/openapi.json"
+MAX_BODY_BYTES = 16 * 1024 * 1024  # docs may be long
+
+
+def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application:
+    db = Database(config.db)
+    store = IdempotencyStore(db, persistent=config.db is not None)
+    exempt = frozenset({OPENAPI_PATH})
+    middlewares: list[Middleware] = []
+    if faults is not None:
+        middlewares.append(fault_middleware(faults, exempt=exempt))
+    if config.api_key is not None:
+        middlewares.append(auth_middleware(config.api_key, exempt=exempt))
+    middlewares += [idempotency_middleware(store), error_middleware]
+    app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY_BYTES)
+    app[STATE] = AppState(
+        config=config, db=db, backend=make_backend(config), jobs=MemoryJobs(db), idempotency=store
+    )
+    app.cleanup_ctx.append(_lifecycle)
+    for operation in OPERATIONS:
+        app.router.add_route(operation.method, API_PREFIX + operation.path, operation.handler)
+    document = openapi.document(OPERATIONS, server_url=API_PREFIX)
+
+    async def openapi_json(_: web.Request) -> web.Response:
+        return web.Response(body=document, content_type="application/json")
+
+    app.router.add_get(OPENAPI_PATH, openapi_json, allow_head=False)
+    return app
+
+
+async def _lifecycle(app: web.Application) -> typing.AsyncIterator[None]:
+    state = app[STATE]
+    try:
+        await state.db.open()
+        await state.idempotency.load()
+    except BaseException:
+        await state.db.close()
+        raise
+    state.jobs.start()
+    try:
+        yield
+    finally:
+        await state.jobs.aclose()
+        await state.idempotency.aclose()
+        await state.backend.aclose()
+        await state.db.close()

@@ -1,0 +1,177 @@
+"""A backend for any OpenAI-compatible endpoint (OpenAI, vLLM, llama.cpp, Ollama...).
+
+It POSTs the assembled messages and settings to ``<model_url>/chat/completions``
+and maps the reply. A tool call comes back as a ``function_call`` message
+whose content is the call as JSON (``{"name": ..., "arguments": ...}``); when
+streaming it arrives whole in the final ``Completion``, not as pieces. When
+the endpoint reports no usage, word counts stand in for it.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import aiohttp
+import orjson
+
+from ._types import BackendError, Completion, Prompt
+
+FINISH_REASONS = frozenset({"stop", "length", "tool_calls", "content_filter", "function_call"})
+_TIMEOUT = aiohttp.ClientTimeout(total=300, sock_connect=10)
+
+
+def _payload(prompt: Prompt, *, stream: bool) -> dict[str, typing.Any]:
+    settings = prompt.settings
+    messages = []
+    for message in prompt.messages:
+        item: dict[str, typing.Any] = {"role": message.role, "content": message.content}
+        if message.name:
+            item["name"] = message.name
+        messages.append(item)
+    payload: dict[str, typing.Any] = {
+        "model": prompt.model,
+        "messages": messages,
+        "max_tokens": settings.max_tokens,
+    }
+    optional = {
+        "temperature": settings.temperature,
+        "top_p": settings.top_p,
+        "frequency_penalty": settings.frequency_penalty,
+        "presence_penalty": settings.presence_penalty,
+        "seed": settings.seed,
+        "logit_bias": settings.logit_bias,
+        "response_format": settings.response_format,
+        "stop": list(settings.stop) or None,
+        "tools": list(prompt.tools) or None,
+        "tool_choice": prompt.tool_choice if prompt.tools else None,
+    }
+    payload.update({key: value for key, value in optional.items() if value is not None})
+    payload.update(settings.extra)
+    if stream:
+        payload["stream"] = True
+        payload["stream_options"] = {"include_usage": True}
+    return payload
+
+
+def _finish_reason(value: object) -> str:
+    return value if isinstance(value, str) and value in FINISH_REASONS else "stop"
+
+
+def _tool_call_json(calls: list[dict[str, typing.Any]]) -> str:
+    function = calls[0].get("function") or {}
+    return orjson.dumps(
+        {"name": function.get("name", ""), "arguments": function.get("arguments", "")}
+    ).decode()
+
+
+def _completion(
+    prompt: Prompt,
+    content: str,
+    finish_reason: object,
+    usage: object,
+    tool_calls: list[dict[str, typing.Any]],
+) -> Completion:
+    role = "assistant"
+    if tool_calls:
+        role, content = "function_call", _tool_call_json(tool_calls)
+    counts = usage if isinstance(usage, dict) else {}
+    prompt_tokens = counts.get("prompt_tokens")
+    completion_tokens = counts.get("completion_tokens")
+    return Completion(
+        content=content,
+        finish_reason=_finish_reason(finish_reason),
+        prompt_tokens=prompt_tokens if isinstance(prompt_tokens, int) else prompt.prompt_tokens(),
+        completion_tokens=(
+            completion_tokens if isinstance(completion_tokens, int) else len(content.split())
+        ),
+        role=role,
+    )
+
+
+class OpenAIBackend:
+    """Chat completions from ``<base_url>/chat/completions``."""
+
+    def __init__(self, base_url: str) -> None:
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        # Created on first use, so it belongs to the loop the server runs on.
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=_TIMEOUT)
+        return self._session
+
+    async def complete(self, prompt: Prompt) -> Completion:
+        try:
+            async with self._client().post(
+                self.url, json=_payload(prompt, stream=False)
+            ) as response:
+                raw = await response.read()
+                if response.status >= 300:
+                    raise BackendError(f"{self.url} answered {response.status}: {raw[:200]!r}")
+        except aiohttp.ClientError as exc:
+            raise BackendError(f"{self.url} failed: {exc}") from exc
+        try:
+            data = orjson.loads(raw)
+            choice = data["choices"][0]
+            message = choice["message"]
+            return _completion(
+                prompt,
+                message.get("content") or "",
+                choice.get("finish_reason"),
+                data.get("usage"),
+                message.get("tool_calls") or [],
+            )
+        except (orjson.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            raise BackendError(f"{self.url} sent a reply that is not a chat completion") from exc
+
+    async def stream(self, prompt: Prompt) -> typing.AsyncIterator[list[str] | Completion]:
+        content: list[str] = []
+        finish_reason: object = None
+        usage: object = None
+        calls: dict[int, dict[str, typing.Any]] = {}
+        try:
+            async with self._client().post(
+                self.url, json=_payload(prompt, stream=True)
+            ) as response:
+                if response.status >= 300:
+                    raw = await response.read()
+                    raise BackendError(f"{self.url} answered {response.status}: {raw[:200]!r}")
+                async for line in response.content:
+                    data = line.strip()
+                    if not data.startswith(b"data:"):
+                        continue
+                    data = data[5:].strip()
+                    if data == b"[DONE]":
+                        break
+                    chunk = orjson.loads(data)
+                    usage = chunk.get("usage") or usage
+                    for choice in chunk.get("choices") or ():
+                        finish_reason = choice.get("finish_reason") or finish_reason
+                        delta = choice.get("delta") or {}
+                        for call in delta.get("tool_calls") or ():
+                            _merge_call(calls.setdefault(call.get("index", 0), {}), call)
+                        if delta.get("content"):
+                            content.append(delta["content"])
+                            yield [delta["content"]]
+        except aiohttp.ClientError as exc:
+            raise BackendError(f"{self.url} failed: {exc}") from exc
+        except (orjson.JSONDecodeError, AttributeError, TypeError) as exc:
+            raise BackendError(
+                f"{self.url} sent a stream that is not chat completion chunks"
+            ) from exc
+        tool_calls = [calls[index] for index in sorted(calls)]
+        yield _completion(prompt, "".join(content), finish_reason, usage, tool_calls)
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def _merge_call(target: dict[str, typing.Any], delta: dict[str, typing.Any]) -> None:
+    # Streamed tool calls come in fragments: the name once, the arguments in pieces.
+    function = target.setdefault("function", {"name": "", "arguments": ""})
+    fragment = delta.get("function") or {}
+    function["name"] += fragment.get("name") or ""
+    function["arguments"] += fragment.get("arguments") or ""

@@ -1,0 +1,118 @@
+"""One chat turn: read the session, assemble the prompt, and after the model
+has answered, record the exchange and queue the memory job.
+
+Memory options default to true: ``recall`` puts the agent's and the user's
+docs that best match the last message into the context (their ids come back
+in ``doc_ids``); ``record`` appends the new messages and the reply to the
+history; ``remember`` queues a job (its id is in ``jobs``) that turns what
+the user said into memories.
+
+Suggestions follow one rule: each recorded exchange adds one suggestion for
+the user, "Tell me more about X, Y, Z." naming the first three entities
+(capitalised words, see ``textmatch.entities``) of the reply, or
+"Tell me more." when the reply has none.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
+from ..models.enums import ChatMlMessageRole, ChatResponseFinishReason
+from . import clock, textmatch
+from .backends import Completion, Prompt
+from .prompt import build, text_of, wire_content
+from .schemas import ChatRequest
+from .state import AppState
+from .store import chat as chat_store
+from .store._util import new_id
+from .store.memories import MemoryJob
+
+# History keeps only roles the API's messages may have.
+_STORED_ROLES = {"auto": "user"}
+_USER_ROLES = frozenset({"user", "auto"})
+
+
+@attrs.frozen(kw_only=True)
+class Turn:
+    chat_id: str
+    body: ChatRequest
+    setup: chat_store.ChatSetup
+    prompt: Prompt
+
+
+async def prepare(state: AppState, session_id: str, body: ChatRequest) -> Turn:
+    """Read what the session needs and assemble the prompt (404 for an unknown session)."""
+    match = None
+    if body.recall is not False:
+        match = textmatch.fts_query(text_of(body.messages[-1].content))
+    setup = await state.db.run(chat_store.load, session_id, match)
+    return Turn(chat_id=new_id(), body=body, setup=setup, prompt=build(setup, body))
+
+
+def suggestion_for(reply: str) -> str:
+    names = [entity["name"] for entity in textmatch.entities(reply)[:3]]
+    return f"Tell me more about {', '.join(names)}." if names else "Tell me more."
+
+
+async def finish(state: AppState, turn: Turn, completion: Completion) -> ChatResponse:
+    """Record the exchange, queue the memory job, and build the response."""
+    body, setup = turn.body, turn.setup
+    record = body.record is not False
+    job_id = new_id() if body.remember is not False else None
+    reply = chat_store.NewMessage(id=new_id(), role=completion.role, content=completion.content)
+    if record or job_id is not None:
+        exchange = chat_store.Exchange(
+            session_id=setup.session.id,
+            inputs=tuple(
+                chat_store.NewMessage(
+                    id=new_id(),
+                    role=_STORED_ROLES.get(m.role.value, m.role.value),
+                    content=wire_content(m.content),
+                    name=m.name,
+                )
+                for m in body.messages
+            ),
+            reply=reply,
+            record=record,
+            suggestion=suggestion_for(completion.content),
+            job_id=job_id,
+        )
+        replied_at = await state.db.run(chat_store.record, exchange)
+    else:
+        replied_at = clock.timestamp()
+    if job_id is not None:
+        said = tuple(text_of(m.content) for m in body.messages if m.role.value in _USER_ROLES)
+        state.jobs.submit(
+            MemoryJob(
+                id=job_id,
+                agent_id=setup.agent.id,
+                user_id=setup.user.id if setup.user else None,
+                texts=said,
+                said_at=replied_at,
+            )
+        )
+    return ChatResponse(
+        id=turn.chat_id,
+        finish_reason=ChatResponseFinishReason(completion.finish_reason),
+        response=[
+            [
+                ChatMlMessage(
+                    id=reply.id,
+                    role=ChatMlMessageRole(completion.role),
+                    content=completion.content,
+                    created_at=clock.parse(replied_at),
+                )
+            ]
+        ],
+        usage=CompletionUsage(
+            prompt_tokens=completion.prompt_tokens,
+            completion_tokens=completion.completion_tokens,
+            total_tokens=completion.prompt_tokens + completion.completion_tokens,
+        ),
+        jobs=[] if job_id is None else [job_id],
+        doc_ids=DocIds(
+            agent_doc_ids=[doc.id for doc in setup.docs if doc.owner == "agent"],
+            user_doc_ids=[doc.id for doc in setup.docs if doc.owner == "user"],
+        ),
+    )

@@ -1,0 +1,42 @@
+"""Timestamps that never repeat and never go backwards.
+
+History must come back in the order it was written even when two messages are
+stored within the same microsecond, so each timestamp is at least one
+microsecond after the previous one handed out in this process. The fixed
+RFC 3339 form (always microseconds, always ``+00:00``) also sorts correctly
+as text, which is how SQLite compares them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_micros = 0
+
+    def timestamp(self) -> str:
+        with self._lock:
+            micros = max(time.time_ns() // 1000, self._last_micros + 1)
+            self._last_micros = micros
+        return (_EPOCH + dt.timedelta(microseconds=micros)).isoformat(timespec="microseconds")
+
+
+# One clock for the process: servers in the same process share it harmlessly.
+_clock = _Clock()
+
+
+def timestamp() -> str:
+    """Now, as RFC 3339 text, strictly later than any earlier call's result."""
+    return _clock.timestamp()
+
+
+def parse(text: str) -> dt.datetime:
+    """A stored timestamp as an aware datetime."""
+    return dt.datetime.fromisoformat(text)

@@ -1,0 +1,61 @@
+"""Error bodies: every error the server sends is ``{"detail": ...}``."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from aiohttp import web
+from aiohttp.typedefs import Handler, LooseHeaders
+
+logger = logging.getLogger("julep.server")
+_BODY_HEADERS = frozenset({"content-type", "content-length"})
+
+
+class RequestError(Exception):
+    """Raised anywhere in a request to answer with ``status`` and ``{"detail": detail}``."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def not_found(what: str) -> RequestError:
+    """The 404 for a missing resource, worded as the API of 0.3.x did (``Agent not found``)."""
+    return RequestError(404, f"{what} not found")
+
+
+def invalid(detail: str) -> RequestError:
+    """The 422 for a request that does not fit the API's shapes."""
+    return RequestError(422, detail)
+
+
+def error_response(
+    status: int, detail: str, *, headers: LooseHeaders | None = None
+) -> web.Response:
+    return web.Response(
+        status=status,
+        body=orjson.dumps({"detail": detail}),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Turn every failure into a JSON error response, so middlewares outside see responses only."""
+    try:
+        return await handler(request)
+    except RequestError as problem:
+        return error_response(problem.status, problem.detail)
+    except web.HTTPException as exc:
+        # The router's 404 and 405 (and aiohttp's own 4xx such as 413) arrive
+        # here; keep their status and headers (405 has Allow) but send JSON.
+        if exc.status < 400:
+            raise
+        headers = {k: v for k, v in exc.headers.items() if k.lower() not in _BODY_HEADERS}
+        return error_response(exc.status, exc.reason, headers=headers)
+    except Exception:
+        logger.exception("unhandled error in %s %s", request.method, request.path)
+        return error_response(500, "Internal Server Error")

@@ -1,0 +1,201 @@
+"""``LocalServer``: the server embedded in a program or a test.
+
+::
+
+    with LocalServer() as server:              # its own event loop, in a thread
+        client = JulepApi(base_url=server.base_url, api_key="any")
+
+    async with LocalServer(db="julep.db") as server:   # on the caller's loop
+        ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import types
+
+from aiohttp import web
+
+from .app import API_PREFIX, build_app
+from .config import ServerConfig
+from .db import count_rows
+from .faults import KINDS
+from .state import STATE
+from .store.schema import COUNTABLE
+
+logger = logging.getLogger("julep.server")
+SHUTDOWN_TIMEOUT = 5.0  # seconds a stopping server gives requests still running
+
+
+class LocalServer:
+    """A Julep-compatible server on 127.0.0.1 (by default), backed by SQLite.
+
+    ``port=0`` picks a free port; ``db=None`` keeps everything in memory;
+    ``api_key=None`` accepts any key (dev mode); ``model`` is ``echo`` (an
+    offline stand-in) or ``openai`` (``model_url`` is then an OpenAI-compatible
+    base URL); ``faults`` is a fault-injection spec (see ``julep.server.faults``),
+    made repeatable by ``faults_seed``.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        db: str | None = None,
+        api_key: str | None = None,
+        model: str = "echo",
+        model_url: str | None = None,
+        faults: str | None = None,
+        faults_seed: int | None = None,
+    ) -> None:
+        self.config = ServerConfig(
+            host=host,
+            port=port,
+            db=db,
+            api_key=api_key,
+            model=model,
+            model_url=model_url,
+            faults=faults,
+            faults_seed=faults_seed,
+        )
+        self._faults = self.config.fault_plan()
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._thread: threading.Thread | None = None
+        self._thread_loop: asyncio.AbstractEventLoop | None = None
+
+    def __repr__(self) -> str:
+        where = self.base_url if self._port is not None else "not started"
+        return f"LocalServer({where})"
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("the server is not running")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, e.g. ``http://127.0.0.1:8080/api``."""
+        host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
+        return f"http://{host}:{self.port}{API_PREFIX}"
+
+    @property
+    def fault_counts(self) -> dict[str, int]:
+        """How many faults of each kind (500, 429, reset, delay) were injected so far."""
+        if self._faults is None:
+            return dict.fromkeys(KINDS, 0)
+        return dict(self._faults.counts)
+
+    def count(self, table: str) -> int:
+        """How many rows a table holds: agents, users, sessions, docs, tools, messages, ..."""
+        if self._runner is None:
+            raise RuntimeError("the server is not running")
+        return self._runner.app[STATE].db.run_blocking(count_rows, table)
+
+    def stats(self) -> dict[str, int]:
+        """``count`` of every table that can be counted."""
+        return {table: self.count(table) for table in COUNTABLE}
+
+    # --- on the caller's event loop ------------------------------------------
+
+    async def astart(self) -> LocalServer:
+        """Start serving on the running loop."""
+        if self._runner is not None:
+            raise RuntimeError("the server is already running")
+        runner = web.AppRunner(
+            build_app(self.config, self._faults),
+            access_log=None,
+            shutdown_timeout=SHUTDOWN_TIMEOUT,
+        )
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.config.host, self.config.port, backlog=1024)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._port = int(runner.addresses[0][1])
+        if self.config.api_key is None:
+            logger.warning(
+                "julep server: no API key set, so any Authorization header is accepted (dev mode)"
+            )
+        logger.info("julep server: serving the API at %s", self.base_url)
+        return self
+
+    async def astop(self) -> None:
+        """Stop serving: finish queued memory jobs, close the database. Safe to call twice."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        self._port = None
+
+    async def __aenter__(self) -> LocalServer:
+        return await self.astart()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.astop()
+
+    # --- on a loop of its own, in a thread -----------------------------------
+
+    def start(self) -> LocalServer:
+        """Start serving from a background thread running its own event loop."""
+        if self._thread is not None or self._runner is not None:
+            raise RuntimeError("the server is already running")
+        started: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._thread = threading.Thread(
+            target=self._serve_in_thread, args=(started,), name="julep-local-server", daemon=True
+        )
+        self._thread.start()
+        try:
+            started.result()
+        except BaseException:
+            self._thread.join()
+            self._thread = None
+            raise
+        return self
+
+    def _serve_in_thread(self, started: concurrent.futures.Future[None]) -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(self.astart())
+        except BaseException as exc:
+            started.set_exception(exc)
+            loop.close()
+            return
+        self._thread_loop = loop
+        started.set_result(None)
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+
+    def stop(self) -> None:
+        """Stop a server started with ``start()``. Safe to call twice."""
+        loop, thread = self._thread_loop, self._thread
+        if loop is None or thread is None:
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self.astop(), loop).result()
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join()
+            self._thread_loop = self._thread = None
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,123 @@
+"""Reading a request: path ids, paging, list filters and JSON bodies.
+
+Every problem becomes a 422 (or, for a bad ``metadata_filter``, the 400 of
+the API of 0.3.x) whose detail names the offending parameter.
+"""
+
+from __future__ import annotations
+
+import typing
+import uuid
+
+import attrs
+import orjson
+from aiohttp import web
+
+from .errors import RequestError, invalid
+from .validation import structure
+
+T = typing.TypeVar("T")
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+MAX_OFFSET = 2**63 - 1  # SQLite's largest integer
+SORT_COLUMNS = ("created_at", "updated_at")
+ORDERS = ("asc", "desc")
+
+
+def uuid_value(name: str, raw: str) -> str:
+    """``raw`` in canonical lower-case UUID form, or a 422 naming ``name``."""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise invalid(f"{name}: not a valid UUID: {raw!r}") from None
+
+
+def path_id(request: web.Request, name: str) -> str:
+    """The UUID path parameter ``name``, in canonical lower-case form."""
+    return uuid_value(name, request.match_info[name])
+
+
+def _int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1  # reported as out of range below
+    if not low <= value <= high:
+        raise invalid(f"{name}: must be an integer between {low} and {high}, got {raw!r}")
+    return value
+
+
+@attrs.frozen
+class Page:
+    limit: int
+    offset: int
+
+
+def page(request: web.Request) -> Page:
+    """``limit`` (1..1000, default 100) and ``offset`` (>= 0, default 0)."""
+    return Page(
+        limit=_int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+        offset=_int_param(request, "offset", 0, 0, MAX_OFFSET),
+    )
+
+
+@attrs.frozen
+class ListQuery:
+    """A page of a sortable, filterable list."""
+
+    limit: int
+    offset: int
+    metadata_filter: str | None  # a JSON object, re-encoded; None when it has no keys
+    sort_by: str
+    order: str
+
+
+def _choice(request: web.Request, name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    # julep 0.3.9 sends an enum member's str(), e.g. "ListAgentsRequestSortBy.UPDATED_AT".
+    value = raw.rpartition(".")[2].lower()
+    if value not in allowed:
+        raise invalid(f"{name}: expected one of {', '.join(allowed)}, got {raw!r}")
+    return value
+
+
+def list_query(request: web.Request) -> ListQuery:
+    """Paging plus ``metadata_filter``, ``sort_by`` (created_at) and ``order`` (desc)."""
+    current = page(request)
+    raw_filter = request.query.get("metadata_filter")
+    metadata_filter: str | None = None
+    if raw_filter is not None:
+        try:
+            parsed = orjson.loads(raw_filter)
+        except orjson.JSONDecodeError:
+            raise RequestError(400, "metadata_filter is not a valid JSON") from None
+        if not isinstance(parsed, dict):
+            raise RequestError(400, "metadata_filter must be a JSON object")
+        metadata_filter = orjson.dumps(parsed).decode() if parsed else None
+    return ListQuery(
+        limit=current.limit,
+        offset=current.offset,
+        metadata_filter=metadata_filter,
+        sort_by=_choice(request, "sort_by", SORT_COLUMNS, "created_at"),
+        order=_choice(request, "order", ORDERS, "desc"),
+    )
+
+
+async def json_body(request: web.Request) -> object:
+    """The request body parsed as JSON (422 if it is not JSON)."""
+    data = await request.read()
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        raise invalid("body: not valid JSON") from None
+
+
+async def body(request: web.Request, cls: type[T]) -> T:
+    """The JSON body structured as ``cls`` with the SDK's converter (422 on any mismatch)."""
+    return structure(await json_body(request), cls)

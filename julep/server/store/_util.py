@@ -1,0 +1,63 @@
+"""Helpers shared by the store modules: JSON columns, ids, list queries."""
+
+from __future__ import annotations
+
+import sqlite3
+import typing
+import uuid
+
+import orjson
+
+from ..errors import not_found
+from ..params import ListQuery, Page
+
+
+def to_json(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def from_json(text: str) -> typing.Any:
+    return orjson.loads(text)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def list_tail(query: ListQuery, *, sort_column: str | None = None) -> tuple[str, list[object]]:
+    """The filter, order and paging SQL that ends a list query, with its parameters.
+
+    ``sort_by`` and ``order`` were checked against fixed sets, so they can be
+    written into the SQL; the ``rowid`` tie-break keeps pages stable.
+    """
+    sql = ""
+    params: list[object] = []
+    if query.metadata_filter is not None:
+        sql += " AND julep_metadata_matches(metadata, ?)"
+        params.append(query.metadata_filter)
+    column = sort_column or query.sort_by
+    sql += f" ORDER BY {column} {query.order}, rowid {query.order} LIMIT ? OFFSET ?"
+    params += [query.limit, query.offset]
+    return sql, params
+
+
+def page_tail(page: Page, order: str) -> tuple[str, list[object]]:
+    """Order by creation (``asc`` or ``desc``) and page."""
+    return f" ORDER BY created_at {order}, rowid {order} LIMIT ? OFFSET ?", [
+        page.limit,
+        page.offset,
+    ]
+
+
+_OWNERS = {
+    "agent_id": ("agents", "Agent"),
+    "user_id": ("users", "User"),
+    "session_id": ("sessions", "Session"),
+}
+
+
+def require(conn: sqlite3.Connection, column: str, owner_id: str) -> None:
+    """404 (``Agent not found``, ``User not found``...) unless the owner exists."""
+    table, what = _OWNERS[column]
+    if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (owner_id,)).fetchone() is None:
+        raise not_found(what)

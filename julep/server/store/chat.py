@@ -1,0 +1,181 @@
+"""What a chat reads (session, agent, user, recent history, recalled docs, tools)
+and writes (the exchange, a suggestion, a pending memory job); history and
+suggestions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import attrs
+
+from ..._serde import converter
+from ...models import Agent, ChatMlMessage, ChatMlMessageContent, Session, Suggestion, Tool, User
+from ...models.enums import ChatMlMessageRole, SuggestionTarget
+from .. import clock
+from ..backends import RecalledDoc
+from ..params import Page
+from . import agents, docs, jobs, sessions, tools, users
+from ._util import from_json, page_tail, require, to_json
+
+# The context holds at most this many of the latest messages, so a long session
+# does not make every chat slower; a session's token_budget can trim further.
+HISTORY_WINDOW = 100
+RECALL_LIMIT = 3  # docs recalled per owner (agent, user)
+
+
+@attrs.frozen(kw_only=True)
+class ChatSetup:
+    session: Session
+    agent: Agent
+    user: User | None
+    history: list[ChatMlMessage]
+    docs: list[RecalledDoc]
+    tools: list[Tool]
+
+
+def _content(text: str) -> ChatMlMessageContent:
+    value = from_json(text)
+    if isinstance(value, str):
+        return value
+    content: ChatMlMessageContent = converter.structure(value, ChatMlMessageContent)  # type: ignore[arg-type]
+    return content
+
+
+def _message(row: sqlite3.Row) -> ChatMlMessage:
+    return ChatMlMessage(
+        id=row["id"],
+        role=ChatMlMessageRole(row["role"]),
+        content=_content(row["content"]),
+        name=row["name"],
+        created_at=clock.parse(row["created_at"]),
+    )
+
+
+_MESSAGE_COLUMNS = "id, role, name, content, created_at"
+
+
+def load(conn: sqlite3.Connection, session_id: str, match: str | None) -> ChatSetup:
+    """Everything one chat turn needs, read in one transaction.
+
+    ``match`` is the FTS expression of the last message, or None not to recall.
+    """
+    session = sessions.get(conn, session_id)
+    agent = agents.get(conn, session.agent_id)
+    user = users.get(conn, session.user_id) if session.user_id else None
+    rows = conn.execute(
+        f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id = ?"
+        " ORDER BY created_at DESC, rid DESC LIMIT ?",
+        (session_id, HISTORY_WINDOW),
+    ).fetchall()
+    recalled = []
+    if match is not None:
+        recalled = docs.recall(conn, "agent_id", agent.id, match, RECALL_LIMIT)
+        if user is not None:
+            recalled += docs.recall(conn, "user_id", user.id, match, RECALL_LIMIT)
+    return ChatSetup(
+        session=session,
+        agent=agent,
+        user=user,
+        history=[_message(row) for row in reversed(rows)],
+        docs=recalled,
+        tools=tools.for_agent(conn, agent.id),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class NewMessage:
+    id: str
+    role: str
+    content: object  # the content as JSON-ready data
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Exchange:
+    """What one chat turn writes."""
+
+    session_id: str
+    inputs: tuple[NewMessage, ...]
+    reply: NewMessage
+    record: bool
+    suggestion: str | None
+    job_id: str | None
+
+
+def record(conn: sqlite3.Connection, exchange: Exchange) -> str:
+    """Store the exchange (when ``record``), its suggestion and its job; returns the reply's time.
+
+    Each message gets its own, later timestamp, so history reads back in order.
+    """
+    require(conn, "session_id", exchange.session_id)
+    if exchange.record:
+        for message in exchange.inputs:
+            _insert_message(conn, exchange.session_id, message)
+    replied_at = clock.timestamp()
+    if exchange.record:
+        _insert_message(conn, exchange.session_id, exchange.reply, replied_at)
+        if exchange.suggestion is not None:
+            conn.execute(
+                "INSERT INTO suggestions (session_id, target, content, message_id, created_at)"
+                " VALUES (?, 'user', ?, ?, ?)",
+                (exchange.session_id, exchange.suggestion, exchange.reply.id, replied_at),
+            )
+    if exchange.job_id is not None:
+        jobs.insert(conn, exchange.job_id, "remember")
+    return replied_at
+
+
+def _insert_message(
+    conn: sqlite3.Connection, session_id: str, message: NewMessage, at: str | None = None
+) -> None:
+    conn.execute(
+        "INSERT INTO messages (id, session_id, role, name, content, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            message.id,
+            session_id,
+            message.role,
+            message.name,
+            to_json(message.content),
+            at or clock.timestamp(),
+        ),
+    )
+
+
+def history(conn: sqlite3.Connection, session_id: str, page: Page) -> list[ChatMlMessage]:
+    """The session's messages, oldest first."""
+    require(conn, "session_id", session_id)
+    tail, params = page_tail(page, "asc")
+    rows = conn.execute(
+        f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id = ?{tail}",
+        [session_id, *params],
+    )
+    return [_message(row) for row in rows]
+
+
+def clear_history(conn: sqlite3.Connection, session_id: str) -> str:
+    require(conn, "session_id", session_id)
+    conn.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
+    conn.execute("DELETE FROM suggestions WHERE session_id = ?", (session_id,))
+    return clock.timestamp()
+
+
+def suggestions(conn: sqlite3.Connection, session_id: str, page: Page) -> list[Suggestion]:
+    """The session's suggestions, newest first."""
+    require(conn, "session_id", session_id)
+    tail, params = page_tail(page, "desc")
+    rows = conn.execute(
+        f"SELECT target, content, message_id, created_at FROM suggestions"
+        f" WHERE session_id = ?{tail}",
+        [session_id, *params],
+    )
+    return [
+        Suggestion(
+            target=SuggestionTarget(row["target"]),
+            content=row["content"],
+            message_id=row["message_id"],
+            session_id=session_id,
+            created_at=clock.parse(row["created_at"]),
+        )
+        for row in rows
+    ]
