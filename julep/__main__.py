@@ -1,0 +1,39 @@
+"""``python -m julep``: ``serve`` the local server, run the ``demo``, or ``bench`` a deployment."""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = """usage: python -m julep COMMAND [options]
+
+commands:
+  demo     walk through the API against the embedded local server
+  serve    run the local Julep-compatible server (python -m julep serve --help)
+  bench    load-test a Julep deployment (python -m julep bench --help)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help"):
+        print(USAGE, end="")
+        return 0 if args else 2
+    command, rest = args[0], args[1:]
+    if command == "demo":
+        from .demo import run_demo
+
+        return run_demo()
+    if command == "serve":
+        from .server.cli import main as serve
+
+        return serve(rest)
+    if command == "bench":
+        from .bench.cli import main as bench
+
+        return bench(rest)
+    print(f"unknown command {command!r}\n\n{USAGE}", end="", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
