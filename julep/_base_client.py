@@ -55,7 +55,7 @@ class BaseAsyncClient:
         environment: JulepApiEnvironment = JulepApiEnvironment.DEFAULT,
         api_key: str | None = None,
         timeout: float | Timeout | None = 300,
-        max_retries: int = 2,
+        max_retries: int | RetryPolicy = 2,
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
         headers: typing.Mapping[str, str] | None = None,
@@ -75,7 +75,7 @@ class BaseAsyncClient:
             )
         self._base_url = resolve_base_url(base_url, environment)
         self._timeout = DEFAULT_TIMEOUT if timeout == 300 else Timeout.of(timeout)
-        self._retry = RetryPolicy(max_retries=max_retries)
+        self._retry = RetryPolicy.of(max_retries)
         self._idempotency_key: str | None = None
         self._transport = Transport(session=session, connection_limit=connection_limit)
         self._owns_transport = True
@@ -118,7 +118,7 @@ class BaseAsyncClient:
         self: _Self,
         *,
         timeout: float | Timeout | None = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
+        max_retries: int | RetryPolicy = _NOT_GIVEN,
         idempotency_key: str | None = _NOT_GIVEN,
         headers: typing.Mapping[str, str] | None = None,
     ) -> _Self:
@@ -134,7 +134,7 @@ class BaseAsyncClient:
         if timeout is not _NOT_GIVEN:
             derived._timeout = Timeout.of(timeout)
         if max_retries is not _NOT_GIVEN:
-            derived._retry = RetryPolicy(max_retries=max_retries)
+            derived._retry = RetryPolicy.of(max_retries)
         if idempotency_key is not _NOT_GIVEN:
             if idempotency_key is not None and (
                 not isinstance(idempotency_key, str) or not idempotency_key

@@ -78,8 +78,9 @@ DEFAULT_TIMEOUT = Timeout()
 class RetryPolicy:
     """When and how long to wait before trying a failed request again.
 
-    Connection errors, timeouts, 408, 409, 429 and 5xx are retried. The delay is
-    exponential with full jitter, between ``initial_delay`` and ``max_delay``,
+    Connection errors, timeouts, 408, 409, 429 and 5xx are retried. The delay
+    doubles from ``initial_delay`` up to ``max_delay``, each drawn at random
+    between half and all of that (jitter, so clients do not retry in step),
     unless the server sends ``Retry-After`` / ``retry-after-ms``, which wins
     when it fits in the remaining deadline.
     """
@@ -87,6 +88,11 @@ class RetryPolicy:
     max_retries: int = 2
     initial_delay: float = 0.5
     max_delay: float = 8.0
+
+    @classmethod
+    def of(cls, value: int | RetryPolicy) -> RetryPolicy:
+        """Read the ``max_retries`` argument: a count, or a whole policy."""
+        return value if isinstance(value, RetryPolicy) else cls(max_retries=value)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):

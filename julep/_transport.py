@@ -160,6 +160,14 @@ class Transport:
             raise JulepError("close the client on the event loop that used it")
         await session.close()
 
+    def connections_in_use(self) -> int:
+        """Connections taken from the pool and not yet returned (for diagnostics)."""
+        session = self._session
+        if session is None or session.closed:
+            return 0
+        # aiohttp offers no public count; _acquired is the set it keeps of them.
+        return len(getattr(session.connector, "_acquired", ()))
+
     def forget(self) -> None:
         """Drop the session without closing it: after fork, its sockets are the parent's."""
         if self._session is not None and self._owns_session:

@@ -11,7 +11,7 @@ import types
 import typing
 import weakref
 
-from ._config import Timeout
+from ._config import RetryPolicy, Timeout
 from ._operations.agents import AgentOperations
 from ._operations.chat import ChatOperations
 from ._operations.docs import DocOperations
@@ -71,7 +71,7 @@ class JulepApi:
         environment: JulepApiEnvironment = JulepApiEnvironment.DEFAULT,
         api_key: str | None = None,
         timeout: float | Timeout | None = 300,
-        max_retries: int = 2,
+        max_retries: int | RetryPolicy = 2,
         connection_limit: int = 100,
         headers: typing.Mapping[str, str] | None = None,
     ) -> None:
@@ -117,7 +117,7 @@ class JulepApi:
         self,
         *,
         timeout: float | Timeout | None = _NOT_GIVEN,
-        max_retries: int = _NOT_GIVEN,
+        max_retries: int | RetryPolicy = _NOT_GIVEN,
         idempotency_key: str | None = _NOT_GIVEN,
         headers: typing.Mapping[str, str] | None = None,
     ) -> JulepApi:
