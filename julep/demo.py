@@ -11,6 +11,7 @@ import typing
 
 from .client import JulepApi
 from .models import CreateDoc, CreateToolRequest, FunctionDef, InputChatMlMessage
+from .server import LocalServer
 
 if typing.TYPE_CHECKING:
     from .models import ChatResponse
@@ -27,8 +28,6 @@ def _reply_text(reply: ChatResponse) -> str:
 
 def run_demo() -> int:
     """Run the walk-through; returns the process exit code."""
-    from .server import LocalServer  # the server is only imported when it is used
-
     started = time.perf_counter()
     with LocalServer() as server, JulepApi(api_key="demo", base_url=server.base_url) as client:
         print(f"julep demo: local server at {server.base_url} (echo model, in memory)\n")
