@@ -13,7 +13,8 @@ from .wire.samples import AGENT
 
 
 class LoopbackServer:
-    """Serves GET /api/agents/{id}; the id "slow" waits until the client goes away."""
+    """GET /api/agents/{id} (the id "slow" waits until the client goes away) and a
+    streamed chat that stalls after its first chunk."""
 
     def __init__(self) -> None:
         self.disconnected = threading.Event()
@@ -49,6 +50,7 @@ class LoopbackServer:
     async def _start(self) -> None:
         app = web.Application()
         app.router.add_get("/api/agents/{agent_id}", self._get_agent)
+        app.router.add_post("/api/sessions/{session_id}/chat", self._stalling_stream)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -59,6 +61,22 @@ class LoopbackServer:
     async def _stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def _stalling_stream(self, request: web.Request) -> web.StreamResponse:
+        """One chunk of a streamed reply, keep-alive comments, then silence."""
+        self.requests += 1
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        chunk = {"id": "c1", "delta": {"role": "assistant", "content": "Hel"}}
+        await response.write(b"data: " + orjson.dumps(chunk) + b"\n\n")
+        for _ in range(600):  # bounded, as in _get_agent
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                self.disconnected.set()
+                break
+            await response.write(b": ping\n\n")
+            await asyncio.sleep(0.05)
+        return response
 
     async def _get_agent(self, request: web.Request) -> web.Response:
         self.requests += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import typing
 
 import aiohttp
@@ -23,7 +24,7 @@ class Api:
     """Requests against one server's ``/api`` base URL."""
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str) -> None:
-        self.session = session
+        self.http = session
         self.base_url = base_url
 
     async def request(
@@ -39,7 +40,7 @@ class Api:
         if json is not _NO_BODY:
             kwargs["data"] = orjson.dumps(json)
             kwargs["headers"] = {"Content-Type": "application/json", **(headers or {})}
-        async with self.session.request(method, self.base_url + path, **kwargs) as response:
+        async with self.http.request(method, self.base_url + path, **kwargs) as response:
             raw = await response.read()
             body: typing.Any = raw.decode()
             if response.content_type == "application/json":
@@ -76,9 +77,26 @@ class Api:
     async def session(self, agent_id: str, user_id: str | None = None, **fields: typing.Any) -> str:
         return await self.created("/sessions", {"agent_id": agent_id, "user_id": user_id, **fields})
 
-    async def chat(self, session_id: str, text: str, **settings: typing.Any) -> Reply:
+    async def chat(
+        self,
+        session_id: str,
+        text: str,
+        *,
+        headers: typing.Mapping[str, str] | None = None,
+        **settings: typing.Any,
+    ) -> Reply:
         body = {"messages": [{"role": "user", "content": text}], **settings}
-        return await self.post(f"/sessions/{session_id}/chat", json=body)
+        return await self.post(f"/sessions/{session_id}/chat", json=body, headers=headers)
+
+
+async def wait_for_job(api: Api, job_id: str) -> dict[str, typing.Any]:
+    """Poll a job until it is no longer pending (bounded: about 5 seconds)."""
+    for _ in range(100):
+        job = (await api.get(f"/jobs/{job_id}")).body
+        if job["state"] != "pending":
+            return typing.cast(dict[str, typing.Any], job)
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"job {job_id} stayed pending")
 
 
 def sse_events(text: str) -> list[str]:

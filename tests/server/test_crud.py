@@ -9,7 +9,7 @@ import pytest
 
 from julep.server import LocalServer
 
-from .helpers import Api
+from .helpers import Api, wait_for_job
 
 pytestmark = pytest.mark.anyio
 
@@ -87,7 +87,11 @@ async def test_put_replaces_and_resets_what_it_leaves_out(api: Api) -> None:
     assert reply.status == 200
     assert reply.body["id"] == agent_id and _is_rfc3339(reply.body["updated_at"])
     agent = (await api.get(f"/agents/{agent_id}")).body
-    assert (agent["name"], agent["about"], agent["model"]) == ("Zed", "new", "julep-ai/samantha-1-turbo")
+    assert (agent["name"], agent["about"], agent["model"]) == (
+        "Zed",
+        "new",
+        "julep-ai/samantha-1-turbo",
+    )
     assert agent["metadata"] == {} and agent["instructions"] == []
     assert agent["default_settings"]["temperature"] == 0.75
 
@@ -121,7 +125,11 @@ async def test_session_patch_with_wrapper_nulls_keeps_fields(api: Api) -> None:
     body = {"situation": "s2", "metadata": None, "token_budget": None, "context_overflow": None}
     assert (await api.patch(f"/sessions/{session_id}", json=body)).status == 200
     session = (await api.get(f"/sessions/{session_id}")).body
-    assert (session["situation"], session["metadata"], session["token_budget"]) == ("s2", {"k": "v"}, 50)
+    assert (session["situation"], session["metadata"], session["token_budget"]) == (
+        "s2",
+        {"k": "v"},
+        50,
+    )
 
 
 async def test_user_put_and_patch(api: Api) -> None:
@@ -138,7 +146,11 @@ async def test_delete_answers_202_and_then_404(api: Api) -> None:
     """A delete is 202; the resource is then gone, and a second delete is 404."""
     agent_id = await api.agent()
     reply = await api.delete(f"/agents/{agent_id}")
-    assert reply.status == 202 and reply.body["id"] == agent_id and _is_rfc3339(reply.body["deleted_at"])
+    assert (
+        reply.status == 202
+        and reply.body["id"] == agent_id
+        and _is_rfc3339(reply.body["deleted_at"])
+    )
     assert (await api.get(f"/agents/{agent_id}")).body == {"detail": "Agent not found"}
     assert (await api.delete(f"/agents/{agent_id}")).status == 404
 
@@ -182,9 +194,17 @@ async def test_non_uuid_path_id_is_422(api: Api) -> None:
         ({}, "name: field required"),
         ({"name": "a", "metadata": [1]}, "metadata: expected an object, got array"),
         ({"name": "a", "docs": "x"}, "docs: expected an array, got string"),
-        ({"name": "a", "default_settings": {"preset": "loud"}}, "default_settings.preset: expected one of"),
-        ({"name": "a", "tools": [{"type": "function", "function": {"name": "bad name", "parameters": {}}}]},
-         "tools: function name must match"),
+        (
+            {"name": "a", "default_settings": {"preset": "loud"}},
+            "default_settings.preset: expected one of",
+        ),
+        (
+            {
+                "name": "a",
+                "tools": [{"type": "function", "function": {"name": "bad name", "parameters": {}}}],
+            },
+            "tools: function name must match",
+        ),
     ],
 )
 async def test_invalid_body_is_422_naming_the_field(api: Api, body: object, detail: str) -> None:
@@ -199,12 +219,15 @@ async def test_body_errors_use_wire_names(api: Api) -> None:
     session_id = await api.session(await api.agent())
     body = {"messages": [{"role": "user", "content": "hi", "continue": "yes"}]}
     reply = await api.post(f"/sessions/{session_id}/chat", json=body)
-    assert (reply.status, reply.body) == (422, {"detail": "messages[0].continue: expected a boolean, got str"})
+    assert (reply.status, reply.body) == (
+        422,
+        {"detail": "messages[0].continue: expected a boolean, got str"},
+    )
 
 
 async def test_body_that_is_not_json_is_422(api: Api) -> None:
     """A body that does not parse as JSON is 422."""
-    async with api.session.post(api.base_url + "/agents", data=b"{nope") as response:
+    async with api.http.post(api.base_url + "/agents", data=b"{nope") as response:
         assert response.status == 422
         assert await response.json() == {"detail": "body: not valid JSON"}
 
@@ -223,7 +246,9 @@ async def test_docs_of_agents_and_users(api: Api) -> None:
     """Docs are created (201), listed newest first, and deleted (202) per owner."""
     agent_id, user_id = await api.agent(), await api.user()
     first = await api.created(f"/agents/{agent_id}/docs", {"title": "t1", "content": "c1"})
-    second = await api.created(f"/agents/{agent_id}/docs", {"title": "t2", "content": ["a", "b"], "metadata": {"k": 1}})
+    second = await api.created(
+        f"/agents/{agent_id}/docs", {"title": "t2", "content": ["a", "b"], "metadata": {"k": 1}}
+    )
     await api.created(f"/users/{user_id}/docs", {"title": "u", "content": "c"})
     items = (await api.get(f"/agents/{agent_id}/docs")).body["items"]
     assert [d["id"] for d in items] == [second, first]
@@ -237,11 +262,15 @@ async def test_tools_put_and_patch(api: Api) -> None:
     """Tools: PUT replaces the function, PATCH merges its parts; unknown tool is 404."""
     agent_id = await api.agent()
     function = {"name": "lookup", "description": "d", "parameters": {"type": "object"}}
-    tool_id = await api.created(f"/agents/{agent_id}/tools", {"type": "function", "function": function})
+    tool_id = await api.created(
+        f"/agents/{agent_id}/tools", {"type": "function", "function": function}
+    )
     path = f"/agents/{agent_id}/tools/{tool_id}"
     assert (await api.patch(path, json={"function": {"description": "better"}})).status == 200
     tools = (await api.get(f"/agents/{agent_id}/tools")).body["items"]
-    assert tools == [{"id": tool_id, "type": "function", "function": {**function, "description": "better"}}]
+    assert tools == [
+        {"id": tool_id, "type": "function", "function": {**function, "description": "better"}}
+    ]
     await api.put(path, json={"function": {"name": "find", "parameters": {}}})
     (tool,) = (await api.get(f"/agents/{agent_id}/tools")).body["items"]
     assert tool["function"] == {"name": "find", "parameters": {}, "description": None}
@@ -262,16 +291,24 @@ async def test_deleting_an_agent_removes_what_belongs_to_it(server: LocalServer,
     assert (before["docs"], before["tools"], before["sessions"], before["messages"]) == (1, 1, 1, 2)
     await api.delete(f"/agents/{agent_id}")
     after = server.stats()
-    assert (after["docs"], after["tools"], after["sessions"], after["messages"], after["suggestions"]) == (0,) * 5
+    assert (
+        after["docs"],
+        after["tools"],
+        after["sessions"],
+        after["messages"],
+        after["suggestions"],
+    ) == (0,) * 5
     assert after["users"] == 1
 
 
-async def test_deleting_a_user_removes_its_docs_sessions_and_memories(server: LocalServer, api: Api) -> None:
+async def test_deleting_a_user_removes_its_docs_sessions_and_memories(
+    server: LocalServer, api: Api
+) -> None:
     """Deleting a user deletes its docs, sessions, history and memories, not the agent."""
     agent_id, user_id = await api.agent(), await api.user(docs=[{"title": "d", "content": "c"}])
     session_id = await api.session(agent_id, user_id)
-    job_id = (await api.chat(session_id, "I live in Rome")).body["jobs"][0]
-    await server.astop()  # stopping runs the queued memory job at once
-    await server.astart()
-    assert server.count("memories") == 0  # an in-memory database starts empty again
-    del job_id
+    job = await wait_for_job(api, (await api.chat(session_id, "I live in Rome")).body["jobs"][0])
+    assert job["state"] == "succeeded"
+    assert (server.count("memories"), server.count("docs"), server.count("messages")) == (1, 1, 2)
+    assert (await api.delete(f"/users/{user_id}")).status == 202
+    assert server.stats() | {"jobs": 0} == dict.fromkeys(server.stats(), 0) | {"agents": 1}

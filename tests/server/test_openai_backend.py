@@ -1,0 +1,200 @@
+"""The openai backend, against a fake OpenAI-compatible endpoint on 127.0.0.1."""
+
+from __future__ import annotations
+
+import typing
+
+import aiohttp
+import orjson
+import pytest
+from aiohttp import web
+
+from julep.server import LocalServer
+
+from .helpers import Api, sse_events
+
+pytestmark = pytest.mark.anyio
+
+
+class FakeModel:
+    """An OpenAI-compatible /v1/chat/completions that records what it was sent."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, typing.Any]] = []
+        self.status = 200
+        self.tool_call = False
+        self.usage = True
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        payload = await request.json()
+        self.requests.append(payload)
+        if self.status != 200:
+            return web.json_response({"error": {"message": "overloaded"}}, status=self.status)
+        usage = (
+            {"prompt_tokens": 11, "completion_tokens": 2, "total_tokens": 13}
+            if self.usage
+            else None
+        )
+        if payload.get("stream"):
+            response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+            await response.prepare(request)
+            for piece in ("Hello", " from", " upstream"):
+                chunk = {
+                    "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]
+                }
+                await response.write(b"data: " + orjson.dumps(chunk) + b"\n\n")
+            final = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            await response.write(b"data: " + orjson.dumps(final) + b"\n\n")
+            await response.write(
+                b"data: " + orjson.dumps({"choices": [], "usage": usage}) + b"\n\n"
+            )
+            await response.write(b"data: [DONE]\n\n")
+            await response.write_eof()
+            return response
+        message: dict[str, typing.Any] = {"role": "assistant", "content": "Hello from upstream"}
+        finish = "length"
+        if self.tool_call:
+            call = {
+                "id": "c1",
+                "type": "function",
+                "function": {"name": "lookup", "arguments": '{"q": 1}'},
+            }
+            message = {"role": "assistant", "content": None, "tool_calls": [call]}
+            finish = "tool_calls"
+        body = {
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": usage,
+        }
+        return web.json_response(body)
+
+
+@pytest.fixture
+async def fake() -> typing.AsyncIterator[tuple[FakeModel, str]]:
+    model = FakeModel()
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", model.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield model, f"http://127.0.0.1:{port}/v1"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def api(fake: tuple[FakeModel, str]) -> typing.AsyncIterator[Api]:
+    async with (
+        LocalServer(model="openai", model_url=fake[1]) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        yield Api(session, server.base_url)
+
+
+async def _session(api: Api) -> str:
+    agent_id = await api.agent(
+        name="Ann",
+        model="gpt-test",
+        instructions=["be kind"],
+        default_settings={"temperature": 0.3},
+        tools=[
+            {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
+        ],
+    )
+    return await api.session(agent_id, situation="testing")
+
+
+def test_openai_needs_a_url() -> None:
+    """--model openai without --model-url is refused up front."""
+    with pytest.raises(ValueError, match="model_url"):
+        LocalServer(model="openai")
+
+
+async def test_the_prompt_and_settings_are_sent(api: Api, fake: tuple[FakeModel, str]) -> None:
+    """The endpoint gets the agent's model, the assembled messages and the settings."""
+    model, _ = fake
+    session_id = await _session(api)
+    reply = await api.chat(session_id, "hi", max_tokens=50, stop=["\n"], seed=3, min_p=0.1)
+    assert reply.status == 200, reply.body
+    (sent,) = model.requests
+    assert sent["model"] == "gpt-test"
+    assert sent["messages"][0]["role"] == "system"
+    assert (
+        "be kind" in sent["messages"][0]["content"] and "testing" in sent["messages"][0]["content"]
+    )
+    assert sent["messages"][-1] == {"role": "user", "content": "hi"}
+    assert (sent["max_tokens"], sent["stop"], sent["seed"], sent["temperature"]) == (
+        50,
+        ["\n"],
+        3,
+        0.3,
+    )
+    assert sent["min_p"] == 0.1
+    assert sent["tools"] == [
+        {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
+    ]
+    assert "stream" not in sent
+
+
+async def test_the_reply_is_mapped(api: Api, fake: tuple[FakeModel, str]) -> None:
+    """Content, finish reason and usage come from the endpoint's reply."""
+    body = (await api.chat(await _session(api), "hi")).body
+    assert body["response"][0][0]["content"] == "Hello from upstream"
+    assert body["finish_reason"] == "length"
+    assert body["usage"] == {"prompt_tokens": 11, "completion_tokens": 2, "total_tokens": 13}
+
+
+async def test_missing_usage_falls_back_to_word_counts(
+    api: Api, fake: tuple[FakeModel, str]
+) -> None:
+    """Without usage from the endpoint the server counts words."""
+    fake[0].usage = False
+    body = (await api.chat(await _session(api), "hi")).body
+    assert body["usage"]["completion_tokens"] == 3
+
+
+async def test_a_tool_call_becomes_a_function_call_message(
+    api: Api, fake: tuple[FakeModel, str]
+) -> None:
+    """A tool call is returned as a function_call message holding the call as JSON."""
+    fake[0].tool_call = True
+    body = (await api.chat(await _session(api), "look it up")).body
+    (message,) = body["response"][0]
+    assert message["role"] == "function_call"
+    assert orjson.loads(message["content"]) == {"name": "lookup", "arguments": '{"q": 1}'}
+    assert body["finish_reason"] == "tool_calls"
+
+
+async def test_an_endpoint_error_is_502(api: Api, fake: tuple[FakeModel, str]) -> None:
+    """When the endpoint fails the chat is 502 and nothing is recorded."""
+    fake[0].status = 503
+    session_id = await _session(api)
+    reply = await api.chat(session_id, "hi")
+    assert reply.status == 502
+    assert reply.body["detail"].startswith("model backend error:")
+    assert (await api.get(f"/sessions/{session_id}/history")).body == {"items": []}
+
+
+async def test_streaming_relays_the_endpoints_pieces(api: Api, fake: tuple[FakeModel, str]) -> None:
+    """A streamed chat relays each upstream delta, then the final response and [DONE]."""
+    session_id = await _session(api)
+    reply = await api.chat(session_id, "hi", stream=True, headers={"Accept": "text/event-stream"})
+    *chunks, final, done = sse_events(reply.body)
+    assert [orjson.loads(c)["delta"]["content"] for c in chunks] == ["Hello", " from", " upstream"]
+    assert orjson.loads(final)["usage"]["total_tokens"] == 13
+    assert done == "[DONE]"
+    assert fake[0].requests[0]["stream"] is True
+
+
+async def test_a_stream_error_is_sent_as_an_error_event(
+    api: Api, fake: tuple[FakeModel, str]
+) -> None:
+    """When the endpoint fails a streamed chat, the stream carries an error event and ends."""
+    fake[0].status = 500
+    session_id = await _session(api)
+    reply = await api.chat(session_id, "hi", stream=True, headers={"Accept": "text/event-stream"})
+    (event,) = sse_events(reply.body)
+    error = orjson.loads(event)["error"]
+    assert error["type"] == "backend_error" and "500" in error["message"]

@@ -1,0 +1,68 @@
+"""A database file keeps everything across a restart, idempotency keys included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from julep.server import LocalServer
+
+from .helpers import Api, wait_for_job
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_data_survives_a_restart(tmp_path: Path) -> None:
+    """Write, stop, start again on the same file, read the same data back."""
+    db = str(tmp_path / "julep.db")
+    async with LocalServer(db=db) as server, aiohttp.ClientSession() as session:
+        api = Api(session, server.base_url)
+        agent_id = await api.agent(
+            metadata={"k": "v"}, docs=[{"title": "Paris", "content": "France"}]
+        )
+        user_id = await api.user()
+        session_id = await api.session(agent_id, user_id)
+        job_id = (await api.chat(session_id, "Remember Lisbon")).body["jobs"][0]
+        before = {
+            "agent": (await api.get(f"/agents/{agent_id}")).body,
+            "history": (await api.get(f"/sessions/{session_id}/history")).body,
+        }
+    # Stopping ran the queued memory job, so nothing is left pending.
+    async with LocalServer(db=db) as server, aiohttp.ClientSession() as session:
+        api = Api(session, server.base_url)
+        assert (await api.get(f"/agents/{agent_id}")).body == before["agent"]
+        assert (await api.get(f"/sessions/{session_id}/history")).body == before["history"]
+        assert (await wait_for_job(api, job_id))["state"] == "succeeded"
+        memories = (await api.get(f"/agents/{agent_id}/memories", params={"query": "Lisbon"})).body
+        assert [m["content"] for m in memories["items"]] == ["Remember Lisbon"]
+        chat = (await api.chat(session_id, "Tell me about Paris", remember=False)).body
+        assert chat["doc_ids"]["agent_doc_ids"]
+
+
+async def test_idempotency_keys_survive_a_restart(tmp_path: Path) -> None:
+    """A retry after a restart still replays the first response."""
+    db = str(tmp_path / "julep.db")
+    headers = {"Idempotency-Key": "across-restart"}
+    async with LocalServer(db=db) as server, aiohttp.ClientSession() as session:
+        first = await Api(session, server.base_url).post(
+            "/agents", json={"name": "a"}, headers=headers
+        )
+    async with LocalServer(db=db) as server, aiohttp.ClientSession() as session:
+        again = await Api(session, server.base_url).post(
+            "/agents", json={"name": "a"}, headers=headers
+        )
+        assert again.body == first.body
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert server.count("agents") == 1
+
+
+async def test_in_memory_data_is_gone_after_a_restart() -> None:
+    """Without a file every start begins empty."""
+    server = LocalServer()
+    async with server, aiohttp.ClientSession() as session:
+        await Api(session, server.base_url).agent()
+        assert server.count("agents") == 1
+    async with server:
+        assert server.count("agents") == 0

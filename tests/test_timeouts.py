@@ -1,0 +1,69 @@
+"""Read, total and stream-idle limits end calls with APITimeoutError, on a real loopback server."""
+
+from __future__ import annotations
+
+import time
+import typing
+
+import pytest
+
+import julep
+from julep import RetryPolicy, Timeout
+from julep.client import AsyncJulepApi
+
+from .conftest import API_KEY
+from .loopback import LoopbackServer
+
+
+@pytest.fixture
+def server() -> typing.Iterator[LoopbackServer]:
+    with LoopbackServer() as running:
+        yield running
+
+
+@pytest.mark.anyio
+async def test_read_timeout_is_retried_then_raised(server: LoopbackServer) -> None:
+    """A slow response times out on each attempt; the error counts the retries."""
+    policy = RetryPolicy(max_retries=2, initial_delay=0.01, max_delay=0.02)
+    timeout = Timeout(read=0.2, total=10)
+    async with AsyncJulepApi(
+        api_key=API_KEY, base_url=server.base_url, timeout=timeout, max_retries=policy
+    ) as client:
+        with pytest.raises(julep.APITimeoutError) as caught:
+            await client.get_agent("slow")
+    assert caught.value.retries_taken == 2
+    assert server.requests == 3
+
+
+@pytest.mark.anyio
+async def test_total_deadline_covers_every_retry(server: LoopbackServer) -> None:
+    """With a 0.5 s total, three 0.4 s attempts cannot all run: the deadline ends the call."""
+    policy = RetryPolicy(max_retries=5, initial_delay=0.01, max_delay=0.02)
+    async with AsyncJulepApi(
+        api_key=API_KEY,
+        base_url=server.base_url,
+        timeout=Timeout(read=0.4, total=0.5),
+        max_retries=policy,
+    ) as client:
+        started = time.monotonic()
+        with pytest.raises(julep.APITimeoutError):
+            await client.get_agent("slow")
+        elapsed = time.monotonic() - started
+    assert server.requests <= 2
+    assert elapsed < 5  # bounded by the deadline, not by 6 attempts of 0.4 s
+
+
+@pytest.mark.anyio
+async def test_stream_idle_limit_ignores_keep_alives(server: LoopbackServer) -> None:
+    """Keep-alive comments do not count as progress: a silent stream ends in StreamError."""
+    async with AsyncJulepApi(
+        api_key=API_KEY,
+        base_url=server.base_url,
+        timeout=Timeout(stream_idle=0.3),
+    ) as client:
+        stream = client.chat_stream("stall", messages=[{"role": "user", "content": "hi"}])
+        with pytest.raises(julep.StreamError) as caught:
+            await stream.until_done()
+    assert caught.value.partial_text == "Hel"
+    assert isinstance(caught.value.__cause__, julep.APITimeoutError)
+    assert server.disconnected.wait(10)
