@@ -19,7 +19,6 @@ import orjson
 
 from . import _http
 from ._config import (
-    DEFAULT_TIMEOUT,
     RetryPolicy,
     Timeout,
     authorization_header,
@@ -74,7 +73,7 @@ class BaseAsyncClient:
                 f"connection_limit must be an int >= 0 (0: no limit), got {connection_limit!r}"
             )
         self._base_url = resolve_base_url(base_url, environment)
-        self._timeout = DEFAULT_TIMEOUT if timeout == 300 else Timeout.of(timeout)
+        self._timeout = Timeout.of(timeout)
         self._retry = RetryPolicy.of(max_retries)
         self._idempotency_key: str | None = None
         self._transport = Transport(session=session, connection_limit=connection_limit)

@@ -71,7 +71,6 @@ class Timeout:
 
 
 Timeout.NONE = Timeout(connect=None, read=None, total=None, stream_idle=None)
-DEFAULT_TIMEOUT = Timeout()
 
 
 @attrs.frozen(kw_only=True)
