@@ -7,6 +7,7 @@ import typing
 from ._logging import logger
 
 _T = typing.TypeVar("_T")
+_T_co = typing.TypeVar("_T_co", covariant=True)
 
 MAX_PAGE_SIZE = 1000
 
@@ -50,3 +51,22 @@ async def _walk(
             return
         offset += len(page)
         previous = page
+
+
+class _Page(typing.Protocol[_T_co]):
+    @property
+    def items(self) -> typing.Sequence[_T_co] | None: ...
+
+
+def paginate_items(
+    list_page: typing.Callable[..., typing.Awaitable[_Page[_T]]],
+    page_size: int,
+    *args: typing.Any,
+    **filters: typing.Any,
+) -> typing.AsyncIterator[_T]:
+    """Every item of a list operation, fetched as ``list_page(*args, limit=, offset=, ...)``."""
+
+    async def fetch(limit: int, offset: int) -> typing.Sequence[_T] | None:
+        return (await list_page(*args, limit=limit, offset=offset, **filters)).items
+
+    return paginate(fetch, page_size)

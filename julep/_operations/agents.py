@@ -6,7 +6,7 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
-from .._pagination import paginate
+from .._pagination import paginate_items
 from .._types import OMIT, JSONObject
 from ..models import (
     Agent,
@@ -148,18 +148,8 @@ class AgentOperations(BaseAsyncClient):
     ) -> typing.AsyncIterator[Agent]:
         """Every agent, fetched ``page_size`` at a time: ``async for agent in ...``."""
         p.list_query(None, None, metadata_filter, sort_by, order)
-
-        async def page(limit: int, offset: int) -> list[Agent]:
-            listed = await self.list_agents(
-                limit=limit,
-                offset=offset,
-                metadata_filter=metadata_filter,
-                sort_by=sort_by,
-                order=order,
-            )
-            return listed.items
-
-        return paginate(page, page_size)
+        filters = {"metadata_filter": metadata_filter, "sort_by": sort_by, "order": order}
+        return paginate_items(self.list_agents, page_size, **filters)
 
 
 def _agent_body(

@@ -6,7 +6,7 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
-from .._pagination import paginate
+from .._pagination import paginate_items
 from .._types import JSONObject
 from ..models import (
     CreateDoc,
@@ -84,19 +84,8 @@ class DocOperations(BaseAsyncClient):
         """Every doc of an agent, fetched ``page_size`` at a time."""
         p.path_id("agent_id", agent_id)
         p.list_query(None, None, metadata_filter, sort_by, order)
-
-        async def page(limit: int, offset: int) -> list[Doc] | None:
-            listed = await self.get_agent_docs(
-                agent_id,
-                limit=limit,
-                offset=offset,
-                metadata_filter=metadata_filter,
-                sort_by=sort_by,
-                order=order,
-            )
-            return listed.items
-
-        return paginate(page, page_size)
+        filters = {"metadata_filter": metadata_filter, "sort_by": sort_by, "order": order}
+        return paginate_items(self.get_agent_docs, page_size, agent_id, **filters)
 
     def iter_user_docs(
         self,
@@ -110,19 +99,8 @@ class DocOperations(BaseAsyncClient):
         """Every doc of a user, fetched ``page_size`` at a time."""
         p.path_id("user_id", user_id)
         p.list_query(None, None, metadata_filter, sort_by, order)
-
-        async def page(limit: int, offset: int) -> list[Doc] | None:
-            listed = await self.get_user_docs(
-                user_id,
-                limit=limit,
-                offset=offset,
-                metadata_filter=metadata_filter,
-                sort_by=sort_by,
-                order=order,
-            )
-            return listed.items
-
-        return paginate(page, page_size)
+        filters = {"metadata_filter": metadata_filter, "sort_by": sort_by, "order": order}
+        return paginate_items(self.get_user_docs, page_size, user_id, **filters)
 
 
 def _doc_body(request: object) -> dict[str, object]:

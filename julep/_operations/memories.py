@@ -8,7 +8,7 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
-from .._pagination import paginate
+from .._pagination import paginate_items
 from ..errors import APITimeoutError
 from ..models import GetAgentMemoriesResponse, JobStatus, Memory
 from ..models.enums import JobStatusState
@@ -53,14 +53,9 @@ class MemoryOperations(BaseAsyncClient):
         """Every memory matching ``query``, best first, fetched ``page_size`` at a time."""
         p.path_id("agent_id", agent_id)
         p.check_str("query", query)
-
-        async def page(limit: int, offset: int) -> list[Memory] | None:
-            found = await self.get_agent_memories(
-                agent_id, query=query, user_id=user_id, limit=limit, offset=offset
-            )
-            return found.items
-
-        return paginate(page, page_size)
+        return paginate_items(
+            self.get_agent_memories, page_size, agent_id, query=query, user_id=user_id
+        )
 
     async def wait_for_job(
         self,

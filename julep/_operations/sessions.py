@@ -6,7 +6,7 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
-from .._pagination import paginate
+from .._pagination import paginate_items
 from .._types import OMIT, JSONObject
 from ..models import (
     ChatMlMessage,
@@ -155,40 +155,22 @@ class SessionOperations(BaseAsyncClient):
     ) -> typing.AsyncIterator[Session]:
         """Every session, fetched ``page_size`` at a time."""
         p.list_query(None, None, metadata_filter, sort_by, order)
-
-        async def page(limit: int, offset: int) -> list[Session]:
-            listed = await self.list_sessions(
-                limit=limit,
-                offset=offset,
-                metadata_filter=metadata_filter,
-                sort_by=sort_by,
-                order=order,
-            )
-            return listed.items
-
-        return paginate(page, page_size)
+        filters = {"metadata_filter": metadata_filter, "sort_by": sort_by, "order": order}
+        return paginate_items(self.list_sessions, page_size, **filters)
 
     def iter_history(
         self, session_id: str, *, page_size: int = 100
     ) -> typing.AsyncIterator[ChatMlMessage]:
         """A session's whole history, oldest first, fetched ``page_size`` at a time."""
         p.path_id("session_id", session_id)
-
-        async def page(limit: int, offset: int) -> list[ChatMlMessage] | None:
-            return (await self.get_history(session_id, limit=limit, offset=offset)).items
-
-        return paginate(page, page_size)
+        return paginate_items(self.get_history, page_size, session_id)
 
     def iter_suggestions(
         self, session_id: str, *, page_size: int = 100
     ) -> typing.AsyncIterator[Suggestion]:
         """Every suggestion of a session, newest first, fetched ``page_size`` at a time."""
         p.path_id("session_id", session_id)
-
-        async def page(limit: int, offset: int) -> list[Suggestion] | None:
-            return (await self.get_suggestions(session_id, limit=limit, offset=offset)).items
-
-        return paginate(page, page_size)
+        return paginate_items(self.get_suggestions, page_size, session_id)
 
 
 def _session_body(

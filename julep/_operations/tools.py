@@ -6,7 +6,7 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
-from .._pagination import paginate
+from .._pagination import paginate_items
 from .._types import JSONObject
 from ..models import (
     CreateToolRequest,
@@ -61,11 +61,7 @@ class ToolOperations(BaseAsyncClient):
     ) -> typing.AsyncIterator[Tool]:
         """Every tool of an agent, fetched ``page_size`` at a time."""
         p.path_id("agent_id", agent_id)
-
-        async def page(limit: int, offset: int) -> list[Tool] | None:
-            return (await self.get_agent_tools(agent_id, limit=limit, offset=offset)).items
-
-        return paginate(page, page_size)
+        return paginate_items(self.get_agent_tools, page_size, agent_id)
 
 
 def _tool_path(agent_id: str, tool_id: str) -> str:

@@ -6,7 +6,7 @@ import typing
 
 from .. import _params as p
 from .._base_client import BaseAsyncClient
-from .._pagination import paginate
+from .._pagination import paginate_items
 from .._types import OMIT, JSONObject
 from ..models import (
     CreateDoc,
@@ -103,18 +103,8 @@ class UserOperations(BaseAsyncClient):
     ) -> typing.AsyncIterator[User]:
         """Every user, fetched ``page_size`` at a time."""
         p.list_query(None, None, metadata_filter, sort_by, order)
-
-        async def page(limit: int, offset: int) -> list[User]:
-            listed = await self.list_users(
-                limit=limit,
-                offset=offset,
-                metadata_filter=metadata_filter,
-                sort_by=sort_by,
-                order=order,
-            )
-            return listed.items
-
-        return paginate(page, page_size)
+        filters = {"metadata_filter": metadata_filter, "sort_by": sort_by, "order": order}
+        return paginate_items(self.list_users, page_size, **filters)
 
 
 def _user_body(*, name: object, about: object, metadata: object, **fields: object) -> JSONObject:
