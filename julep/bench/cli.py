@@ -1,0 +1,295 @@
+"""``python -m julep bench``: the command line, and the order of the steps of a run.
+
+A run: start the embedded server (unless ``--base-url``), make an agent, a user
+and a session (unless given), run the load, print the summary, write the JSON
+and the plot, delete what it made, stop the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import pathlib
+import signal
+import sys
+import threading
+import time
+import types
+import typing
+
+from .._config import API_KEY_ENV
+from ..client import AsyncJulepApi
+from ..errors import JulepError
+from .config import BenchConfig, Shard, Target, parse_duration
+from .errors import BenchError
+from .parallel import run_parallel
+from .plot import require_matplotlib, write_plot
+from .progress import ProgressLine
+from .report import document, summary, write_json
+from .runner import run_load
+from .server import embedded_server
+from .stats import Progress, RunStats, merged
+from .target import Fixtures, cleanup, prepare
+
+DEFAULT_DURATION = 10.0
+EMBEDDED_API_KEY = "julep-bench"  # the embedded server is started with the key in use
+EXIT_INTERRUPTED = 130  # the shell's code for "ended by SIGINT"
+SETUP_TIMEOUT = 30.0
+
+DESCRIPTION = f"""\
+Load-test a Julep deployment with chat requests, and report throughput,
+latency percentiles and errors.
+
+Without --base-url it starts the embedded local server (echo model, in memory,
+on 127.0.0.1, in a child process of its own) and benchmarks that. It makes an
+agent, a user and a session for the run and deletes them at the end, unless
+--session-id (or --agent-id / --user-id) names existing ones.
+
+With no flags the run takes about {DEFAULT_DURATION:g} seconds. Ctrl+C stops the load
+early and prints what was measured so far (exit code 130).
+"""
+
+EPILOG = """\
+examples:
+  python -m julep bench                                   # embedded server, 10 s
+  python -m julep bench --stream --requests 2000          # time to first token too
+  python -m julep bench --rate 200 --duration 30s         # open loop, 200 requests/s
+  python -m julep bench --base-url https://host/api --api-key KEY --concurrency 32 \\
+      --processes 4 --json out.json --plot out.png
+"""
+
+
+def _duration(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m julep bench",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    target = parser.add_argument_group("target")
+    target.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the API to load, e.g. https://host/api "
+        "(default: start the embedded server); nothing else is contacted",
+    )
+    target.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help=f"API key (default: ${API_KEY_ENV}; any key for the embedded server)",
+    )
+    target.add_argument("--agent-id", metavar="ID", help="make the session with this agent")
+    target.add_argument("--user-id", metavar="ID", help="make the session with this user")
+    target.add_argument("--session-id", metavar="ID", help="chat in this existing session")
+
+    load = parser.add_argument_group("load")
+    load.add_argument(
+        "--concurrency",
+        type=int,
+        default=256,
+        metavar="N",
+        help="closed loop: workers, each sending its next request when its last one ends; "
+        "open loop: most requests in flight (default 256, over all processes)",
+    )
+    bound = load.add_mutually_exclusive_group()
+    bound.add_argument(
+        "--duration",
+        type=_duration,
+        metavar="D",
+        help=f"how long to send requests: 30s, 500ms, 2m (default {DEFAULT_DURATION:g}s)",
+    )
+    bound.add_argument("--requests", type=int, metavar="N", help="send N requests, then stop")
+    load.add_argument(
+        "--rate",
+        type=float,
+        metavar="R",
+        help="open loop: R requests per second on a fixed schedule, whatever the replies; "
+        "latency counts from when each was due (default: closed loop)",
+    )
+    load.add_argument(
+        "--stream", action="store_true", help="stream the replies; also time the first token"
+    )
+    load.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        metavar="P",
+        help="spread the load over P processes, for when one client CPU is the limit (default 1)",
+    )
+    load.add_argument(
+        "--record",
+        action="store_true",
+        help="keep each exchange in the session history (default off: it would grow all run)",
+    )
+    load.add_argument(
+        "--remember", action="store_true", help="form memories from each exchange (default off)"
+    )
+    load.add_argument(
+        "--timeout",
+        type=_duration,
+        default=60.0,
+        metavar="D",
+        help="a request not answered within D counts as an error (default 60s)",
+    )
+    load.add_argument(
+        "--max-retries",
+        type=int,
+        default=0,
+        metavar="N",
+        help="SDK retries per request (default 0: every failure is counted, none hidden)",
+    )
+
+    output = parser.add_argument_group("output")
+    output.add_argument("--json", type=pathlib.Path, metavar="PATH", help="write the full result")
+    output.add_argument(
+        "--plot",
+        type=pathlib.Path,
+        metavar="PATH",
+        help="write latency over time and its distribution as a PNG "
+        "(needs matplotlib: pip install 'julep[plot]')",
+    )
+    output.add_argument(
+        "--quiet", action="store_true", help="no progress line on stderr, only the summary"
+    )
+    return parser
+
+
+def _config(options: argparse.Namespace) -> BenchConfig:
+    if options.session_id is not None and (options.agent_id or options.user_id):
+        raise ValueError("--session-id names the session; --agent-id and --user-id make one")
+    for path in (options.json, options.plot):
+        if path is not None and not path.parent.is_dir():
+            raise ValueError(f"cannot write {path}: {path.parent} is not a directory")
+    duration = options.duration
+    if duration is None and options.requests is None:
+        duration = DEFAULT_DURATION
+    return BenchConfig(
+        base_url=options.base_url,
+        concurrency=options.concurrency,
+        duration=duration,
+        requests=options.requests,
+        rate=options.rate,
+        stream=options.stream,
+        processes=options.processes,
+        record=options.record,
+        remember=options.remember,
+        timeout=options.timeout,
+        max_retries=options.max_retries,
+        agent_id=options.agent_id,
+        user_id=options.user_id,
+        session_id=options.session_id,
+    )
+
+
+@contextlib.contextmanager
+def _interruptible() -> typing.Iterator[threading.Event]:
+    """Ctrl+C sets the event, so that the load stops and is reported; a second one
+    raises KeyboardInterrupt at once, for when stopping takes too long."""
+    interrupted = threading.Event()
+
+    def on_sigint(signum: int, frame: types.FrameType | None) -> None:
+        interrupted.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _load(config: BenchConfig, target: Target, quiet: bool) -> list[RunStats]:
+    line = ProgressLine(sys.stderr)
+
+    def on_progress(elapsed: float, progress: Progress) -> None:
+        if not quiet:
+            line.update(elapsed, progress)
+
+    if not quiet:
+        print(
+            f"julep bench: loading {target.base_url} (Ctrl+C stops and reports)",
+            file=sys.stderr,
+            flush=True,
+        )
+    with _interruptible() as interrupted:
+        try:
+            if config.processes == 1:
+                shard = Shard(config, target, 0)
+                return [asyncio.run(run_load(shard, time.time(), interrupted.is_set, on_progress))]
+            return run_parallel(config, target, interrupted.is_set, on_progress)
+        finally:
+            line.close()
+
+
+def _setup_client(base_url: str, api_key: str) -> AsyncJulepApi:
+    # Setting up and cleaning up are not measured, so they get the SDK's
+    # retries and a limit of their own, however short the load's --timeout.
+    return AsyncJulepApi(base_url=base_url, api_key=api_key, timeout=SETUP_TIMEOUT)
+
+
+async def _prepare(base_url: str, api_key: str, config: BenchConfig) -> Fixtures:
+    async with _setup_client(base_url, api_key) as client:
+        return await prepare(client, config.agent_id, config.user_id, config.session_id)
+
+
+async def _cleanup(base_url: str, api_key: str, made: Fixtures) -> list[str]:
+    async with _setup_client(base_url, api_key) as client:
+        return await cleanup(client, made)
+
+
+def _run(config: BenchConfig, api_key: str, options: argparse.Namespace) -> int:
+    started_at = dt.datetime.now(dt.timezone.utc)
+    with contextlib.ExitStack() as stack:
+        base_url = config.base_url or stack.enter_context(embedded_server(api_key))
+        try:
+            made = asyncio.run(_prepare(base_url, api_key, config))
+        except JulepError as exc:
+            raise BenchError(f"could not set up a session at {base_url}: {exc}") from exc
+        try:
+            parts = _load(config, Target(base_url, api_key, made.session_id), options.quiet)
+            total = merged(parts)
+            result = document(config, base_url, started_at, total, parts)
+            print(summary(result), flush=True)
+            if options.json is not None:
+                write_json(options.json, result)
+            if options.plot is not None:
+                write_plot(options.plot, result, total.latency, total.ttft)
+            return EXIT_INTERRUPTED if total.interrupted else 0
+        finally:
+            for failure in asyncio.run(_cleanup(base_url, api_key, made)):
+                print(f"julep bench: {failure}", file=sys.stderr)
+
+
+def main(argv: list[str]) -> int:
+    """Run ``bench [options]``; the exit code: 0, 1 (failed), 2 (usage), 130 (Ctrl+C)."""
+    parser = _parser()
+    options = parser.parse_args(argv)
+    try:
+        config = _config(options)
+    except ValueError as exc:
+        parser.error(str(exc))
+    api_key = options.api_key or os.environ.get(API_KEY_ENV)
+    if api_key is None:
+        if config.base_url is not None:
+            parser.error(f"--base-url needs --api-key (or ${API_KEY_ENV})")
+        api_key = EMBEDDED_API_KEY
+    try:
+        if options.plot is not None:
+            require_matplotlib()
+        return _run(config, api_key, options)
+    except (BenchError, OSError) as exc:  # OSError: e.g. an output file cannot be written
+        print(f"julep bench: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\njulep bench: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
