@@ -12,7 +12,8 @@
   ``type``), ``str | NamedToolChoice`` (tool_choice).
 - ``continue_`` and ``schema_`` are ``continue`` and ``schema`` on the wire.
 - Free-form objects (metadata, JSON schemas, entities) pass through as dicts.
-- Scalars are checked, not coerced: ``"5"`` is not an int, ``1`` is not a bool.
+- Scalars and arrays are checked, not coerced: ``"5"`` is not an int, ``1`` is
+  not a bool, ``"abc"`` is not a list (``5.0`` is an int, as in JSON Schema).
 - Unknown keys in a response are ignored.
 """
 
@@ -25,6 +26,7 @@ import typing
 import attrs
 import cattrs
 import orjson
+from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter
 
@@ -34,7 +36,7 @@ from .models._base import FreeformObject
 from .models._enum_values import lenient_enum, strict_enum
 from .models.enums import _StrEnum
 
-__all__ = ["converter", "dumps", "lenient_enum", "loads", "strict_enum"]
+__all__ = ["converter", "dumps", "encode_json", "json_type", "lenient_enum", "loads", "strict_enum"]
 
 converter = make_converter(prefer_attrib_converters=False)
 
@@ -43,35 +45,53 @@ _RENAMED = {"continue_": "continue", "schema_": "schema"}
 
 # --- scalars -----------------------------------------------------------------
 
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for error messages."""
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
 
 def _structure_str(value: object, _: type) -> str:
     if isinstance(value, str):
         return value
-    raise TypeError(f"expected a string, got {type(value).__name__}")
+    raise TypeError(f"expected a string, got {json_type(value)}")
 
 
 def _structure_int(value: object, _: type) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise TypeError(f"expected an integer, got {type(value).__name__}")
+    # JSON has one number type: 5.0 is an integer to JSON Schema, and to us.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise TypeError(f"expected an integer, got {json_type(value)}")
 
 
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    raise TypeError(f"expected a number, got {type(value).__name__}")
+    raise TypeError(f"expected a number, got {json_type(value)}")
 
 
 def _structure_bool(value: object, _: type) -> bool:
     if isinstance(value, bool):
         return value
-    raise TypeError(f"expected a boolean, got {type(value).__name__}")
+    raise TypeError(f"expected a boolean, got {json_type(value)}")
 
 
 def _structure_any_object(value: object, _: type) -> dict[str, typing.Any]:
     if isinstance(value, dict):
         return value
-    raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+    raise TypeError(f"expected an object, got {json_type(value)}")
 
 
 converter.register_structure_hook(str, _structure_str)
@@ -85,6 +105,27 @@ converter.register_structure_hook_func(
 converter.register_unstructure_hook(FreeformObject, dict)
 
 
+def _is_list(t: object) -> bool:
+    return t is list or typing.get_origin(t) is list
+
+
+def _list_factory(
+    list_type: type, converter: cattrs.Converter
+) -> typing.Callable[[typing.Any, type], typing.Any]:
+    structure_items = list_structure_factory(list_type, converter)
+
+    def structure_list(value: object, t: type) -> typing.Any:
+        # cattrs takes any iterable, so a string would become a list of letters.
+        if not isinstance(value, list):
+            raise TypeError(f"expected an array, got {json_type(value)}")
+        return structure_items(value, t)
+
+    return structure_list
+
+
+converter.register_structure_hook_factory(_is_list, _list_factory)
+
+
 # --- datetimes ---------------------------------------------------------------
 
 
@@ -96,7 +137,7 @@ def _structure_datetime(value: object, _: type) -> dt.datetime:
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         parsed = dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
     else:
-        raise TypeError(f"expected an RFC 3339 datetime, got {type(value).__name__}")
+        raise TypeError(f"expected an RFC 3339 datetime, got {json_type(value)}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
@@ -148,7 +189,7 @@ _PART_TYPES: dict[str, type] = {
 
 def _structure_part(value: object, _: object) -> models.ChatMlMessageContentItem:
     if not isinstance(value, dict):
-        raise TypeError(f"expected a content part object, got {type(value).__name__}")
+        raise TypeError(f"expected a content part object, got {json_type(value)}")
     part_type = _PART_TYPES.get(value.get("type"))  # type: ignore[arg-type]
     if part_type is None:
         if "type" not in value:
@@ -221,16 +262,18 @@ def _structure_factory(
         cls, converter, **renames
     )
     omitted = {_RENAMED.get(f.name, f.name): None for f in attrs.fields(cls) if f.default is OMIT}
-    if not omitted:
-        return structure
 
-    def structure_filling_omitted(value: typing.Any, t: type) -> typing.Any:
+    def structure_object(value: typing.Any, t: type) -> typing.Any:
+        # The generated function reads keys with `in`, so a list would pass as
+        # an object with every field missing.
+        if not isinstance(value, dict):
+            raise TypeError(f"expected an object, got {json_type(value)}")
         # A field the JSON leaves out reads as None on a decoded object.
-        if isinstance(value, dict) and not omitted.keys() <= value.keys():
+        if omitted and not omitted.keys() <= value.keys():
             value = {**omitted, **value}
         return structure(value, t)
 
-    return structure_filling_omitted
+    return structure_object
 
 
 converter.register_unstructure_hook_factory(_is_model, _unstructure_factory)

@@ -37,6 +37,7 @@ class Transport:
         self._owns_session = session is None
         self._connection_limit = connection_limit
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._closer: asyncio.Task[None] | None = None
         self._closed = False
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -57,8 +58,9 @@ class Transport:
                 "this AsyncJulepApi is in use on another event loop; "
                 "an aiohttp session belongs to one loop, so create one client per loop"
             )
-        # The previous loop (if any) is closed, and the sockets died with it.
-        if self._session is not None:
+        # The previous loop (if any) is closed. If it ended through asyncio.run,
+        # _close_with_loop already closed its session; otherwise set it aside.
+        if self._session is not None and not self._session.closed:
             _park(self._session)
         connector = aiohttp.TCPConnector(
             limit=self._connection_limit, keepalive_timeout=30, enable_cleanup_closed=False
@@ -72,6 +74,7 @@ class Transport:
             skip_auto_headers=("User-Agent",),
         )
         self._loop = loop
+        self._closer = loop.create_task(_close_with_loop(self._session))
         return self._session
 
     async def send(
@@ -151,6 +154,7 @@ class Transport:
         """Close the session if this transport created it; a borrowed one is left open."""
         self._closed = True
         session, self._session = self._session, None
+        closer, self._closer = self._closer, None
         if session is None or not self._owns_session:
             return
         if self._loop is not None and self._loop is not asyncio.get_running_loop():
@@ -159,6 +163,8 @@ class Transport:
                 return
             raise JulepError("close the client on the event loop that used it")
         await session.close()
+        if closer is not None:
+            closer.cancel()
 
     def connections_in_use(self) -> int:
         """Connections taken from the pool and not yet returned (for diagnostics)."""
@@ -174,12 +180,14 @@ class Transport:
             _park(self._session)
         self._session = None
         self._loop = None
+        self._closer = None
 
 
-# Sessions whose loop is gone (closed, or left behind in the parent by a fork).
-# Closing them would touch that loop, and in a forked child the epoll set it
-# shares with the parent; letting them be collected would warn about an
-# unclosed session. Keeping them is the one safe choice, and they are few.
+# Sessions whose loop is gone without closing them (a loop closed by hand, or
+# left behind in the parent by a fork). Closing them would touch that loop, and
+# in a forked child the epoll set it shares with the parent; letting them be
+# collected would warn about an unclosed session. Keeping them is the one safe
+# choice, and they are few.
 _PARKED: list[aiohttp.ClientSession] = []
 
 
@@ -235,6 +243,19 @@ class StreamBody:
     def close(self) -> None:
         """Drop the connection: a half-read stream cannot go back to the pool."""
         self._response.close()
+
+
+async def _close_with_loop(session: aiohttp.ClientSession) -> None:
+    """Wait until the loop shuts down, then close the session on it.
+
+    asyncio.run (and anyio's runner) cancel the tasks still pending when the
+    main coroutine returns; this one then closes a session its owner forgot,
+    so no socket is left on a dead loop and aiohttp has nothing to warn about.
+    """
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await session.close()
 
 
 async def _await(request: typing.Awaitable[aiohttp.ClientResponse]) -> aiohttp.ClientResponse:

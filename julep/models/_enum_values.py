@@ -27,11 +27,15 @@ def lenient_enum(cls: type[_E], value: object) -> _E:
 
 
 def strict_enum(cls: type[_E], value: object) -> _E:
-    """Accept a member or its plain value; anything else is a ValueError."""
-    if isinstance(value, cls):
+    """Accept a member or its plain value; anything else is a ValueError.
+
+    A pseudo-member made by ``lenient_enum`` is an instance of the enum but not
+    one of its members, so it is refused here too.
+    """
+    if isinstance(value, cls) and cls._value2member_map_.get(value.value) is value:
         return value
     try:
-        return cls(value)
+        return cls(value.value if isinstance(value, cls) else value)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in cls)
         raise ValueError(f"expected one of {allowed}, got {value!r}") from None

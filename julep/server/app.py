@@ -48,7 +48,9 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
     app.cleanup_ctx.append(_lifecycle)
     for operation in OPERATIONS:
         app.router.add_route(operation.method, API_PREFIX + operation.path, operation.handler)
-    document = openapi.document(OPERATIONS, server_url=API_PREFIX)
+    document = openapi.document(
+        OPERATIONS, server_url=API_PREFIX, secured=config.api_key is not None
+    )
 
     async def openapi_json(_: web.Request) -> web.Response:
         return web.Response(body=document, content_type="application/json")

@@ -45,7 +45,7 @@ async def prepare(state: AppState, session_id: str, body: ChatRequest) -> Turn:
     """Read what the session needs and assemble the prompt (404 for an unknown session)."""
     match = None
     if body.recall is not False:
-        match = textmatch.fts_query(text_of(body.messages[-1].content))
+        match = textmatch.fts_query(text_of(wire_content(body.messages[-1].content)))
     setup = await state.db.run(chat_store.load, session_id, match)
     return Turn(chat_id=new_id(), body=body, setup=setup, prompt=build(setup, body))
 
@@ -82,7 +82,9 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> ChatRes
     else:
         replied_at = clock.timestamp()
     if job_id is not None:
-        said = tuple(text_of(m.content) for m in body.messages if m.role.value in _USER_ROLES)
+        said = tuple(
+            text_of(wire_content(m.content)) for m in body.messages if m.role.value in _USER_ROLES
+        )
         state.jobs.submit(
             MemoryJob(
                 id=job_id,

@@ -18,6 +18,7 @@ sequence of faults is the same on every run for the same order of requests.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import random
 import re
 
@@ -29,8 +30,16 @@ from .errors import error_response
 
 KINDS = ("500", "429", "reset", "delay")
 # Streaming handlers send the body themselves; they read this to know that
-# they must abort instead of finishing the stream.
-RESET_REQUESTED = "julep.reset_requested"
+# they must abort instead of finishing the stream. (A context variable, set
+# and reset around the handler, so it needs no aiohttp request storage.)
+_RESET: contextvars.ContextVar[bool] = contextvars.ContextVar("julep_reset", default=False)
+
+
+def reset_requested() -> bool:
+    """Whether the current request is to end with an injected connection reset."""
+    return _RESET.get()
+
+
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)?$")
 
 
@@ -123,8 +132,11 @@ def fault_middleware(plan: FaultPlan, *, exempt: frozenset[str]) -> Middleware:
             )
         if kind != "reset":
             return await handler(request)
-        request[RESET_REQUESTED] = True
-        response = await handler(request)
+        token = _RESET.set(True)
+        try:
+            response = await handler(request)
+        finally:
+            _RESET.reset(token)
         plan.counts["reset"] += 1
         if request.transport is not None:
             request.transport.abort()

@@ -8,7 +8,8 @@ in a handler) are not kept, so a retry runs again. A streamed chat's final
 ChatResponse is kept and replayed as JSON or as a stream, by the repeat's
 ``Accept``.
 
-Entries live in memory; with a database file they are also written to it
+At most ``MAX_ENTRIES`` are kept, the oldest forgotten first. Entries live
+in memory; with a database file they are also written to it
 (without the request waiting for the write) and read back at start, so
 retries across a restart are safe too.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextvars
 import logging
 import time
 
@@ -31,6 +33,7 @@ from .store.idempotency import Key
 
 logger = logging.getLogger("julep.server")
 TTL_SECONDS = 24 * 3600
+MAX_ENTRIES = 100_000  # a bound on memory under long load runs; the oldest go first
 HEADER = "Idempotency-Key"
 REPLAYED = {"Idempotent-Replayed": "true"}
 
@@ -44,8 +47,24 @@ class Stored:
     stored_at: float = attrs.field(factory=time.time)
 
 
-# A handler that streams sets this, as its response has no body to keep.
-RESULT = "julep.idempotent_result"
+@attrs.define
+class _Slot:
+    stored: Stored | None = None
+
+
+# Where a handler leaves the result to keep when its response has no body to
+# keep (a stream). A context variable, not request storage: it needs no
+# particular aiohttp version, and set/reset pairs keep requests apart.
+_SLOT: contextvars.ContextVar[_Slot | None] = contextvars.ContextVar(
+    "julep_idempotent_slot", default=None
+)
+
+
+def keep(stored: Stored) -> None:
+    """Record the result that an idempotent repeat of the current request replays."""
+    slot = _SLOT.get()
+    if slot is not None:
+        slot.stored = stored
 
 
 class IdempotencyStore:
@@ -61,7 +80,7 @@ class IdempotencyStore:
         if not self._persistent:
             return
         for key, status, content_type, body, chat_stream, stored_at in await self._db.run(
-            rows.load, time.time() - self._ttl
+            rows.load, time.time() - self._ttl, MAX_ENTRIES
         ):
             self._entries[key] = Stored(
                 status=status,
@@ -80,7 +99,10 @@ class IdempotencyStore:
     def put(self, key: Key, stored: Stored) -> None:
         expired = time.time() - self._ttl
         # Oldest first, so expired entries are all at the front.
-        while self._entries and next(iter(self._entries.values())).stored_at < expired:
+        while self._entries and (
+            len(self._entries) >= MAX_ENTRIES
+            or next(iter(self._entries.values())).stored_at < expired
+        ):
             self._entries.popitem(last=False)
         self._entries[key] = stored
         if self._persistent:
@@ -107,10 +129,9 @@ class IdempotencyStore:
             await asyncio.gather(*self._writes, return_exceptions=True)
 
 
-def _capture(request: web.Request, response: web.StreamResponse) -> Stored | None:
-    stored = request.get(RESULT)
-    if isinstance(stored, Stored):
-        return stored
+def _capture(slot: _Slot, response: web.StreamResponse) -> Stored | None:
+    if slot.stored is not None:
+        return slot.stored
     if isinstance(response, web.Response) and response.status < 500:
         body = response.body
         if isinstance(body, (bytes, bytearray)):
@@ -148,13 +169,16 @@ def idempotency_middleware(store: IdempotencyStore) -> Middleware:
             # it (or, if it kept nothing, run this one).
             await running.wait()
         done = store.in_flight[key] = asyncio.Event()
+        slot = _Slot()
+        token = _SLOT.set(slot)
         try:
             response = await handler(request)
-            stored = _capture(request, response)
+            stored = _capture(slot, response)
             if stored is not None:
                 store.put(key, stored)
             return response
         finally:
+            _SLOT.reset(token)
             del store.in_flight[key]
             done.set()
 

@@ -16,7 +16,14 @@ import typing
 import attrs
 import orjson
 
-from ..models import FreeformObject, FunctionDef, PartialFunctionDef
+from ..models import (
+    ChatMlImageContentPart,
+    ChatMlMessageContentItem,
+    ChatMlTextContentPart,
+    FreeformObject,
+    FunctionDef,
+    PartialFunctionDef,
+)
 from .routes import Operation
 from .schemas import (
     FUNCTION_NAME,
@@ -27,6 +34,7 @@ from .schemas import (
     PatchSessionRequest,
     UpdateSessionRequest,
 )
+from .validation import WIRE_NAMES
 
 JSONSchema = dict[str, typing.Any]
 
@@ -45,7 +53,9 @@ CONSTRAINTS: dict[tuple[type, str], JSONSchema] = {
     (UpdateSessionRequest, "token_budget"): _BUDGET,
     (PatchSessionRequest, "token_budget"): _BUDGET,
 }
-_WIRE_NAMES = {"continue_": "continue", "schema_": "schema"}
+# Fields the wire requires though the class gives them a default: content
+# parts are told apart by their type, so the server needs it.
+REQUIRED = frozenset({(ChatMlTextContentPart, "type"), (ChatMlImageContentPart, "type")})
 _SCALARS: dict[object, JSONSchema] = {
     str: {"type": "string"},
     int: {"type": "integer"},
@@ -89,12 +99,12 @@ class _Components:
         for field in attrs.fields(typing.cast("type[attrs.AttrsInstance]", cls)):
             if not field.init:
                 continue  # bookkeeping such as response_info, never on the wire
-            name = _WIRE_NAMES.get(field.name, field.name)
+            name = WIRE_NAMES.get(field.name, field.name)
             properties[name] = {
                 **self.schema(hints[field.name]),
                 **CONSTRAINTS.get((cls, field.name), {}),
             }
-            if field.default is attrs.NOTHING:
+            if field.default is attrs.NOTHING or (cls, field.name) in REQUIRED:
                 required.append(name)
         schema: JSONSchema = {"type": "object", "properties": properties}
         if required:
@@ -102,6 +112,8 @@ class _Components:
         return schema
 
     def schema(self, hint: object) -> JSONSchema:
+        if hint in _SPECIAL:
+            return _SPECIAL[hint](self)
         if hint in _SCALARS:
             return dict(_SCALARS[hint])
         origin, args = typing.get_origin(hint), typing.get_args(hint)
@@ -123,6 +135,22 @@ class _Components:
         raise TypeError(f"no JSON schema for {hint!r}")
 
 
+def _content_part(components: _Components) -> JSONSchema:
+    # A part of a kind the SDK does not model is kept as is; it still needs a type.
+    other = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"type": "string", "not": {"enum": ["text", "image_url"]}}},
+    }
+    known = [components.ref(ChatMlTextContentPart), components.ref(ChatMlImageContentPart)]
+    return {"anyOf": [*known, other]}
+
+
+_SPECIAL: dict[object, typing.Callable[[_Components], JSONSchema]] = {
+    ChatMlMessageContentItem: _content_part
+}
+
+
 def _parameters(operation: Operation) -> list[JSONSchema]:
     parameters: list[JSONSchema] = [
         {
@@ -134,19 +162,21 @@ def _parameters(operation: Operation) -> list[JSONSchema]:
         for name in re.findall(r"{(\w+)}", operation.path)
     ]
     for query in operation.query:
-        parameters.append(
-            {
-                "name": query.name,
-                "in": "query",
-                "required": query.required,
-                "description": query.description,
-                "schema": query.schema,
-            }
-        )
+        parameter = {
+            "name": query.name,
+            "in": "query",
+            "required": query.required,
+            "description": query.description,
+        }
+        if query.json_encoded:
+            parameter["content"] = {"application/json": {"schema": query.schema}}
+        else:
+            parameter["schema"] = query.schema
+        parameters.append(parameter)
     return parameters
 
 
-def _operation(operation: Operation, components: _Components) -> JSONSchema:
+def _operation(operation: Operation, components: _Components, *, secured: bool) -> JSONSchema:
     content: JSONSchema = {}
     if operation.response is not None:
         content["application/json"] = {"schema": components.ref(operation.response)}
@@ -156,7 +186,7 @@ def _operation(operation: Operation, components: _Components) -> JSONSchema:
             "description": "Server-sent events: reply pieces, the final ChatResponse, then [DONE].",
         }
     responses: JSONSchema = {str(operation.status): {"description": "Success", "content": content}}
-    for status in sorted({*operation.errors, 403}):
+    for status in sorted({*operation.errors, *((403,) if secured else ())}):
         responses[str(status)] = {
             "description": _STATUS_TEXT[status],
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -175,14 +205,18 @@ def _operation(operation: Operation, components: _Components) -> JSONSchema:
     return spec
 
 
-def document(operations: typing.Sequence[Operation], *, server_url: str) -> bytes:
-    """The OpenAPI document as JSON bytes (built once, at start)."""
+def document(operations: typing.Sequence[Operation], *, server_url: str, secured: bool) -> bytes:
+    """The OpenAPI document as JSON bytes (built once, at start).
+
+    ``secured`` says whether the server checks an API key: a server in dev
+    mode requires none, and its document says so.
+    """
     components = _Components()
     components.schemas["Error"] = ERROR
     paths: dict[str, JSONSchema] = {}
     for operation in operations:
         paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(
-            operation, components
+            operation, components, secured=secured
         )
     return orjson.dumps(
         {
@@ -193,7 +227,7 @@ def document(operations: typing.Sequence[Operation], *, server_url: str) -> byte
                 "description": "A local, Julep-compatible server: julep.server.",
             },
             "servers": [{"url": server_url}],
-            "security": [{"api-key": []}],
+            "security": [{"api-key": []}] if secured else [],
             "paths": paths,
             "components": {
                 "schemas": components.schemas,

@@ -15,32 +15,34 @@ from .._serde import converter
 from ..models import AgentDefaultSettings, ChatMlMessageContent
 from .backends import Message, Prompt, Settings
 from .schemas import ChatRequest
-from .store.chat import ChatSetup
+from .store.chat import ChatSetup, WireContent
 
 DEFAULT_MAX_TOKENS = 200
 # The model-facing roles: OpenAI has no "auto" or "function_call".
 _MODEL_ROLES = {"auto": "user", "function_call": "assistant"}
 
 
-def text_of(content: ChatMlMessageContent) -> str:
+def wire_content(content: ChatMlMessageContent) -> WireContent:
+    """A request message's content as JSON-ready data (parts as objects)."""
+    if isinstance(content, str):
+        return content
+    return typing.cast(WireContent, converter.unstructure(content))
+
+
+def text_of(content: WireContent) -> str:
     """The words of a message: its text, or its text parts joined by spaces."""
     if isinstance(content, str):
         return content
-    texts = (getattr(part, "text", None) for part in content)
-    return " ".join(text for text in texts if isinstance(text, str))
+    return " ".join(
+        part["text"]
+        for part in content
+        if part.get("type") == "text" and isinstance(part.get("text"), str)
+    )
 
 
-def wire_content(content: ChatMlMessageContent) -> object:
-    """Content as JSON-ready data (parts as objects)."""
-    return content if isinstance(content, str) else converter.unstructure(content)
-
-
-def _message(role: str, content: ChatMlMessageContent, name: str | None) -> Message:
+def _message(role: str, content: WireContent, name: str | None) -> Message:
     return Message(
-        role=_MODEL_ROLES.get(role, role),
-        content=typing.cast("str | list[dict[str, typing.Any]]", wire_content(content)),
-        text=text_of(content),
-        name=name,
+        role=_MODEL_ROLES.get(role, role), content=content, text=text_of(content), name=name
     )
 
 
@@ -98,8 +100,8 @@ def build(setup: ChatSetup, body: ChatRequest) -> Prompt:
     if isinstance(instructions, str):
         instructions = [instructions]
     system = _message("system", _system_text(setup, instructions), None)
-    history = [_message(m.role.value, m.content, m.name) for m in setup.history]
-    new = [_message(m.role.value, m.content, m.name) for m in body.messages]
+    history = [_message(past.role, past.content, past.name) for past in setup.history]
+    new = [_message(m.role.value, wire_content(m.content), m.name) for m in body.messages]
     budget = setup.session.token_budget
     if budget is not None:
         used = sum(len(m.text.split()) for m in (system, *history, *new))
@@ -109,7 +111,6 @@ def build(setup: ChatSetup, body: ChatRequest) -> Prompt:
     tool_choice = body.tool_choice
     return Prompt(
         model=setup.agent.model,
-        agent_name=setup.agent.name,
         instructions=tuple(instructions),
         situation=setup.session.situation,
         docs=tuple(setup.docs),

@@ -1,86 +1,57 @@
 """Structuring a JSON body into a request class, with errors a person can act on.
 
-The SDK's converter decodes leniently (an enum value it does not know becomes
-a pseudo-member, a string where a list belongs is iterated); a server must be
-strict, so this module checks the top-level shapes before structuring and
-rejects unknown enum values after it. Every message names the field as it is
-on the wire (``messages[0].continue``, not ``continue_``).
+The SDK's converter decodes enum fields that may come back in responses
+leniently (a value it does not know becomes a pseudo-member); a server must be
+strict, so this module rejects unknown enum values after structuring. Every
+message names the field as it is on the wire (``messages[0].continue``, not
+``continue_``).
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-import types
 import typing
 
 import attrs
 import cattrs
 
-from .._serde import converter
+from .._serde import converter, json_type
 from .errors import invalid
 
 T = typing.TypeVar("T")
 
-_WIRE_NAMES = {"continue_": "continue", "schema_": "schema"}
+# The SDK's attribute names that differ from the JSON's.
+WIRE_NAMES = {"continue_": "continue", "schema_": "schema"}
 _NOT_AN_OBJECT = "expected an object"
-_JSON_TYPES = {
-    dict: "object",
-    list: "array",
-    str: "string",
-    int: "integer",
-    float: "number",
-    bool: "boolean",
-    type(None): "null",
-}
-
-
-def json_type(value: object) -> str:
-    """The JSON name of a decoded value's type, for error messages."""
-    return _JSON_TYPES.get(type(value), type(value).__name__)
-
-
-def _container(hint: object) -> type | None:
-    """``list`` or ``dict`` when every non-null arm of ``hint`` is that container."""
-    arms = (
-        typing.get_args(hint)
-        if typing.get_origin(hint) in (typing.Union, types.UnionType)
-        else (hint,)
-    )
-    kinds = {
-        dict if attrs.has(arm) else typing.get_origin(arm) or arm
-        for arm in arms
-        if arm is not type(None)
-    }
-    if len(kinds) == 1:
-        kind = kinds.pop()
-        if kind in (list, dict):
-            return typing.cast(type, kind)
-    return None
 
 
 @functools.cache
-def _containers(cls: type) -> dict[str, type]:
+def _holds(hint: object, kind: type) -> bool:
+    """Whether a value of type ``hint`` may hold a ``kind`` (an Enum) anywhere inside."""
+    if typing.get_origin(hint) is not None:  # list[...], dict[...], unions, Literal
+        return any(_holds(arg, kind) for arg in typing.get_args(hint))
+    if not isinstance(hint, type):
+        return False
+    if hint is kind or (kind is enum.Enum and issubclass(hint, enum.Enum)):
+        return True
+    return attrs.has(hint) and any(_holds(field_hint, kind) for _, _, field_hint in _fields(hint))
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, str, object], ...]:
+    """(attribute name, wire name, type) of each field of an attrs class."""
     hints = typing.get_type_hints(cls)
-    shapes = {}
-    for field in attrs.fields(cls):
-        kind = _container(hints[field.name])
-        if kind is not None:
-            shapes[_WIRE_NAMES.get(field.name, field.name)] = kind
-    return shapes
+    return tuple(
+        (field.name, WIRE_NAMES.get(field.name, field.name), hints[field.name])
+        for field in attrs.fields(cls)
+        if field.init
+    )
 
 
-_ARTICLED: dict[type, str] = {list: "an array", dict: "an object"}
-
-
-def _check_shapes(data: dict[str, object], cls: type) -> None:
-    problems = [
-        f"{name}: expected {_ARTICLED[kind]}, got {json_type(data[name])}"
-        for name, kind in _containers(cls).items()
-        if data.get(name) is not None and not isinstance(data[name], kind)
-    ]
-    if problems:
-        raise invalid("; ".join(problems))
+@functools.cache
+def _fields_holding(cls: type, kind: type) -> tuple[tuple[str, str, object], ...]:
+    return tuple(field for field in _fields(cls) if _holds(field[2], kind))
 
 
 def _unknown_enums(value: object, path: str) -> typing.Iterator[str]:
@@ -91,18 +62,15 @@ def _unknown_enums(value: object, path: str) -> typing.Iterator[str]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _unknown_enums(item, f"{path}[{index}]")
-    elif attrs.has(type(value)):
-        for field in attrs.fields(typing.cast("type[attrs.AttrsInstance]", type(value))):
-            name = _WIRE_NAMES.get(field.name, field.name)
-            yield from _unknown_enums(
-                getattr(value, field.name), f"{path}.{name}" if path else name
-            )
+    elif attrs.has(cls := type(value)):
+        for name, wire, _ in _fields_holding(typing.cast(type, cls), enum.Enum):
+            yield from _unknown_enums(getattr(value, name), f"{path}.{wire}" if path else wire)
 
 
 def _wire_path(path: str) -> str:
     # cattrs paths look like "$.messages[0].continue_"; show them as JSON would.
     path = path.removeprefix("$").removeprefix(".")
-    for python_name, wire_name in _WIRE_NAMES.items():
+    for python_name, wire_name in WIRE_NAMES.items():
         path = path.replace(python_name, wire_name)
     return path
 
@@ -136,7 +104,6 @@ def structure(data: object, cls: type[T]) -> T:
     """``data`` (decoded JSON) as a ``cls``; any mismatch is a 422 naming the fields."""
     if not isinstance(data, dict):
         raise invalid(f"body: expected a JSON object, got {json_type(data)}")
-    _check_shapes(data, cls)
     try:
         result = converter.structure(data, cls)
     except Exception as exc:  # cattrs wraps what the hooks and attrs validators raise

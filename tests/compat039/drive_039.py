@@ -116,9 +116,7 @@ def raw_client_flow():
     step("get_session", lambda s: s.agent_id == agent_id)(
         lambda: api.get_session(session_id=session_id)
     )
-    step("list_sessions", lambda r: session_id in [s.id for s in r.items])(
-        api.list_sessions
-    )
+    step("list_sessions", lambda r: session_id in [s.id for s in r.items])(api.list_sessions)
     step("update_session")(lambda: api.update_session(session_id=session_id, situation="s2"))
     step("patch_session")(lambda: api.patch_session(session_id=session_id, situation="s3"))
     reply = step("chat", lambda r: r.response[0][0].content)(
@@ -158,9 +156,7 @@ def wrapper_flow():
         lambda: client.agents.create(name="W", about="wrapped", instructions=["Hi."])
     )
     step("wrapper.agents.get", lambda a: a.name == "W")(lambda: client.agents.get(agent.id))
-    step("wrapper.agents.list", lambda items: agent.id in [a.id for a in items])(
-        client.agents.list
-    )
+    step("wrapper.agents.list", lambda items: agent.id in [a.id for a in items])(client.agents.list)
     step("wrapper.agents.update")(lambda: client.agents.update(agent_id=agent.id, about="patched"))
     user = step("wrapper.users.create", lambda u: u.id)(
         lambda: client.users.create(name="U", about="a")

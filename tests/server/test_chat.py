@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 
 import pytest
 
@@ -237,7 +238,7 @@ async def test_stop_sequence_cuts_before_it(api: Api) -> None:
 async def test_seed_varies_the_reply_deterministically(api: Api) -> None:
     """The same seed gives the same reply; different seeds vary it."""
     _, session_id, _ = await _setup(api)
-    settings = {"record": False, "remember": False, "recall": False}
+    settings: dict[str, typing.Any] = {"record": False, "remember": False, "recall": False}
     replies = {
         seed: _reply((await api.chat(session_id, "hi", seed=seed, **settings)).body)
         for seed in range(8)
@@ -253,7 +254,7 @@ async def test_usage_counts_words_of_context_and_reply(api: Api) -> None:
     session_id = await api.session(agent_id)
     body = (await api.chat(session_id, "a b c")).body
     usage = body["usage"]
-    assert usage["prompt_tokens"] == len("You are Ann.".split()) + 3
+    assert usage["prompt_tokens"] == 3 + 3  # "You are Ann." and "a b c"
     assert usage["completion_tokens"] == len(_reply(body).split())
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 

@@ -221,7 +221,7 @@ async def test_body_errors_use_wire_names(api: Api) -> None:
     reply = await api.post(f"/sessions/{session_id}/chat", json=body)
     assert (reply.status, reply.body) == (
         422,
-        {"detail": "messages[0].continue: expected a boolean, got str"},
+        {"detail": "messages[0].continue: expected a boolean, got string"},
     )
 
 
@@ -312,3 +312,16 @@ async def test_deleting_a_user_removes_its_docs_sessions_and_memories(
     assert (server.count("memories"), server.count("docs"), server.count("messages")) == (1, 1, 2)
     assert (await api.delete(f"/users/{user_id}")).status == 202
     assert server.stats() | {"jobs": 0} == dict.fromkeys(server.stats(), 0) | {"agents": 1}
+
+
+async def test_integral_floats_count_as_integers_but_metadata_is_kept(api: Api) -> None:
+    """5.0 is an integer to JSON Schema, so int fields take it; metadata stays as sent."""
+    session_id = await api.session(await api.agent(), token_budget=5.0, metadata={"x": 1.0})
+    session = (await api.get(f"/sessions/{session_id}")).body
+    assert session["token_budget"] == 5 and isinstance(session["token_budget"], int)
+    assert isinstance(session["metadata"]["x"], float)
+    reply = await api.post("/sessions", json={"agent_id": MISSING, "token_budget": 5.5})
+    assert (reply.status, reply.body) == (
+        422,
+        {"detail": "token_budget: expected an integer, got number"},
+    )

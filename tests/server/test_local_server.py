@@ -99,7 +99,8 @@ def _free_port() -> int:
 def test_cli_serves_until_interrupted(tmp_path: Path) -> None:
     """``serve`` prints its URL, serves with the given options, and exits 0 on SIGINT."""
     port = _free_port()
-    code = f"from julep.server.cli import main; raise SystemExit(main({['serve', '--port', str(port), '--db', str(tmp_path / 'x.db'), '--api-key', KEY]!r}))"
+    argv = ["serve", "--port", str(port), "--db", str(tmp_path / "x.db"), "--api-key", KEY]
+    code = f"from julep.server.cli import main; raise SystemExit(main({argv!r}))"
     process = subprocess.Popen(
         [sys.executable, "-c", code],
         cwd=ROOT,

@@ -52,7 +52,6 @@ class Prompt:
     """Everything a model is given for one chat turn."""
 
     model: str
-    agent_name: str
     instructions: tuple[str, ...]
     situation: str | None
     docs: tuple[RecalledDoc, ...]

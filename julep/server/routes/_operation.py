@@ -20,6 +20,7 @@ class QueryParam:
     schema: dict[str, typing.Any]
     description: str
     required: bool = False
+    json_encoded: bool = False  # the value is a JSON document, not a plain string
 
 
 @attrs.frozen(kw_only=True)
@@ -54,7 +55,8 @@ LIST = (
     *PAGE,
     QueryParam(
         name="metadata_filter",
-        schema={"type": "string", "default": "{}"},
+        schema={"type": "object"},
+        json_encoded=True,
         description="A JSON object; only items whose metadata has all these key/value pairs.",
     ),
     QueryParam(

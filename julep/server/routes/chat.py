@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from aiohttp import web
@@ -16,8 +17,8 @@ from ...models import (
 from .. import chat, sse
 from ..backends import BackendError, Completion
 from ..errors import RequestError
-from ..faults import RESET_REQUESTED
-from ..idempotency import RESULT, Stored
+from ..faults import reset_requested
+from ..idempotency import Stored, keep
 from ..params import body, page, path_id
 from ..schemas import ChatRequest
 from ..state import STATE, AppState
@@ -39,8 +40,13 @@ async def chat_handler(request: web.Request) -> web.StreamResponse:
     except BackendError as exc:
         raise RequestError(502, f"model backend error: {exc}") from exc
     response = dumps(await chat.finish(state, turn, completion))
-    request[RESULT] = Stored(
-        status=200, content_type="application/json", body=response, chat_stream=bool(payload.stream)
+    keep(
+        Stored(
+            status=200,
+            content_type="application/json",
+            body=response,
+            chat_stream=bool(payload.stream),
+        )
     )
     return web.Response(body=response, content_type="application/json")
 
@@ -60,25 +66,25 @@ async def _stream(request: web.Request, state: AppState, turn: chat.Turn) -> web
     except ConnectionError:
         return stream  # the client went away; there is no one to tell
     except BackendError as exc:
-        await stream.write(sse.error(f"model backend error: {exc}", "backend_error"))
-        await stream.write_eof()
-        return stream
+        return await _fail(stream, f"model backend error: {exc}", "backend_error")
     except RequestError as problem:
-        await stream.write(sse.error(problem.detail, "api_error"))
-        await stream.write_eof()
-        return stream
+        return await _fail(stream, problem.detail, "api_error")
     except Exception:
         logger.exception("streamed chat failed")
-        await stream.write(sse.error("Internal Server Error", "server_error"))
-        await stream.write_eof()
-        return stream
-    request[RESULT] = Stored(
-        status=200, content_type="application/json", body=final, chat_stream=True
-    )
-    if request.get(RESET_REQUESTED):
+        return await _fail(stream, "Internal Server Error", "server_error")
+    keep(Stored(status=200, content_type="application/json", body=final, chat_stream=True))
+    if reset_requested():
         return stream  # an injected reset: the work is done, the ending is never sent
     await stream.write(sse.event(final) + sse.DONE)
     await stream.write_eof()
+    return stream
+
+
+async def _fail(stream: web.StreamResponse, message: str, kind: str) -> web.StreamResponse:
+    """End a started stream with an error event (the status line is long gone)."""
+    with contextlib.suppress(ConnectionError):
+        await stream.write(sse.error(message, kind))
+        await stream.write_eof()
     return stream
 
 

@@ -5,6 +5,7 @@ suggestions."""
 from __future__ import annotations
 
 import sqlite3
+import typing
 
 import attrs
 
@@ -19,8 +20,19 @@ from ._util import from_json, page_tail, require, to_json
 
 # The context holds at most this many of the latest messages, so a long session
 # does not make every chat slower; a session's token_budget can trim further.
-HISTORY_WINDOW = 100
+HISTORY_WINDOW = 50
 RECALL_LIMIT = 3  # docs recalled per owner (agent, user)
+
+
+WireContent = typing.Union[str, list[dict[str, typing.Any]]]
+
+
+class PastMessage(typing.NamedTuple):
+    """A message of the history as the model sees it (no id or time: not needed there)."""
+
+    role: str
+    name: str | None
+    content: WireContent
 
 
 @attrs.frozen(kw_only=True)
@@ -28,7 +40,7 @@ class ChatSetup:
     session: Session
     agent: Agent
     user: User | None
-    history: list[ChatMlMessage]
+    history: list[PastMessage]
     docs: list[RecalledDoc]
     tools: list[Tool]
 
@@ -63,7 +75,7 @@ def load(conn: sqlite3.Connection, session_id: str, match: str | None) -> ChatSe
     agent = agents.get(conn, session.agent_id)
     user = users.get(conn, session.user_id) if session.user_id else None
     rows = conn.execute(
-        f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id = ?"
+        "SELECT role, name, content FROM messages WHERE session_id = ?"
         " ORDER BY created_at DESC, rid DESC LIMIT ?",
         (session_id, HISTORY_WINDOW),
     ).fetchall()
@@ -76,7 +88,7 @@ def load(conn: sqlite3.Connection, session_id: str, match: str | None) -> ChatSe
         session=session,
         agent=agent,
         user=user,
-        history=[_message(row) for row in reversed(rows)],
+        history=[PastMessage(row[0], row[1], from_json(row[2])) for row in reversed(rows)],
         docs=recalled,
         tools=tools.for_agent(conn, agent.id),
     )

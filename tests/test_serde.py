@@ -1,0 +1,103 @@
+"""The converter's JSON policy, checked directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import cattrs
+import pytest
+
+import julep
+from julep._serde import converter, dumps, encode_json
+
+from .wire.samples import CREATED
+
+
+def test_omitted_and_null_are_different() -> None:
+    """An optional field left out is not in the JSON; one set to None is null."""
+    assert dumps(julep.PartialFunctionDef()) == b"{}"
+    assert dumps(julep.PartialFunctionDef(name=None)) == b'{"name":null}'
+
+
+def test_wire_names_of_python_keywords() -> None:
+    """continue_ and schema_ travel as continue and schema, both ways."""
+    message = julep.InputChatMlMessage(role="user", content="x", continue_=True)
+    assert dumps(message) == b'{"role":"user","content":"x","continue":true}'
+    assert (
+        converter.structure(
+            {"role": "user", "content": "x", "continue": False}, type(message)
+        ).continue_
+        is False
+    )
+    response_format = julep.ChatSettingsResponseFormat(schema_={"type": "object"})
+    assert dumps(response_format) == b'{"schema":{"type":"object"}}'
+
+
+def test_models_inside_plain_data_are_encoded() -> None:
+    """A dict argument holding models encodes them with the same rules."""
+    body = {
+        "messages": [
+            {
+                "role": julep.InputChatMlMessageRole.USER,
+                "content": [julep.ChatMlTextContentPart(text="hi")],
+            }
+        ]
+    }
+    assert (
+        encode_json(body)
+        == b'{"messages":[{"role":"user","content":[{"text":"hi","type":"text"}]}]}'
+    )
+
+
+def test_unions_follow_the_json_shape() -> None:
+    """str | list[str] and str | parts decode by what the JSON holds."""
+    agent = converter.structure(
+        {"id": "a", "name": "n", "model": "m", "instructions": "one"}, julep.Agent
+    )
+    assert agent.instructions == "one"
+    message = converter.structure(
+        {
+            "id": "m",
+            "role": "user",
+            "created_at": 0,
+            "content": [{"type": "image_url", "image_url": {"url": "u"}}],
+        },
+        julep.ChatMlMessage,
+    )
+    assert isinstance(message.content, list)
+    assert isinstance(message.content[0], julep.ChatMlImageContentPart)
+    assert message.created_at == dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("jobs", "abc"), ("id", 5), ("created_at", "yesterday"), ("created_at", True)],
+)
+def test_wrong_json_types_are_refused(field: str, value: object) -> None:
+    """A string is not a list, a number is not a string, and so on: nothing is coerced."""
+    with pytest.raises(cattrs.BaseValidationError):
+        converter.structure({**CREATED, field: value}, julep.ResourceCreatedResponse)
+
+
+def test_integral_floats_are_integers() -> None:
+    """5.0 is an integer to JSON Schema, so it decodes as 5; 5.5 does not."""
+    usage = converter.structure(
+        {"completion_tokens": 5.0, "prompt_tokens": 1, "total_tokens": 6}, julep.CompletionUsage
+    )
+    assert usage.completion_tokens == 5 and isinstance(usage.completion_tokens, int)
+    with pytest.raises(cattrs.BaseValidationError):
+        converter.structure(
+            {"completion_tokens": 5.5, "prompt_tokens": 1, "total_tokens": 6}, julep.CompletionUsage
+        )
+
+
+def test_unknown_enum_values_decode_leniently_but_never_pass_as_arguments() -> None:
+    """A new value in a response decodes; the same value is refused in a request model."""
+    tool = converter.structure(
+        {"id": "t", "type": "mcp", "function": {"name": "f", "parameters": {}}}, julep.Tool
+    )
+    assert tool.type == "mcp" and isinstance(tool.type, julep.ToolType)
+    with pytest.raises(cattrs.BaseValidationError):
+        converter.structure({"role": "bad", "content": "x"}, julep.InputChatMlMessage)
+    with pytest.raises(ValueError, match="expected one of"):
+        julep.CreateToolRequest(type=tool.type, function=tool.function)
