@@ -56,6 +56,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             raise
         headers = {k: v for k, v in exc.headers.items() if k.lower() not in _BODY_HEADERS}
         return error_response(exc.status, exc.reason, headers=headers)
+    except ConnectionResetError:
+        # The client went away (a cancelled call, a timeout): nobody to answer,
+        # and nothing went wrong on this side worth a traceback.
+        logger.debug("client disconnected during %s %s", request.method, request.path)
+        raise
     except Exception:
         logger.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "Internal Server Error")
