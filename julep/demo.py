@@ -29,7 +29,11 @@ def _reply_text(reply: ChatResponse) -> str:
 def run_demo() -> int:
     """Run the walk-through; returns the process exit code."""
     started = time.perf_counter()
-    with LocalServer() as server, JulepApi(api_key="demo", base_url=server.base_url) as client:
+    key = "demo-key"
+    with (
+        LocalServer(api_key=key) as server,
+        JulepApi(api_key=key, base_url=server.base_url) as client,
+    ):
         print(f"julep demo: local server at {server.base_url} (echo model, in memory)\n")
 
         agent_id = client.create_agent(
@@ -106,7 +110,8 @@ def run_demo() -> int:
         for job_id in jobs:
             client.wait_for_job(job_id, timeout=10)
         memories = client.get_agent_memories(agent_id, query="tram", user_id=user_id).items or []
-        _say("memories formed", f"{len(memories)} (jobs: {len(jobs)} succeeded)")
+        _say("memory jobs", f"{len(jobs)} succeeded")
+        _say("memories about 'tram'", f"{len(memories)}")
         for memory in memories[:3]:
             _say("", f"- {memory.content[:70]}")
 

@@ -34,6 +34,12 @@ OPENERS = ("Sure.", "Certainly.", "Okay.", "Right.", "Of course.", "Gladly.", "A
 _PIECE = re.compile(r"\s*\S+")
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending in one full stop (instructions often bring their own)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def compose(prompt: Prompt) -> str:
     """The full reply, before ``stop`` and ``max_tokens`` apply."""
     parts = []
@@ -43,9 +49,10 @@ def compose(prompt: Prompt) -> str:
     if prompt.docs:
         parts.append("I recalled: " + ", ".join(doc.title for doc in prompt.docs) + ".")
     if prompt.instructions:
-        parts.append("I follow these instructions: " + "; ".join(prompt.instructions) + ".")
+        rules = " ".join(_sentence(rule) for rule in prompt.instructions)
+        parts.append(f"I follow these instructions: {rules}")
     if prompt.situation:
-        parts.append(f"I know the situation: {prompt.situation}.")
+        parts.append(f"I know the situation: {_sentence(prompt.situation)}")
     if prompt.history_count:
         parts.append(f"I remember {prompt.history_count} earlier messages.")
     return " ".join(parts)

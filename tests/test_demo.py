@@ -1,0 +1,46 @@
+"""`python -m julep demo`, the README's first command, runs the whole flow and exits 0."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_demo_runs_end_to_end() -> None:
+    """It creates, chats, reads history and memories, cleans up, and prints each step."""
+    result = subprocess.run(
+        [sys.executable, "-m", "julep", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for step in (
+        "agent created",
+        "user created",
+        "session created",
+        "turn 1",
+        "turn 2",
+        "history                      4 messages",
+        "memory jobs                  2 succeeded",
+        "cleaned up",
+    ):
+        assert step in result.stdout, step
+    assert result.stderr == ""
+
+
+def test_cli_usage() -> None:
+    """No command prints the usage and exits 2; an unknown one says so."""
+    bare = subprocess.run(
+        [sys.executable, "-m", "julep"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert bare.returncode == 2 and "demo" in bare.stdout
+    wrong = subprocess.run(
+        [sys.executable, "-m", "julep", "dance"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert wrong.returncode == 2 and "unknown command 'dance'" in wrong.stderr
