@@ -119,6 +119,8 @@ class Meter:
             "cpu_user_s": user,
             "cpu_sys_s": sys_,
             "cpu_us_per_req": (user + sys_) / requests * 1e6,
+            # Peak resident memory of this client process (Linux reports KiB).
+            "peak_rss_mb": ru1.ru_maxrss / 1024,
             "server_cpu_s": None,
             "server_util": None,
         }

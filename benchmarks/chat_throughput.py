@@ -199,6 +199,7 @@ class CellStats:
     cpu_us: float
     spread: float
     server_util_max: float | None
+    rss_mb: float | None
 
     @property
     def invalid(self) -> bool:
@@ -218,6 +219,7 @@ def aggregate(cell: Cell, runs: list[dict[str, Any]]) -> CellStats | None:
     rps = [r["req_per_s"] for r in ok]
     med = statistics.median(rps)
     utils = [r["server_util"] for r in ok if r.get("server_util") is not None]
+    rss = [r["peak_rss_mb"] for r in ok if r.get("peak_rss_mb") is not None]
     return CellStats(
         cell,
         ok,
@@ -225,6 +227,7 @@ def aggregate(cell: Cell, runs: list[dict[str, Any]]) -> CellStats | None:
         statistics.median(r["cpu_us_per_req"] for r in ok),
         (max(rps) - min(rps)) / med,
         max(utils) if utils else None,
+        statistics.median(rss) if rss else None,
     )
 
 
@@ -314,6 +317,37 @@ GOALS = (
 )
 
 
+@dataclass(frozen=True)
+class MemoryGoal:
+    text: str
+    num: tuple[str, int]
+    den: tuple[str, int]
+    limit: float  # at most this many times the baseline's peak RSS
+
+
+MEMORY_GOALS = (
+    MemoryGoal(
+        "SDK async peak RSS <= 1.5x raw aiohttp at C=512",
+        ("sdk_async", 512),
+        ("aiohttp_raw", 512),
+        1.5,
+    ),
+)
+
+
+def evaluate_memory_goals(stats: dict[tuple[str, int], CellStats]) -> list[dict[str, Any]]:
+    out = []
+    for g in MEMORY_GOALS:
+        num, den = stats.get(g.num), stats.get(g.den)
+        if num is None or den is None or num.rss_mb is None or den.rss_mb is None:
+            out.append({"goal": g.text, "target": g.limit, "ratio": None, "status": "n/a"})
+            continue
+        value = num.rss_mb / den.rss_mb
+        status = "PASS" if value <= g.limit else "MISS"
+        out.append({"goal": g.text, "target": g.limit, "ratio": value, "status": status})
+    return out
+
+
 def evaluate_goals(ratios: list[Ratio]) -> list[dict[str, Any]]:
     by_key = {(r.num, r.den): r for r in ratios}
     out = []
@@ -341,7 +375,7 @@ def _fmt(x: float | None, spec: str) -> str:
 def format_table(stats: list[CellStats]) -> str:
     head = (
         f"{'variant':<16}{'C':>5}{'N':>7}{'req/s':>10}{'CPU us/req':>12}"
-        f"{'spread':>8}{'server':>8}{'runs':>6}"
+        f"{'spread':>8}{'server':>8}{'RSS MB':>8}{'runs':>6}"
     )
     lines = [head, "-" * len(head)]
     for s in stats:
@@ -349,7 +383,7 @@ def format_table(stats: list[CellStats]) -> str:
         lines.append(
             f"{s.cell.variant:<16}{s.cell.concurrency:>5}{s.cell.requests:>7}"
             f"{s.req_per_s:>10,.0f}{s.cpu_us:>12,.0f}{s.spread:>8.0%}"
-            f"{_fmt(s.server_util_max, '.2f'):>8}{len(s.runs):>6}{flag}"
+            f"{_fmt(s.server_util_max, '.2f'):>8}{_fmt(s.rss_mb, '.0f'):>8}{len(s.runs):>6}{flag}"
         )
     return "\n".join(lines)
 
@@ -590,7 +624,7 @@ def report(
         if (c.variant, c.concurrency) in stats
     ]
     ratios = compute_ratios(stats, {c.concurrency for c in plan.cells})
-    goals = evaluate_goals(ratios)
+    goals = evaluate_goals(ratios) + evaluate_memory_goals(stats)
 
     print(
         f"\nchat throughput: median of {args.rounds} round(s); "
@@ -629,6 +663,7 @@ def report(
                 "cpu_us_per_req": s.cpu_us,
                 "spread": s.spread,
                 "server_util_max": s.server_util_max,
+                "peak_rss_mb": s.rss_mb,
                 "invalid": s.invalid,
                 "runs": len(s.runs),
             }
