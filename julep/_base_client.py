@@ -164,6 +164,10 @@ class BaseAsyncClient:
 
     # --- the request path ------------------------------------------------------
 
+    def _new_idempotency_key(self) -> str:
+        """The key of one call: the caller's fixed one, else a fresh random one."""
+        return self._idempotency_key or secrets.token_hex(16)
+
     @typing.overload
     async def _request(
         self,
@@ -203,8 +207,7 @@ class BaseAsyncClient:
         if method != "GET":
             # One key for every attempt of this call: a server that has seen it
             # replays its first answer instead of doing the work twice.
-            key = self._idempotency_key or secrets.token_hex(16)
-            headers = {**headers, "Idempotency-Key": key}
+            headers = {**headers, "Idempotency-Key": self._new_idempotency_key()}
         # The first attempt is made here, not through the retry loop: most calls
         # succeed at once, and each coroutine layer costs on every call.
         timeout = self._timeout
@@ -263,7 +266,7 @@ class BaseAsyncClient:
         headers = {
             **self._json_headers,
             "Accept": "text/event-stream",
-            "Idempotency-Key": self._idempotency_key or secrets.token_hex(16),
+            "Idempotency-Key": self._new_idempotency_key(),
         }
         data = orjson.dumps(json)
 

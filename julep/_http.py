@@ -90,7 +90,8 @@ def parse_body(body: bytes) -> typing.Any:
 
 def status_error(raw: RawResponse) -> APIStatusError:
     """The typed error for a non-2xx response."""
-    retry_after = parse_retry_after(raw.headers) if raw.status in (429, 503) else None
+    # Any status worth retrying may say when to retry, not only 429 and 503.
+    retry_after = parse_retry_after(raw.headers) if is_retryable_status(raw.status) else None
     return status_error_class(raw.status)(
         status_code=raw.status,
         body=parse_body(raw.body),

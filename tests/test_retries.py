@@ -130,3 +130,23 @@ async def test_caller_idempotency_key_is_used() -> None:
             await client.with_options(idempotency_key="order-17").create_user()
         (request,) = sent(mock)
     assert request.headers["Idempotency-Key"] == "order-17"
+
+
+@pytest.mark.anyio
+async def test_retry_after_is_read_on_every_retryable_status() -> None:
+    """A 503 or a 409 may say when to retry too; beyond the deadline it fails fast."""
+    for status in (503, 409):
+        with aioresponses() as mock:
+            respond(
+                mock,
+                "GET",
+                status=status,
+                payload={"detail": "busy"},
+                headers={"retry-after": "120"},
+            )
+            async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL, timeout=5) as client:
+                with pytest.raises(julep.APIStatusError) as caught:
+                    await client.get_agent(AGENT_ID)
+            assert len(sent(mock)) == 1
+        assert caught.value.status_code == status
+        assert caught.value.retry_after == 120.0
