@@ -134,6 +134,6 @@ def _item_type(method: typing.Callable[..., typing.Any]) -> typing.Any:
     """``X`` of a method annotated ``-> typing.AsyncIterator[X]`` (annotations are strings here)."""
     returns = method.__annotations__["return"]
     if isinstance(returns, str):
-        returns = eval(returns, method.__globals__)  # noqa: S307 - our own annotation
+        returns = eval(returns, method.__globals__)
     (item,) = typing.get_args(returns)
     return item

@@ -51,14 +51,14 @@ def test_bad_call_raises_type_error_at_once(
     kwargs: dict[str, typing.Any],
     message: str,
 ) -> None:
-    """A call that doesn't fit the signature raises Python's TypeError in the caller, sending nothing."""
+    """A call that does not fit raises Python's TypeError in the caller and sends nothing."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
         outcome: list[BaseException] = []
 
         def call() -> None:
             try:
                 getattr(client, name)(*args, **kwargs)
-            except BaseException as exc:  # noqa: BLE001 - the test inspects whatever came out
+            except BaseException as exc:
                 outcome.append(exc)
 
         worker = threading.Thread(target=call, daemon=True)
