@@ -241,3 +241,25 @@ async def test_streamed_chat_against_the_server() -> None:
         assert history[-1].content == final.response[0][0].content
         pages = [a.id async for a in client.iter_agents(page_size=1)]
         assert pages == [agent_id]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", ["test name", "", "ünïcode/with:colons " * 10])
+async def test_any_tool_function_name_round_trips(name: str) -> None:
+    """The SDK and the server take any function name, as the 0.3 server did."""
+    async with (
+        LocalServer() as server,
+        AsyncJulepApi(api_key="k", base_url=server.base_url) as client,
+    ):
+        function = FunctionDef(name=name, parameters={"type": "object"})
+        agent_id = (
+            await client.create_agent(
+                name="a", tools=[CreateToolRequest(type="function", function=function)]
+            )
+        ).id
+        request = {"type": "function", "function": {"name": name, "parameters": {}}}
+        tool_id = (await client.create_agent_tool(agent_id, request=request)).id
+        await client.patch_agent_tool(agent_id, tool_id, function=PartialFunctionDef(name=name))
+        await client.update_agent_tool(agent_id, tool_id, function=function)
+        tools = (await client.get_agent_tools(agent_id)).items
+        assert [tool.function.name for tool in tools] == [name, name]

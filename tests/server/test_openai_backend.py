@@ -198,3 +198,28 @@ async def test_a_stream_error_is_sent_as_an_error_event(
     (event,) = sse_events(reply.body)
     error = orjson.loads(event)["error"]
     assert error["type"] == "backend_error" and "500" in error["message"]
+
+
+async def test_templates_reach_the_model_rendered(api: Api, fake: tuple[FakeModel, str]) -> None:
+    """With render_templates, the model's system, history and request messages are rendered."""
+    agent_id = await api.agent(
+        name="Ann", instructions=["Call me {{ agent.name }}"], metadata={"x": 1}
+    )
+    session_id = await api.session(
+        agent_id,
+        situation="Say 'hello {{ session.metadata.arg }}'",
+        metadata={"arg": "world"},
+        render_templates=True,
+    )
+    await api.chat(session_id, "first")
+    messages = [
+        {"role": "system", "content": [{"type": "text", "text": "x={{ agent.metadata.x }}"}]},
+        {"role": "user", "content": "{{ raw }}"},
+    ]
+    reply = await api.post(f"/sessions/{session_id}/chat", json={"messages": messages})
+    assert reply.status == 200, reply.body
+    sent = fake[0].requests[-1]["messages"]
+    assert "Say 'hello world'" in sent[0]["content"] and "Call me Ann" in sent[0]["content"]
+    assert "{{" not in sent[0]["content"]
+    assert sent[-2]["content"] == [{"type": "text", "text": "x=1"}]
+    assert sent[-1] == {"role": "user", "content": "{{ raw }}"}
