@@ -17,8 +17,8 @@ cascade, each route following that server's route and query
     DELETE /users/{id}                none     202 (idempotent)        nothing
     DELETE /sessions/{id}             history  202 (idempotent)        nothing
     DELETE /sessions/{id}/history     -        202 (idempotent)        nothing
-    DELETE /agents/{id}/docs/{doc}    -        404 Docs not found      the doc exists and is that agent's
-    DELETE /users/{id}/docs/{doc}     -        404 Docs not found      the doc exists and is that user's
+    DELETE /agents/{id}/docs/{doc}    -        404 Docs not found      that agent's doc exists
+    DELETE /users/{id}/docs/{doc}     -        404 Docs not found      that user's doc exists
     DELETE /agents/{id}/tools/{tool}  -        404 Tool not found      the agent has that tool
     DELETE /agents/{id}/memories/{m}  -        404 Memory not found    the agent has that memory
 
