@@ -23,7 +23,7 @@ from .errors import error_middleware
 from .faults import FaultPlan, fault_middleware
 from .idempotency import IdempotencyStore, idempotency_middleware
 from .jobs import MemoryJobs
-from .routes import OPERATIONS
+from .routes import OPERATIONS, openai_gateway
 from .state import STATE, AppState
 
 API_PREFIX = "/api"
@@ -56,6 +56,7 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
         return web.Response(body=document, content_type="application/json")
 
     app.router.add_get(OPENAPI_PATH, openapi_json, allow_head=False)
+    openai_gateway.register(app)  # /v1/..., outside /api, as julep 0.3.9's Client expects
     return app
 
 

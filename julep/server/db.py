@@ -49,7 +49,8 @@ class Database:
     def _open(self) -> None:
         conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
+        # Deletes never cascade (store/schema.py), also in files whose schema says so.
+        conn.execute("PRAGMA foreign_keys = OFF")
         if self.path:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")

@@ -21,12 +21,9 @@ from ..models import (
     ChatMlMessageContentItem,
     ChatMlTextContentPart,
     FreeformObject,
-    FunctionDef,
-    PartialFunctionDef,
 )
 from .routes import Operation
 from .schemas import (
-    FUNCTION_NAME,
     MAX_TOKEN_BUDGET,
     MAX_TOKENS_LIMIT,
     ChatRequest,
@@ -38,13 +35,10 @@ from .validation import WIRE_NAMES
 
 JSONSchema = dict[str, typing.Any]
 
-_NAME = {"pattern": FUNCTION_NAME.pattern}
 _UUID = {"format": "uuid"}
 _BUDGET = {"minimum": 0, "maximum": MAX_TOKEN_BUDGET}
 # Checks the server makes that the classes' types do not show.
 CONSTRAINTS: dict[tuple[type, str], JSONSchema] = {
-    (FunctionDef, "name"): _NAME,
-    (PartialFunctionDef, "name"): _NAME,
     (ChatRequest, "messages"): {"minItems": 1},
     (ChatRequest, "max_tokens"): {"minimum": 1, "maximum": MAX_TOKENS_LIMIT},
     (CreateSessionRequest, "agent_id"): _UUID,

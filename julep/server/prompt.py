@@ -4,18 +4,22 @@ The context is one system message (the agent's name, about and instructions,
 the user's name and about, the session's situation and the recalled docs),
 then the session's recent history, then the new messages. A session with a
 ``token_budget`` drops its oldest history messages until the context fits
-(counting whitespace-separated words as tokens).
+(counting whitespace-separated words as tokens). In a session with
+``render_templates`` the texts are rendered first (see ``templates``).
 """
 
 from __future__ import annotations
 
 import typing
 
+import attrs
+
 from .._serde import converter
 from ..models import AgentDefaultSettings, ChatMlMessageContent
-from .backends import Message, Prompt, Settings
+from .backends import Message, Prompt, RecalledDoc, Settings
 from .schemas import ChatRequest
 from .store.chat import ChatSetup, WireContent
+from .templates import Renderer
 
 DEFAULT_MAX_TOKENS = 200
 # The model-facing roles: OpenAI has no "auto" or "function_call".
@@ -46,18 +50,53 @@ def _message(role: str, content: WireContent, name: str | None) -> Message:
     )
 
 
-def _system_text(setup: ChatSetup, instructions: list[str]) -> str:
+@attrs.frozen(kw_only=True)
+class _Texts:
+    """The session's texts that make the system message, rendered when the session says so."""
+
+    agent_about: str
+    user_about: str
+    instructions: list[str]
+    situation: str | None
+    docs: list[RecalledDoc]
+
+
+def _texts(setup: ChatSetup, render: Renderer) -> _Texts:
+    instructions = setup.agent.instructions or []
+    if isinstance(instructions, str):
+        instructions = [instructions]
+    situation = setup.session.situation
+    return _Texts(
+        agent_about=render.text(setup.agent.about or "", "the agent's about"),
+        user_about=render.text(setup.user.about or "" if setup.user else "", "the user's about"),
+        instructions=[
+            render.text(line, f"the agent's instruction {number}")
+            for number, line in enumerate(instructions, 1)
+        ],
+        situation=None if situation is None else render.text(situation, "the session's situation"),
+        docs=[
+            attrs.evolve(
+                doc,
+                title=render.text(doc.title, f"doc {doc.id}"),
+                text=render.text(doc.text, f"doc {doc.id}"),
+            )
+            for doc in setup.docs
+        ],
+    )
+
+
+def _system_text(setup: ChatSetup, texts: _Texts) -> str:
     agent, user = setup.agent, setup.user
-    lines = [f"You are {agent.name}. {agent.about or ''}".rstrip()]
-    if instructions:
-        lines += ["Instructions:", *(f"- {line}" for line in instructions)]
+    lines = [f"You are {agent.name}. {texts.agent_about}".rstrip()]
+    if texts.instructions:
+        lines += ["Instructions:", *(f"- {line}" for line in texts.instructions)]
     if user is not None:
-        lines.append(f"You are talking with {user.name or 'the user'}. {user.about or ''}".rstrip())
-    if setup.session.situation:
-        lines.append(f"Situation: {setup.session.situation}")
-    if setup.docs:
+        lines.append(f"You are talking with {user.name or 'the user'}. {texts.user_about}".rstrip())
+    if texts.situation:
+        lines.append(f"Situation: {texts.situation}")
+    if texts.docs:
         lines.append("Relevant documents:")
-        lines += [f"- {doc.title}: {doc.text}" for doc in setup.docs]
+        lines += [f"- {doc.title}: {doc.text}" for doc in texts.docs]
     return "\n".join(lines)
 
 
@@ -95,13 +134,29 @@ def _settings(defaults: AgentDefaultSettings | None, body: ChatRequest) -> Setti
 
 
 def build(setup: ChatSetup, body: ChatRequest) -> Prompt:
-    """The prompt for ``body``'s messages in the session ``setup`` describes."""
-    instructions = setup.agent.instructions or []
-    if isinstance(instructions, str):
-        instructions = [instructions]
-    system = _message("system", _system_text(setup, instructions), None)
-    history = [_message(past.role, past.content, past.name) for past in setup.history]
-    new = [_message(m.role.value, wire_content(m.content), m.name) for m in body.messages]
+    """The prompt for ``body``'s messages in the session ``setup`` describes.
+
+    A template that does not render is a 400 (``RequestError``).
+    """
+    render = Renderer(setup)
+    texts = _texts(setup, render)
+    system = _message("system", _system_text(setup, texts), None)
+    history = [
+        _message(
+            past.role,
+            render.message(past.role, past.content, f"history message {number}"),
+            past.name,
+        )
+        for number, past in enumerate(setup.history, 1)
+    ]
+    new = [
+        _message(
+            m.role.value,
+            render.message(m.role.value, wire_content(m.content), f"message {number}"),
+            m.name,
+        )
+        for number, m in enumerate(body.messages, 1)
+    ]
     budget = setup.session.token_budget
     if budget is not None:
         used = sum(len(m.text.split()) for m in (system, *history, *new))
@@ -111,9 +166,9 @@ def build(setup: ChatSetup, body: ChatRequest) -> Prompt:
     tool_choice = body.tool_choice
     return Prompt(
         model=setup.agent.model,
-        instructions=tuple(instructions),
-        situation=setup.session.situation,
-        docs=tuple(setup.docs),
+        instructions=tuple(texts.instructions),
+        situation=texts.situation,
+        docs=tuple(texts.docs),
         messages=(system, *history, *new),
         history_count=len(history),
         last_text=new[-1].text,

@@ -10,7 +10,6 @@ own models (``CreateDoc``, ``CreateToolRequest``, ``InputChatMlMessage``...).
 
 from __future__ import annotations
 
-import re
 import typing
 
 import attrs
@@ -32,19 +31,8 @@ from ..models import (
 from ..models.enums import ChatSettingsPreset, ToolType
 
 JSONObject = dict[str, typing.Any]
-FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 MAX_TOKENS_LIMIT = 16384
 MAX_TOKEN_BUDGET = 2**63 - 1  # SQLite's largest integer
-
-
-def _function_name(_: object, attribute: typing.Any, value: typing.Any) -> None:
-    # FunctionDef comes from the SDK, which does not check names; the API does.
-    for function in value if isinstance(value, list) else [value]:
-        name = getattr(getattr(function, "function", function), "name", None)
-        if isinstance(name, str) and not FUNCTION_NAME.match(name):
-            raise ValueError(
-                f"{attribute.name}: function name must match {FUNCTION_NAME.pattern}, got {name!r}"
-            )
 
 
 def _non_empty(_: object, attribute: typing.Any, value: typing.Any) -> None:
@@ -66,7 +54,7 @@ def _token_budget(_: object, attribute: typing.Any, value: typing.Any) -> None:
 class CreateAgentRequest:
     name: str
     about: str | None = None
-    tools: list[CreateToolRequest] | None = attrs.field(default=None, validator=_function_name)
+    tools: list[CreateToolRequest] | None = None
     default_settings: AgentDefaultSettings | None = None
     model: str | None = None
     docs: list[CreateDoc] | None = None
@@ -148,17 +136,17 @@ class CreateToolBody:
     """``POST /agents/{id}/tools``: the whole body is a CreateToolRequest."""
 
     type: ToolType = attrs.field(converter=_convert.tool_type_strict)
-    function: FunctionDef = attrs.field(validator=_function_name)
+    function: FunctionDef
 
 
 @attrs.frozen(kw_only=True)
 class UpdateToolRequest:
-    function: FunctionDef = attrs.field(validator=_function_name)
+    function: FunctionDef
 
 
 @attrs.frozen(kw_only=True)
 class PatchToolRequest:
-    function: PartialFunctionDef = attrs.field(validator=_function_name)
+    function: PartialFunctionDef
 
 
 @attrs.frozen(kw_only=True)
@@ -166,7 +154,9 @@ class ChatRequest:
     """The flat chat body: input data, model settings and memory options in one object."""
 
     messages: list[InputChatMlMessage] = attrs.field(validator=_non_empty)
-    tools: list[Tool] | None = attrs.field(default=None, validator=_function_name)
+    # Tool function names are any string, as the 0.3 server took them (its
+    # "a-z, A-Z, 0-9, _ and -, at most 64" was a description, never checked).
+    tools: list[Tool] | None = None
     tool_choice: ChatInputDataToolChoice | None = None
     frequency_penalty: float | None = None
     length_penalty: float | None = None

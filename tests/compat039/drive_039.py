@@ -1,17 +1,20 @@
 """Run by the python of a virtualenv holding julep==0.3.9, never by the test suite's own.
 
 It drives all 36 methods of 0.3.9's ``JulepApi`` and the main flows of its
-``julep.Client`` wrapper against the server at argv[1], and prints one JSON
-object: each step's name with "ok" or the error it raised.
+``julep.Client`` wrapper against the server at argv[1] (fixtures that clean
+up in creation order, repeat deletes, templates, tool names with spaces, and
+the OpenAI client the wrapper builds at /v1), and prints one JSON object:
+each step's name with "ok" or the error it raised.
 """
 
+import asyncio
 import json
 import sys
 import time
 import traceback
 import uuid
 
-from julep import Client
+from julep import AsyncClient, Client
 from julep.api import (
     CreateDoc,
     CreateToolRequest,
@@ -22,6 +25,7 @@ from julep.api import (
     PartialFunctionDef,
 )
 from julep.api.client import JulepApi
+from julep.api.core.api_error import ApiError
 
 BASE_URL, API_KEY = sys.argv[1], sys.argv[2]
 results = {}
@@ -203,6 +207,164 @@ def wrapper_flow():
     step("wrapper.agents.delete")(lambda: client.agents.delete(agent.id))
 
 
+def status_of(call):
+    """The HTTP status a wrapper call ends with: 2xx when it returns, else the ApiError's."""
+    try:
+        call()
+    except ApiError as error:
+        return error.status_code
+    return 200
+
+
+def fixture_flow():
+    # A common fixture pattern: make everything, then delete it in creation order.
+    client = Client(api_key=API_KEY, base_url=BASE_URL)
+    function = {"name": "test name", "description": "spaces", "parameters": {"type": "object"}}
+    agent = step("wrapper.fixture.agent_with_spaced_function", lambda a: a.id)(
+        lambda: client.agents.create(name="F", about="fixture", functions=[function])
+    )
+    step(
+        "wrapper.fixture.tool_names_kept",
+        lambda items: [t.function.name for t in items] == ["test name"],
+    )(lambda: client.tools.get(agent_id=agent.id))
+    user = step("wrapper.fixture.user", lambda u: u.id)(
+        lambda: client.users.create(name="U", about="a")
+    )
+    session = step("wrapper.fixture.session", lambda s: s.id)(
+        lambda: client.sessions.create(agent_id=agent.id, user_id=user.id, situation="s")
+    )
+    agent_doc = step("wrapper.fixture.agent_doc", lambda d: d.id)(
+        lambda: client.docs.create(agent_id=agent.id, doc={"title": "A", "content": "a"})
+    )
+    user_doc = step("wrapper.fixture.user_doc", lambda d: d.id)(
+        lambda: client.docs.create(user_id=user.id, doc={"title": "U", "content": "u"})
+    )
+    tool = step("wrapper.fixture.tool_with_spaces", lambda t: t.id)(
+        lambda: client.tools.create(
+            agent_id=agent.id,
+            tool={
+                "type": "function",
+                "function": {"name": "another spaced name", "parameters": {}},
+            },
+        )
+    )
+    step("wrapper.fixture.delete_agent_first")(lambda: client.agents.delete(agent.id))
+    step("wrapper.fixture.delete_user")(lambda: client.users.delete(user.id))
+    step("wrapper.fixture.session_outlives_agent", lambda s: s.agent_id == agent.id)(
+        lambda: client.sessions.get(session.id)
+    )
+    step("wrapper.fixture.delete_session")(lambda: client.sessions.delete(session.id))
+    step("wrapper.fixture.delete_agent_doc")(
+        lambda: client.docs.delete(doc_id=agent_doc.id, agent_id=agent.id)
+    )
+    step("wrapper.fixture.delete_user_doc")(
+        lambda: client.docs.delete(doc_id=user_doc.id, user_id=user.id)
+    )
+    step("wrapper.fixture.delete_tool")(
+        lambda: client.tools.delete(agent_id=agent.id, tool_id=tool.id)
+    )
+    # Repeats answer as the 0.3.9 server did: user/session/history idempotent, the rest 404.
+    repeats = {
+        "agent": (lambda: client.agents.delete(agent.id), 404),
+        "user": (lambda: client.users.delete(user.id), 200),
+        "session": (lambda: client.sessions.delete(session.id), 200),
+        "history": (lambda: client.sessions.delete_history(session.id), 200),
+        "agent_doc": (lambda: client.docs.delete(doc_id=agent_doc.id, agent_id=agent.id), 404),
+        "user_doc": (lambda: client.docs.delete(doc_id=user_doc.id, user_id=user.id), 404),
+        "tool": (lambda: client.tools.delete(agent_id=agent.id, tool_id=tool.id), 404),
+    }
+    for name, (call, status) in repeats.items():
+        step(f"wrapper.repeat_delete.{name}", lambda got, want=status: got == want)(
+            lambda call=call: status_of(call)
+        )
+
+
+def template_flow():
+    client = Client(api_key=API_KEY, base_url=BASE_URL)
+    agent = client.agents.create(
+        name="T",
+        about="templated",
+        instructions=["Greet {{ user.name }} from {{ user.metadata.city }}."],
+    )
+    user = client.users.create(name="Ada", about="a", metadata={"city": "Oslo"})
+    session = step("wrapper.templates.session", lambda s: s.id)(
+        lambda: client.sessions.create(
+            agent_id=agent.id,
+            user_id=user.id,
+            situation="Say 'hello {{ session.metadata.arg }}'",
+            metadata={"arg": "world"},
+            render_templates=True,
+        )
+    )
+    reply = step(
+        "wrapper.templates.chat_rendered",
+        lambda r: (
+            "hello world" in r.response[0][0].content
+            and "Greet Ada from Oslo" in r.response[0][0].content
+            and "{{" not in r.response[0][0].content
+        ),
+    )(
+        lambda: client.sessions.chat(
+            session_id=session.id, messages=[{"role": "user", "content": "Hi"}]
+        )
+    )
+    del reply
+    bad = client.sessions.create(agent_id=agent.id, situation="{{ broken", render_templates=True)
+    step("wrapper.templates.error_is_400", lambda status: status == 400)(
+        lambda: status_of(
+            lambda: client.sessions.chat(
+                session_id=bad.id, messages=[{"role": "user", "content": "Hi"}]
+            )
+        )
+    )
+
+
+def completions_flow():
+    client = Client(api_key=API_KEY, base_url=BASE_URL)
+    messages = [{"role": "user", "content": "Hello gateway"}]
+    step(
+        "wrapper.chat.completions.create",
+        lambda r: r.choices[0].message.content == 'You said: "Hello gateway".',
+    )(lambda: client.chat.completions.create(messages=messages, max_tokens=50))
+    step(
+        "wrapper.chat.completions.create_stream", lambda text: text == 'You said: "Hello gateway".'
+    )(
+        lambda: "".join(
+            chunk.choices[0].delta.content or ""
+            for chunk in client.chat.completions.create(messages=messages, stream=True)
+            if chunk.choices
+        ).strip()
+    )
+    step("wrapper.chat.completions.julep_kwargs", lambda r: r.choices[0].message.content)(
+        lambda: client.chat.completions.create(
+            messages=messages, min_p=0.05, repetition_penalty=1.1
+        )
+    )
+    step("wrapper.completions.create", lambda r: r.choices[0].text == 'You said: "Once upon".')(
+        lambda: client.completions.create(prompt="Once upon", max_tokens=20)
+    )
+    step("wrapper.completions.create_stream", lambda text: text == 'You said: "Once upon".')(
+        lambda: "".join(
+            chunk.choices[0].text
+            for chunk in client.completions.create(prompt="Once upon", max_tokens=20, stream=True)
+        ).strip()
+    )
+
+    async def async_calls():
+        aclient = AsyncClient(api_key=API_KEY, base_url=BASE_URL)
+        chat = await aclient.chat.completions.create(messages=messages)
+        text = await aclient.completions.create(prompt="Hi", max_tokens=20)
+        return chat.choices[0].message.content, text.choices[0].text
+
+    step(
+        "wrapper.async.completions",
+        lambda r: r == ('You said: "Hello gateway".', 'You said: "Hi".'),
+    )(lambda: asyncio.run(async_calls()))
+
+
 raw_client_flow()
 wrapper_flow()
+fixture_flow()
+template_flow()
+completions_flow()
 print(json.dumps(results))

@@ -183,7 +183,7 @@ async def _sessions(call: Surface, agent_id: str, user_id: str) -> None:
 @pytest.mark.parametrize("surface", ["async", "sync"])
 @pytest.mark.anyio
 async def test_every_operation_against_the_local_server(surface: str) -> None:
-    """The whole API, end to end; then deleting the agent and user removes what they owned."""
+    """The whole API, end to end; then deleting the agent and user leaves what they owned."""
     async with LocalServer(api_key="e2e-key") as server:
         if surface == "async":
             client: AsyncJulepApi | JulepApi = AsyncJulepApi(
@@ -196,12 +196,14 @@ async def test_every_operation_against_the_local_server(surface: str) -> None:
             agent_id = await _agents(call)
             user_id = await _users(call)
             await _sessions(call, agent_id, user_id)
+            owned = (server.count("docs"), server.count("tools"))
             await call("delete_user", user_id)
             await call("delete_agent", agent_id)
             for operation, ident in (("get_agent", agent_id), ("get_user", user_id)):
                 with pytest.raises(julep.NotFoundError):
                     await call(operation, ident)
-            assert server.count("docs") == 0 and server.count("tools") == 0
+            # As on the 0.3 server, deletes do not cascade: docs and tools stay.
+            assert (server.count("docs"), server.count("tools")) == owned
             assert server.count("sessions") == 0 and server.count("messages") == 0
         finally:
             if isinstance(client, AsyncJulepApi):
@@ -241,3 +243,25 @@ async def test_streamed_chat_against_the_server() -> None:
         assert history[-1].content == final.response[0][0].content
         pages = [a.id async for a in client.iter_agents(page_size=1)]
         assert pages == [agent_id]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", ["test name", "", "ünïcode/with:colons " * 10])
+async def test_any_tool_function_name_round_trips(name: str) -> None:
+    """The SDK and the server take any function name, as the 0.3 server did."""
+    async with (
+        LocalServer() as server,
+        AsyncJulepApi(api_key="k", base_url=server.base_url) as client,
+    ):
+        function = FunctionDef(name=name, parameters={"type": "object"})
+        agent_id = (
+            await client.create_agent(
+                name="a", tools=[CreateToolRequest(type="function", function=function)]
+            )
+        ).id
+        request = {"type": "function", "function": {"name": name, "parameters": {}}}
+        tool_id = (await client.create_agent_tool(agent_id, request=request)).id
+        await client.patch_agent_tool(agent_id, tool_id, function=PartialFunctionDef(name=name))
+        await client.update_agent_tool(agent_id, tool_id, function=function)
+        tools = (await client.get_agent_tools(agent_id)).items
+        assert [tool.function.name for tool in tools] == [name, name]

@@ -198,3 +198,57 @@ async def test_a_stream_error_is_sent_as_an_error_event(
     (event,) = sse_events(reply.body)
     error = orjson.loads(event)["error"]
     assert error["type"] == "backend_error" and "500" in error["message"]
+
+
+async def test_templates_reach_the_model_rendered(api: Api, fake: tuple[FakeModel, str]) -> None:
+    """With render_templates, the model's system, history and request messages are rendered."""
+    agent_id = await api.agent(
+        name="Ann", instructions=["Call me {{ agent.name }}"], metadata={"x": 1}
+    )
+    session_id = await api.session(
+        agent_id,
+        situation="Say 'hello {{ session.metadata.arg }}'",
+        metadata={"arg": "world"},
+        render_templates=True,
+    )
+    await api.chat(session_id, "first")
+    messages = [
+        {"role": "system", "content": [{"type": "text", "text": "x={{ agent.metadata.x }}"}]},
+        {"role": "user", "content": "{{ raw }}"},
+    ]
+    reply = await api.post(f"/sessions/{session_id}/chat", json={"messages": messages})
+    assert reply.status == 200, reply.body
+    sent = fake[0].requests[-1]["messages"]
+    assert "Say 'hello world'" in sent[0]["content"] and "Call me Ann" in sent[0]["content"]
+    assert "{{" not in sent[0]["content"]
+    assert sent[-2]["content"] == [{"type": "text", "text": "x=1"}]
+    assert sent[-1] == {"role": "user", "content": "{{ raw }}"}
+
+
+async def test_the_v1_gateway_is_answered_by_the_endpoint(
+    api: Api, fake: tuple[FakeModel, str]
+) -> None:
+    """/v1 chat completions go to the endpoint as sent; a tool call comes back as tool_calls."""
+    root = api.base_url.removesuffix("/api")
+    messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]
+    body = {"model": "gpt-x", "messages": messages, "temperature": 0.2, "min_p": 0.1}
+    reply = await api.http.post(root + "/v1/chat/completions", json=body)
+    data = await reply.json()
+    assert data["choices"][0]["message"]["content"] == "Hello from upstream"
+    assert data["usage"]["total_tokens"] == 13
+    sent = fake[0].requests[-1]
+    assert (sent["model"], sent["messages"], sent["temperature"], sent["min_p"]) == (
+        "gpt-x",
+        messages,
+        0.2,
+        0.1,
+    )
+    fake[0].tool_call = True
+    reply = await api.http.post(root + "/v1/chat/completions", json=body)
+    (choice,) = (await reply.json())["choices"]
+    assert choice["finish_reason"] == "tool_calls"
+    (call,) = choice["message"]["tool_calls"]
+    assert call["function"] == {"name": "lookup", "arguments": '{"q": 1}'}
+    fake[0].status = 503
+    reply = await api.http.post(root + "/v1/completions", json={"prompt": "p"})
+    assert reply.status == 502

@@ -50,7 +50,7 @@ async def test_schemas_use_wire_names_and_required_fields(api: Api) -> None:
     assert "continue" in schemas["InputChatMlMessage"]["properties"]
     assert schemas["Agent"]["required"] == ["id", "name", "model"]
     assert schemas["ChatRequest"]["properties"]["messages"]["minItems"] == 1
-    assert schemas["FunctionDef"]["properties"]["name"]["pattern"]
+    assert "pattern" not in schemas["FunctionDef"]["properties"]["name"]  # any name, as 0.3 took
 
 
 async def test_a_keyed_server_documents_its_security() -> None:

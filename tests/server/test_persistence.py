@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from julep.server import LocalServer
+from julep.server.store.schema import DDL
 
 from .helpers import Api, wait_for_job
 
@@ -66,3 +69,21 @@ async def test_in_memory_data_is_gone_after_a_restart() -> None:
         assert server.count("agents") == 1
     async with server:
         assert server.count("agents") == 0
+
+
+async def test_a_file_from_a_cascading_schema_does_not_cascade(tmp_path: Path) -> None:
+    """A database whose tables say ON DELETE CASCADE (older versions) keeps sessions and docs."""
+    db = tmp_path / "old.db"
+    cascading = DDL.replace(
+        "agent_id TEXT NOT NULL,",
+        "agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,",
+    ).replace("agent_id TEXT,", "agent_id TEXT REFERENCES agents (id) ON DELETE CASCADE,")
+    assert cascading.count("ON DELETE CASCADE") >= 3
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.executescript(cascading)
+    async with LocalServer(db=str(db)) as server, aiohttp.ClientSession() as session:
+        api = Api(session, server.base_url)
+        agent_id = await api.agent(docs=[{"title": "t", "content": "c"}])
+        await api.session(agent_id)
+        assert (await api.delete(f"/agents/{agent_id}")).status == 202
+        assert (server.count("sessions"), server.count("docs")) == (1, 1)

@@ -118,7 +118,7 @@ OPERATIONS = (
         handler=chat_handler,
         body=ChatRequest,
         response=ChatResponse,
-        errors=(404, 422, 502),
+        errors=(400, 404, 422, 502),
         streams=True,
     ),
     Operation(
@@ -138,6 +138,7 @@ OPERATIONS = (
         handler=delete_history,
         status=202,
         response=ResourceDeletedResponse,
+        errors=(422,),  # never 404: this delete is idempotent
     ),
     Operation(
         method="GET",

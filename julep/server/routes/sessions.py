@@ -109,9 +109,10 @@ OPERATIONS = (
         method="DELETE",
         path=_SESSION,
         operation_id="delete_session",
-        summary="Delete a session with its history",
+        summary="Delete a session with its history, if it exists (idempotent)",
         handler=delete_session,
         status=202,
         response=ResourceDeletedResponse,
+        errors=(422,),  # never 404: this delete is idempotent
     ),
 )

@@ -102,9 +102,10 @@ OPERATIONS = (
         method="DELETE",
         path=_USER,
         operation_id="delete_user",
-        summary="Delete a user with its docs, sessions and memories",
+        summary="Delete a user if it exists (idempotent; its sessions, docs and memories stay)",
         handler=delete_user,
         status=202,
         response=ResourceDeletedResponse,
+        errors=(422,),  # never 404: this delete is idempotent
     ),
 )

@@ -147,7 +147,8 @@ def patch(conn: sqlite3.Connection, agent_id: str, body: PatchAgentRequest) -> s
 
 
 def delete(conn: sqlite3.Connection, agent_id: str) -> str:
-    """Delete the agent; its docs, tools, sessions and memories cascade."""
+    """Delete the agent row only (404 when absent); its sessions, docs, tools and
+    memories stay, reachable and deletable by their own ids."""
     if conn.execute("DELETE FROM agents WHERE id = ?", (agent_id,)).rowcount == 0:
         raise not_found("Agent")
     return clock.timestamp()

@@ -7,7 +7,7 @@ import sqlite3
 from ...models import CreateDoc, Doc
 from .. import clock
 from ..backends import RecalledDoc
-from ..errors import not_found
+from ..errors import RequestError, not_found
 from ..params import ListQuery
 from ._util import from_json, list_tail, new_id, require, to_json
 
@@ -60,10 +60,20 @@ def list_(conn: sqlite3.Connection, owner: str, owner_id: str, query: ListQuery)
 
 
 def delete(conn: sqlite3.Connection, owner: str, owner_id: str, doc_id: str) -> str:
-    require(conn, owner, owner_id)
-    cursor = conn.execute(f"DELETE FROM docs WHERE id = ? AND {owner} = ?", (doc_id, owner_id))
-    if cursor.rowcount == 0:
-        raise not_found("Doc")
+    """Delete a doc of the owner in the path; the owner itself need not exist.
+
+    404 ``Docs not found`` when no agent's (or no user's) doc has that id, and
+    404 ``Doc <id> not found for agent <id>`` when another one owns it.
+    """
+    row = conn.execute(
+        f"SELECT {owner} FROM docs WHERE id = ? AND {owner} IS NOT NULL", (doc_id,)
+    ).fetchone()
+    if row is None:
+        raise not_found("Docs")
+    if row[0] != owner_id:
+        kind = owner.removesuffix("_id")
+        raise RequestError(404, f"Doc {doc_id} not found for {kind} {owner_id}")
+    conn.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
     return clock.timestamp()
 
 

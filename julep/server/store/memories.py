@@ -110,7 +110,7 @@ def search(
 
 
 def delete(conn: sqlite3.Connection, agent_id: str, memory_id: str) -> str:
-    require(conn, "agent_id", agent_id)
+    """Delete the agent's memory (404 unless that agent has it); the agent need not exist."""
     cursor = conn.execute(
         "DELETE FROM memories WHERE id = ? AND agent_id = ?", (memory_id, agent_id)
     )

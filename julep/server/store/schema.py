@@ -1,9 +1,13 @@
 """The SQLite schema.
 
-Foreign keys cascade, so deleting an agent or a user removes its docs, tools,
-sessions, history, suggestions and memories in one statement. The full-text
-tables (FTS5, ranked with BM25) index docs and memories for recall and
-memory search; triggers keep them in step with deletes, cascades included.
+No delete cascades, as on the Julep 0.3 server: deleting an agent or a user
+removes that row only, and its sessions, docs, tools and memories stay
+readable and deletable by their own ids (see the rules in ``julep.server``).
+So the owner columns are plain ids, not foreign keys, and the connection
+runs with foreign keys off (a database file written by an older version,
+whose columns still say ``ON DELETE CASCADE``, behaves the same). The
+full-text tables (FTS5, ranked with BM25) index docs and memories for recall
+and memory search; triggers keep them in step with deletes.
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ CREATE INDEX IF NOT EXISTS users_updated_at ON users (updated_at);
 
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
-    agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
-    user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+    agent_id TEXT NOT NULL,
+    user_id TEXT,
     situation TEXT,
     summary TEXT,
     metadata TEXT NOT NULL,
@@ -55,8 +59,8 @@ CREATE INDEX IF NOT EXISTS sessions_updated_at ON sessions (updated_at);
 CREATE TABLE IF NOT EXISTS docs (
     rid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    agent_id TEXT REFERENCES agents (id) ON DELETE CASCADE,
-    user_id TEXT REFERENCES users (id) ON DELETE CASCADE,
+    agent_id TEXT,
+    user_id TEXT,
     title TEXT NOT NULL,
     content TEXT NOT NULL,
     metadata TEXT NOT NULL,
@@ -71,7 +75,7 @@ END;
 
 CREATE TABLE IF NOT EXISTS tools (
     id TEXT PRIMARY KEY,
-    agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    agent_id TEXT NOT NULL,
     type TEXT NOT NULL,
     function TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -82,7 +86,7 @@ CREATE INDEX IF NOT EXISTS tools_agent_id ON tools (agent_id, created_at);
 CREATE TABLE IF NOT EXISTS messages (
     rid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL,
     role TEXT NOT NULL,
     name TEXT,
     content TEXT NOT NULL,
@@ -92,7 +96,7 @@ CREATE INDEX IF NOT EXISTS messages_session_id ON messages (session_id, created_
 
 CREATE TABLE IF NOT EXISTS suggestions (
     rid INTEGER PRIMARY KEY,
-    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL,
     target TEXT NOT NULL,
     content TEXT NOT NULL,
     message_id TEXT NOT NULL,
@@ -103,8 +107,8 @@ CREATE INDEX IF NOT EXISTS suggestions_session_id ON suggestions (session_id, cr
 CREATE TABLE IF NOT EXISTS memories (
     rid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
-    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    agent_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
     content TEXT NOT NULL,
     entities TEXT NOT NULL,
     timestamp TEXT NOT NULL,

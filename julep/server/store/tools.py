@@ -99,7 +99,7 @@ def patch(conn: sqlite3.Connection, agent_id: str, tool_id: str, change: Partial
 
 
 def delete(conn: sqlite3.Connection, agent_id: str, tool_id: str) -> str:
-    require(conn, "agent_id", agent_id)
+    """Delete the agent's tool (404 unless that agent has it); the agent need not exist."""
     cursor = conn.execute("DELETE FROM tools WHERE id = ? AND agent_id = ?", (tool_id, agent_id))
     if cursor.rowcount == 0:
         raise not_found("Tool")

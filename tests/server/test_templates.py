@@ -1,0 +1,130 @@
+"""Jinja templates in sessions with render_templates: rendered as the 0.3 server did, sandboxed."""
+
+from __future__ import annotations
+
+import typing
+
+import hypothesis
+import pytest
+from hypothesis import strategies as st
+
+from julep.models import Agent, Session, User
+from julep.server.store.chat import ChatSetup
+from julep.server.templates import Renderer
+
+from .helpers import Api, sse_events
+
+pytestmark = pytest.mark.anyio
+
+SITUATION = "Say 'hello {{ session.metadata.arg }}'"
+
+
+def _reply(body: dict[str, typing.Any]) -> str:
+    return typing.cast(str, body["response"][0][0]["content"])
+
+
+async def _session(api: Api, *, render: bool, situation: str = SITUATION) -> str:
+    agent_id = await api.agent(
+        name="Guide",
+        metadata={"tone": "warm"},
+        instructions=[
+            "Be {{ agent.metadata.tone }} with {{ user.name }} of {{ user.metadata.city }}"
+        ],
+    )
+    user_id = await api.user(name="Ada", metadata={"city": "Oslo"})
+    return await api.session(
+        agent_id,
+        user_id,
+        situation=situation,
+        metadata={"arg": "world"},
+        render_templates=render,
+    )
+
+
+async def test_situation_and_instructions_are_rendered_when_asked(api: Api) -> None:
+    """With render_templates the model sees session, agent and user values, not braces."""
+    reply = await api.chat(await _session(api, render=True), "Hi {{ user.name }}")
+    text = _reply(reply.body)
+    assert "I know the situation: Say 'hello world'." in text
+    assert "I follow these instructions: Be warm with Ada of Oslo." in text
+    assert 'You said: "Hi {{ user.name }}".' in text  # user messages are never rendered
+    assert "{{" not in text.replace("{{ user.name }}", "")
+
+
+async def test_templates_stay_as_written_without_render_templates(api: Api) -> None:
+    """Without render_templates the situation reaches the model exactly as stored."""
+    text = _reply((await api.chat(await _session(api, render=False), "Hi")).body)
+    assert "I know the situation: Say 'hello {{ session.metadata.arg }}'." in text
+
+
+@pytest.mark.parametrize(
+    ("situation", "why"),
+    [
+        ("{{ unclosed", "template error in the session's situation: "),
+        ("{{ session.metadata.arg.nothing.deeper }}", "template error in the session's situation"),
+        ("{{ ''.__class__.__mro__ }}", "is unsafe"),
+        ("{{ session.metadata.update({'arg': 1}) }}", "is unsafe"),
+        ("{{ 1 / 0 }}", "division by zero"),
+    ],
+)
+async def test_a_broken_or_unsafe_template_is_a_400_with_detail(
+    api: Api, situation: str, why: str
+) -> None:
+    """Bad syntax, errors while rendering and sandbox refusals are 400 {"detail": ...}."""
+    session_id = await _session(api, render=True, situation=situation)
+    for headers in (None, {"Accept": "text/event-stream"}):
+        reply = await api.chat(session_id, "Hi", stream=True, headers=headers)
+        assert reply.status == 400, reply.body
+        assert reply.headers["Content-Type"].startswith("application/json")
+        assert reply.body["detail"].startswith("template error in the session's situation")
+        assert why in reply.body["detail"]
+    assert (await api.get(f"/sessions/{session_id}/history")).body["items"] == []
+
+
+async def test_system_messages_of_the_request_are_rendered(api: Api) -> None:
+    """A system message sent with the chat is rendered; its failure names the message."""
+    session_id = await _session(api, render=True)
+    body = {
+        "messages": [
+            {"role": "system", "content": "{% if %}"},
+            {"role": "user", "content": "Hi"},
+        ]
+    }
+    reply = await api.post(f"/sessions/{session_id}/chat", json=body)
+    assert reply.status == 400
+    assert reply.body["detail"].startswith("template error in message 1:")
+
+
+async def test_streamed_chat_carries_the_rendered_context(api: Api) -> None:
+    """A streamed chat's pieces and final response hold the rendered situation."""
+    reply = await api.chat(
+        await _session(api, render=True),
+        "Hi",
+        stream=True,
+        headers={"Accept": "text/event-stream"},
+    )
+    assert reply.status == 200
+    text = "".join(sse_events(reply.body))
+    assert "hello world" in text and "session.metadata" not in text
+
+
+def _setup(metadata: dict[str, typing.Any], situation: str) -> ChatSetup:
+    return ChatSetup(
+        session=Session(
+            id="s", agent_id="a", situation=situation, metadata=metadata, render_templates=True
+        ),
+        agent=Agent(id="a", name="Guide", model="m", about="about", metadata={}),
+        user=User(id="u", name="Ada", metadata={"k": "v"}),
+        history=[],
+        docs=[],
+        tools=[],
+    )
+
+
+@hypothesis.settings(max_examples=100, deadline=None, database=None)
+@hypothesis.given(value=st.text(max_size=40))
+def test_a_metadata_value_renders_as_itself(value: str) -> None:
+    """Any metadata text comes out of ``{{ session.metadata.x }}`` as is, never re-rendered."""
+    render = Renderer(_setup({"x": value}, "{{ session.metadata.x }}"))
+    assert render.text("{{ session.metadata.x }}", "the situation") == value
+    assert render.text("{{ user.metadata.k }}{{ agent.name }}", "the situation") == "vGuide"
