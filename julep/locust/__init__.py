@@ -14,7 +14,9 @@
 Locust under the operation's name (``chat``, ``create_agent``, ...) with its
 HTTP method, and ``chat_stream`` also as ``chat_stream:ttft``. The calls of
 every user of a worker process run on one asyncio loop in a real thread, so
-one process carries many users at once. ``--host`` is the API's base URL
+one process carries many users at once. In a distributed run the master
+also writes ``<--csv prefix>_workers.csv``: requests per worker and operation.
+``--host`` is the API's base URL
 (e.g. ``http://127.0.0.1:8080/api``); the key is ``api_key`` or ``$JULEP_API_KEY``.
 """
 
@@ -23,14 +25,21 @@ from __future__ import annotations
 import functools
 import typing
 
+import locust
 from locust import User
 from locust.exception import RescheduleTask
 
 from ..client import AsyncJulepApi, JulepApi
+from . import _workers
 from ._client import FIRST_TOKEN_SUFFIX, REPORTED, JulepLocustClient, MeasuredChatStream
 from ._loop import the_loop
 
 __all__ = ["FIRST_TOKEN_SUFFIX", "JulepLocustClient", "JulepUser", "MeasuredChatStream"]
+
+
+# Per-worker request counts, written by the master as <--csv prefix>_workers.csv.
+_events: typing.Any = locust.events  # EventHook.add_listener is untyped
+_events.init.add_listener(_workers.install)
 
 
 def _quiet_on_reported(task: typing.Callable[..., None]) -> typing.Callable[..., None]:

@@ -15,12 +15,12 @@ import types
 import typing
 
 from .._streaming import AsyncChatStream
+from .._surface import Kind, operations
 from ..client import AsyncJulepApi
 from ..models import ChatResponse
 from ..models.streaming import ChatResponseChunk
 from ._loop import LoopThread, Outcome
 from ._measure import Measure, failure
-from ._surface import Kind, operations
 
 _T = typing.TypeVar("_T")
 

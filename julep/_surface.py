@@ -1,7 +1,7 @@
-"""Which methods of ``AsyncJulepApi`` a Locust user can call, and how each is measured.
+"""Which methods of ``AsyncJulepApi`` make up the surface a wrapper must cover, and their kinds.
 
 The list is read from the client class itself, so an operation added to the SDK
-is measured under Locust without a change here. This module imports neither
+is covered by ``julep.locust`` without a change there. This module imports neither
 Locust nor gevent, so it can be checked without monkey-patching a process.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import enum
 import inspect
 
-from .._base_client import BaseAsyncClient
-from ..client import AsyncJulepApi
+from ._base_client import BaseAsyncClient
+from .client import AsyncJulepApi
 
 
 class Kind(enum.Enum):
