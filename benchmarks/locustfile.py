@@ -27,6 +27,7 @@ import random
 import gevent.lock
 from locust import between, task
 
+from julep import JulepApi
 from julep.locust import JulepUser
 
 _AGENT_DOC = (
@@ -53,10 +54,10 @@ class _SharedAgent:
         self._lock = gevent.lock.Semaphore()
         self.agent_id: str | None = None
 
-    def get(self, user: JulepUser) -> str:
+    def get(self, client: JulepApi) -> str:
         with self._lock:
             if self.agent_id is None:
-                agent = user.client.create_agent(
+                agent = client.create_agent(
                     name="Tram guide",
                     about="Answers questions about Lisbon's trams.",
                     instructions=["Be brief."],
@@ -76,10 +77,13 @@ class Traveller(JulepUser):
     wait_time = between(*_think_time())
 
     def on_start(self) -> None:
-        self.agent_id = _AGENT.get(self)
+        # Setting up is not what is measured: retried, so a flaky server does
+        # not leave a user without a session.
+        setup = self.client.with_options(max_retries=3)
+        self.agent_id = _AGENT.get(setup)
         number = next(_USER_NUMBERS)
-        self.user_id = self.client.create_user(name=f"traveller {number}").id
-        self.session_id = self.client.create_session(
+        self.user_id = setup.create_user(name=f"traveller {number}").id
+        self.session_id = setup.create_session(
             agent_id=self.agent_id, user_id=self.user_id, situation="Planning a day out."
         ).id
         self.turns = 0

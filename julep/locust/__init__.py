@@ -23,6 +23,8 @@ also writes ``<--csv prefix>_workers.csv``: requests per worker and operation.
 from __future__ import annotations
 
 import functools
+import logging
+import os
 import typing
 
 import locust
@@ -36,6 +38,12 @@ from ._loop import the_loop
 
 __all__ = ["FIRST_TOKEN_SUFFIX", "JulepLocustClient", "JulepUser", "MeasuredChatStream"]
 
+
+# Locust logs at INFO from the root logger; the SDK's line per request would
+# flood a worker's output and cost CPU. Locust's stats say the same; JULEP_LOG
+# still switches the SDK's log on.
+if not os.environ.get("JULEP_LOG"):
+    logging.getLogger("julep").setLevel(logging.WARNING)
 
 # Per-worker request counts, written by the master as <--csv prefix>_workers.csv.
 _events: typing.Any = locust.events  # EventHook.add_listener is untyped

@@ -26,7 +26,7 @@ _PREFIX_METHODS = {
 
 
 def _expected_method(name: str) -> str:
-    return _PREFIX_METHODS.get(name.split("_")[0], "GET")
+    return _PREFIX_METHODS.get(name.split("_", maxsplit=1)[0], "GET")
 
 
 def _drive(*args: str) -> list[dict[str, typing.Any]]:
@@ -55,7 +55,7 @@ def test_every_method_fires_one_typed_request_event(server_url: str) -> None:
     streams = [event for event in events if event["name"] == "chat_stream"]
     first_tokens = [event for event in events if event["name"] == "chat_stream:ttft"]
     assert len(streams) == len(first_tokens) == 2
-    for whole, first in zip(streams, first_tokens):
+    for whole, first in zip(streams, first_tokens, strict=True):
         assert first["response_time"] <= whole["response_time"]
     missing = events[-1]
     assert (missing["name"], missing["request_type"]) == ("get_agent", "GET")
