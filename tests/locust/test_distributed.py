@@ -95,7 +95,7 @@ def test_two_workers_share_the_load_and_every_operation_succeeds(
     server_url: str, tmp_path: pathlib.Path
 ) -> None:
     """Both workers send requests, every operation of the locustfile shows up, none fails."""
-    prefix = _distributed_run(server_url, tmp_path, "6s")
+    prefix = _distributed_run(server_url, tmp_path, "5s")
     stats = {row["Name"]: row for row in _rows(pathlib.Path(f"{prefix}_stats.csv"))}
     assert set(stats) - {"Aggregated"} == OPERATIONS
     assert stats["Aggregated"]["Failure Count"] == "0"
@@ -113,7 +113,7 @@ def test_two_workers_share_the_load_and_every_operation_succeeds(
 def test_failures_are_reported_by_exception_type(tmp_path: pathlib.Path) -> None:
     """Against ``serve --faults``, Locust's failures name the julep error classes."""
     with serve("--faults", "500=0.15,reset=0.1", "--faults-seed", "7") as url:
-        prefix = _distributed_run(url, tmp_path, "5s")
+        prefix = _distributed_run(url, tmp_path, "4s")
     failures = _rows(pathlib.Path(f"{prefix}_failures.csv"))
     kinds = {row["Error"].split("(")[0] for row in failures}
     assert {"InternalServerError", "APIConnectionError"} <= kinds, failures
