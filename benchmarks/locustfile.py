@@ -20,6 +20,7 @@ in seconds (default 1 to 3).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import random
@@ -27,7 +28,7 @@ import random
 import gevent.lock
 from locust import between, task
 
-from julep import JulepApi
+from julep import JulepApi, JulepError
 from julep.locust import JulepUser
 
 _AGENT_DOC = (
@@ -120,6 +121,11 @@ class Traveller(JulepUser):
         self.client.get_agent_memories(self.agent_id, query="tram", user_id=self.user_id)
 
     def on_stop(self) -> None:
-        # Deleting the session and the user removes their history, docs and memories.
-        self.client.delete_session(self.session_id)
-        self.client.delete_user(self.user_id)
+        # Deleting the session and the user removes their history, docs and
+        # memories. Retried like the set-up; a failure left is in the stats already.
+        if not hasattr(self, "session_id"):
+            return  # on_start failed: nothing was made, or the server has it
+        cleanup = self.client.with_options(max_retries=3)
+        with contextlib.suppress(JulepError):
+            cleanup.delete_session(self.session_id)
+            cleanup.delete_user(self.user_id)

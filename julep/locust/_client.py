@@ -90,7 +90,7 @@ class _Walk(typing.Generic[_T]):
 
     def _run(self, start: typing.Callable[[], typing.Awaitable[_T]]) -> Outcome[_T]:
         self._begin()
-        return self._loop.run(lambda: self._measure.track(start()))
+        return self._loop.run(lambda: self._measure.track(start))
 
     def _finish(self, ended: float, error: BaseException | None = None) -> None:
         if self._done:
@@ -256,7 +256,7 @@ class JulepLocustClient:
     def _call(self, name: str, start: typing.Callable[[], typing.Awaitable[_T]]) -> _T:
         measure = Measure(name)
         start_time, started = time.time(), time.perf_counter()
-        outcome: Outcome[_T] = self._loop.run(lambda: measure.track(start()))
+        outcome: Outcome[_T] = self._loop.run(lambda: measure.track(start))
         self._reporter.report(measure, start_time, started, outcome.ended, error=outcome.error)
         return outcome.result()
 

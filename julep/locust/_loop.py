@@ -88,8 +88,10 @@ class LoopThread:
         If the greenlet is killed while waiting (a Locust user being stopped),
         the coroutine is cancelled on the loop and the kill goes on.
         """
+        # Without wait (a clean-up from __del__, which may run in any thread),
+        # nothing of gevent's is touched.
         wakeups = self._wakeups_of(gevent.get_hub()) if wait else None
-        waiter: gevent.hub.Waiter = gevent.hub.Waiter()
+        waiter = gevent.hub.Waiter() if wait else None
         outcome: Outcome[_T] = Outcome()
         tasks: list[asyncio.Future[_T]] = []
 
@@ -101,7 +103,7 @@ class LoopThread:
                 outcome.error = error
             else:
                 outcome.value = task.result()
-            if wakeups is not None:
+            if wakeups is not None and waiter is not None:
                 wakeups.wake(waiter)
 
         def begin() -> None:
@@ -110,7 +112,7 @@ class LoopThread:
             task.add_done_callback(finished)
 
         self.loop.call_soon_threadsafe(begin)
-        if wakeups is None:
+        if wakeups is None or waiter is None:
             return outcome
         try:
             wakeups.wait(waiter)

@@ -15,6 +15,8 @@ import aiohttp
 
 from ..errors import APIError, APIStatusError
 
+_T = typing.TypeVar("_T")
+
 _CURRENT: contextvars.ContextVar[Measure | None] = contextvars.ContextVar(
     "julep_locust_measure", default=None
 )
@@ -31,10 +33,14 @@ class Measure:
         self.name = name
         self.responses: list[aiohttp.ClientResponse] = []
 
-    async def track(self, work: typing.Awaitable[typing.Any]) -> typing.Any:
-        """Await ``work`` with this measure current, so its responses land here."""
+    async def track(self, start: typing.Callable[[], typing.Awaitable[_T]]) -> _T:
+        """Await ``start()`` with this measure current, so its responses land here.
+
+        ``start`` is called here, inside the task: a task cancelled before it
+        ran then leaves no coroutine behind that was never awaited.
+        """
         _CURRENT.set(self)  # the task's own context: other calls never see it
-        return await work
+        return await start()
 
     @property
     def response_length(self) -> int:
