@@ -28,7 +28,7 @@ import random
 import gevent.lock
 from locust import between, task
 
-from julep import JulepApi, JulepError
+from julep import JulepApi, JulepError, RetryPolicy
 from julep.locust import JulepUser
 
 _AGENT_DOC = (
@@ -68,6 +68,10 @@ class _SharedAgent:
             return self.agent_id
 
 
+# Setting up and cleaning up are not what is measured: retried quickly, so a
+# flaky server neither leaves a user without a session nor holds up the stop.
+_SETUP_RETRIES = RetryPolicy(max_retries=5, initial_delay=0.05, max_delay=0.5)
+
 _AGENT = _SharedAgent()
 _USER_NUMBERS = itertools.count(1)
 
@@ -78,9 +82,7 @@ class Traveller(JulepUser):
     wait_time = between(*_think_time())
 
     def on_start(self) -> None:
-        # Setting up is not what is measured: retried, so a flaky server does
-        # not leave a user without a session.
-        setup = self.client.with_options(max_retries=3)
+        setup = self.client.with_options(max_retries=_SETUP_RETRIES)
         self.agent_id = _AGENT.get(setup)
         number = next(_USER_NUMBERS)
         self.user_id = setup.create_user(name=f"traveller {number}").id
@@ -122,10 +124,10 @@ class Traveller(JulepUser):
 
     def on_stop(self) -> None:
         # Deleting the session and the user removes their history, docs and
-        # memories. Retried like the set-up; a failure left is in the stats already.
+        # memories. A failure left is in the stats already.
         if not hasattr(self, "session_id"):
             return  # on_start failed: nothing was made, or the server has it
-        cleanup = self.client.with_options(max_retries=3)
+        cleanup = self.client.with_options(max_retries=_SETUP_RETRIES)
         with contextlib.suppress(JulepError):
             cleanup.delete_session(self.session_id)
             cleanup.delete_user(self.user_id)

@@ -2,7 +2,8 @@
 
 ``python drive_client.py every-operation URL``: call every method of
 ``JulepLocustClient`` once; ``python drive_client.py concurrent URL N``: N users
-each make one call at once. Prints the fired request events as JSON lines.
+each make one call at once; ``python drive_client.py kill URL``: a user killed
+mid-call, then another call. Prints the fired request events as JSON lines.
 """
 
 from __future__ import annotations
@@ -127,6 +128,13 @@ def main() -> int:
         users = [Probe(environment) for _ in range(int(sys.argv[3]))]
         calls = [gevent.spawn(user.client.list_agents) for user in users]
         gevent.joinall(calls, timeout=60, raise_error=True)
+    elif mode == "kill":
+        client = Probe(environment).client
+        call = gevent.spawn(client.list_agents)
+        gevent.sleep(0.2)  # the request is on the server, which holds it
+        call.kill(timeout=10)  # as Locust stops a user
+        assert call.dead and call.successful()  # GreenletExit counts as a clean stop
+        client.list_users()  # the loop and the pool are still fine
     return 0
 
 

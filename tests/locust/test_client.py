@@ -8,6 +8,8 @@ import subprocess
 import sys
 import typing
 
+import pytest
+
 from julep._surface import operations
 
 from .conftest import ROOT, serve
@@ -63,12 +65,24 @@ def test_every_method_fires_one_typed_request_event(server_url: str) -> None:
     assert (missing["exception"], missing["error_text"]) == ("NotFoundError", "status 404")
 
 
-def test_many_users_of_one_process_wait_at_the_same_time() -> None:
-    """20 users' calls to a server that holds each request 1 s are all in flight together."""
+@pytest.fixture(scope="module")
+def slow_url() -> typing.Iterator[str]:
+    """A server that holds every request for one second."""
     with serve("--faults", "delay=1.0:1000ms") as url:
-        events = _drive("concurrent", url, "20")
+        yield url
+
+
+def test_many_users_of_one_process_wait_at_the_same_time(slow_url: str) -> None:
+    """20 users' calls to a server that holds each request 1 s are all in flight together."""
+    events = _drive("concurrent", slow_url, "20")
     assert len(events) == 20 and all(event["exception"] is None for event in events)
     starts = [event["start_time"] for event in events]
     ends = [event["start_time"] + event["response_time"] / 1000 for event in events]
     # Every call started before any ended: none waited for another.
     assert max(starts) < min(ends)
+
+
+def test_a_user_killed_mid_call_reports_nothing_and_the_loop_goes_on(slow_url: str) -> None:
+    """Stopping a user cancels its request on the loop; it is not a failure, and calls go on."""
+    events = _drive("kill", slow_url)
+    assert [(event["name"], event["exception"]) for event in events] == [("list_users", None)]
