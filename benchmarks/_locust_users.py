@@ -9,12 +9,34 @@ reply decoded into a typed ``ChatResponse``); ``RawChat`` is Locust's own
 
 from __future__ import annotations
 
+import os
+import time
+import typing
+
 import _payloads
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, constant, events, task
 
 from julep.locust import JulepUser
 
 _API_KEY = "bench-key"
+_CPU_AT_START: list[float] = []
+
+
+@events.test_start.add_listener
+def _note_cpu(**_: typing.Any) -> None:
+    _CPU_AT_START.append(time.process_time())
+
+
+@events.test_stop.add_listener
+def _write_cpu(**_: typing.Any) -> None:
+    # CPU seconds of the whole process (every thread) while the load ran, for
+    # locust_overhead.py: what a worker spends per request when CPU is its limit.
+    path = os.environ.get("JULEP_BENCH_CPU_FILE")
+    if path and _CPU_AT_START:
+        with open(path, "w") as out:
+            out.write(f"{time.process_time() - _CPU_AT_START[0]}\n")
+
+
 _MESSAGES = _payloads.REQUEST_OBJ["messages"]
 
 

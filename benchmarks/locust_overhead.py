@@ -4,7 +4,9 @@ Both send the same chat to the same canned server (``_servers.py``: nginx, or
 the asyncio stub), in interleaved rounds of the same length and user count, so
 the ratio is measured side by side. Each round is a fresh headless ``locust``
 process (one process: a worker's worth of CPU) pinned to CPU 1, the server to
-CPU 0. Reported per round and as the median ratio; the goal is >= 0.7.
+CPU 0. Reported per round and as the median ratio; the goal is >= 0.7. Each
+round also records the worker's CPU per request (all threads, while the load
+ran): when the worker's CPU is the limit, throughput follows it.
 
     .venv/bin/python benchmarks/locust_overhead.py [--users 20] [--seconds 8] [--rounds 3]
 """
@@ -43,7 +45,8 @@ def _round(variant: str, base_url: str, users: int, seconds: int, out: Path) -> 
         "--host", base_url, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
         variant,
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(HERE)}
+    cpu_file = out / f"{variant}.cpu"
+    env = {**os.environ, "PYTHONPATH": str(HERE), "JULEP_BENCH_CPU_FILE": str(cpu_file)}
     cpu = _cpu(CLIENT_CPU)
     done = subprocess.run(
         command,
@@ -58,8 +61,12 @@ def _round(variant: str, base_url: str, users: int, seconds: int, out: Path) -> 
         raise RuntimeError(f"{variant} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     with open(f"{prefix}_stats.csv", newline="") as rows:
         total = next(row for row in csv.DictReader(rows) if row["Name"] == "Aggregated")
+    requests = float(total["Request Count"])
+    cpu_seconds = float(cpu_file.read_text())
     return {
-        "rps": float(total["Requests/s"]),
+        "cpu_us": cpu_seconds / requests * 1e6 if requests else float("nan"),
+        # Over the whole --run-time (all users start at once): the same for every variant.
+        "rps": requests / seconds,
         "requests": float(total["Request Count"]),
         "failures": float(total["Failure Count"]),
         "p50_ms": float(total["50%"]),
@@ -92,6 +99,7 @@ def main() -> int:
             )
             ratios: list[float] = []
             bare_ratios: list[float] = []
+            cpu_ratios: list[float] = []
             for number in range(1, options.rounds + 1):
                 results = {}
                 for variant in VARIANTS:
@@ -103,9 +111,11 @@ def main() -> int:
                 sdk, raw, bare = (results[variant] for variant in VARIANTS)
                 ratios.append(sdk["rps"] / raw["rps"])
                 bare_ratios.append(sdk["rps"] / bare["rps"])
+                cpu_ratios.append(raw["cpu_us"] / sdk["cpu_us"])
                 for variant, r in results.items():
                     label = LABELS[variant]
                     print(f"round {number} {label:<13} {r['rps']:8.1f} req/s  "
+                          f"{r['cpu_us']:5.0f} us CPU/request  "
                           f"p50 {r['p50_ms']:.0f} ms  p99 {r['p99_ms']:.0f} ms  "
                           f"{r['requests']:.0f} requests, {r['failures']:.0f} failed")  # fmt: skip
                 print(
@@ -115,6 +125,11 @@ def main() -> int:
             print(
                 f"median ratio JulepUser/FastHttpUser {statistics.median(ratios):.2f} "
                 f"(goal >= 0.70); against the bare post {statistics.median(bare_ratios):.2f}"
+            )
+            # When the worker's CPU is the limit, requests/s follow CPU per request.
+            print(
+                f"median requests per CPU-second, JulepUser/FastHttpUser: "
+                f"{statistics.median(cpu_ratios):.2f}"
             )
         finally:
             server.stop()
