@@ -110,6 +110,6 @@ def report(checks: list[Check]) -> str:
     """The thresholds part of the summary: one line each, breaches marked."""
     if not checks:
         return ""
-    lines = ["", "thresholds"]
+    lines = ["", "", "thresholds"]
     lines += [f"  {'ok    ' if item.passed else 'BREACH'}  {item.text}" for item in checks]
     return "\n".join(lines)
