@@ -7,6 +7,7 @@ and ``julep.locust`` only in child processes, each with a hard timeout.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import pathlib
 import subprocess
 import sys
@@ -15,6 +16,12 @@ import typing
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# Found without importing it: importing Locust would monkey-patch this process.
+needs_locust = pytest.mark.skipif(
+    importlib.util.find_spec("locust") is None,
+    reason="Locust is not installed: pip install -e '.[test]' (or '.[locust]')",
+)
 START_TIMEOUT = 30.0
 
 

@@ -12,7 +12,10 @@ import pytest
 
 from julep._surface import operations
 
-from .conftest import ROOT, serve
+from .conftest import ROOT, needs_locust, serve
+
+pytestmark = needs_locust
+
 
 DRIVER = pathlib.Path(__file__).with_name("drive_client.py")
 RUN_TIMEOUT = 90

@@ -11,7 +11,10 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, serve
+from .conftest import ROOT, needs_locust, serve
+
+pytestmark = needs_locust
+
 
 LOCUSTFILE = ROOT / "benchmarks" / "locustfile.py"
 USERS = 6
