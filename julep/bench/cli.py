@@ -25,10 +25,12 @@ from ..client import AsyncJulepApi
 from ..errors import JulepError
 from .config import BenchConfig, Shard, Target, parse_duration
 from .errors import BenchError
+from .gate import Thresholds, check, parse_error_rate, parse_p99
+from .gate import report as thresholds_report
 from .parallel import run_parallel
 from .plot import require_matplotlib, write_plot
 from .progress import ProgressLine
-from .report import document, summary, write_json
+from .report import document, rate_warning, summary, write_json
 from .runner import run_load
 from .server import embedded_server
 from .stats import Progress, RunStats, merged
@@ -37,6 +39,7 @@ from .target import Fixtures, cleanup, prepare
 DEFAULT_DURATION = 10.0
 EMBEDDED_API_KEY = "julep-bench"  # the embedded server is started with the key in use
 EXIT_INTERRUPTED = 130  # the shell's code for "ended by SIGINT"
+EXIT_BREACHED = 1  # a threshold was breached (as for any failed run)
 SETUP_TIMEOUT = 30.0
 
 DESCRIPTION = f"""\
@@ -59,7 +62,28 @@ examples:
   python -m julep bench --rate 200 --duration 30s         # open loop, 200 requests/s
   python -m julep bench --base-url https://host/api --api-key KEY --concurrency 32 \\
       --processes 4 --json out.json --plot out.png
+  python -m julep bench --rate 100 --duration 30s --max-p99 250ms --max-error-rate 1% \\
+      --min-rps 95                                        # a CI gate: exit 1 on a breach
 """
+
+
+def _typed(parse: typing.Callable[[str], float]) -> typing.Callable[[str], float]:
+    """An argparse type from a parser that raises ValueError with a clear message."""
+
+    def convert(text: str) -> float:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
+
+
+def _min_rps(text: str) -> float:
+    rps = float(text)
+    if rps <= 0:
+        raise ValueError(f"--min-rps must be positive, got {text!r}")
+    return rps
 
 
 def _duration(text: str) -> float:
@@ -99,7 +123,8 @@ def _parser() -> argparse.ArgumentParser:
         default=256,
         metavar="N",
         help="closed loop: workers, each sending its next request when its last one ends; "
-        "open loop: most requests in flight (default 256, over all processes)",
+        "open loop: most requests in flight, an arrival finding all busy is dropped "
+        "(default 256, over all processes)",
     )
     bound = load.add_mutually_exclusive_group()
     bound.add_argument(
@@ -114,7 +139,8 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         metavar="R",
         help="open loop: R requests per second on a fixed schedule, whatever the replies; "
-        "latency counts from when each was due (default: closed loop)",
+        "latency counts from when each was due; the achieved rate, late and dropped "
+        "arrivals are reported (default: closed loop)",
     )
     load.add_argument(
         "--stream", action="store_true", help="stream the replies; also time the first token"
@@ -147,6 +173,28 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="SDK retries per request (default 0: every failure is counted, none hidden)",
+    )
+
+    gate = parser.add_argument_group(
+        "thresholds", "a run that breaches any of them exits with 1 and names the breach"
+    )
+    gate.add_argument(
+        "--max-error-rate",
+        type=_typed(parse_error_rate),
+        metavar="F",
+        help="most errors allowed, as a fraction of the requests: 0.01 or 1%%",
+    )
+    gate.add_argument(
+        "--max-p99",
+        type=_typed(parse_p99),
+        metavar="D",
+        help="highest p99 latency allowed: 250ms, 1.5s (a run without successes breaches it)",
+    )
+    gate.add_argument(
+        "--min-rps",
+        type=_typed(_min_rps),
+        metavar="R",
+        help="lowest throughput allowed, in successful requests per second",
     )
 
     output = parser.add_argument_group("output")
@@ -247,6 +295,12 @@ async def _cleanup(base_url: str, api_key: str, made: Fixtures) -> list[str]:
         return await cleanup(client, made)
 
 
+def _thresholds(options: argparse.Namespace) -> Thresholds:
+    return Thresholds(
+        max_error_rate=options.max_error_rate, max_p99=options.max_p99, min_rps=options.min_rps
+    )
+
+
 def _run(config: BenchConfig, api_key: str, options: argparse.Namespace) -> int:
     started_at = dt.datetime.now(dt.timezone.utc)
     with contextlib.ExitStack() as stack:
@@ -259,19 +313,32 @@ def _run(config: BenchConfig, api_key: str, options: argparse.Namespace) -> int:
             parts = _load(config, Target(base_url, api_key, made.session_id), options.quiet)
             total = merged(parts)
             result = document(config, base_url, started_at, total, parts)
-            print(summary(result), flush=True)
+            checks = check(_thresholds(options), result)
+            result["thresholds"] = [item.to_dict() for item in checks]
+            print(summary(result) + thresholds_report(checks), flush=True)
+            warning = rate_warning(result)
+            if warning is not None:
+                print(f"julep bench: warning: {warning}", file=sys.stderr, flush=True)
             if options.json is not None:
                 write_json(options.json, result)
+                print(f"JSON written to {options.json.resolve()}", flush=True)
             if options.plot is not None:
                 write_plot(options.plot, result, total.latency, total.ttft)
-            return EXIT_INTERRUPTED if total.interrupted else 0
+                print(f"plot written to {options.plot.resolve()}", flush=True)
+            breaches = [item for item in checks if not item.passed]
+            for item in breaches:
+                print(f"julep bench: threshold breached: {item.text}", file=sys.stderr)
+            if total.interrupted:
+                return EXIT_INTERRUPTED
+            return EXIT_BREACHED if breaches else 0
         finally:
             for failure in asyncio.run(_cleanup(base_url, api_key, made)):
                 print(f"julep bench: {failure}", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:
-    """Run ``bench [options]``; the exit code: 0, 1 (failed), 2 (usage), 130 (Ctrl+C)."""
+    """Run ``bench [options]``; the exit code: 0, 1 (failed, or a threshold breached),
+    2 (usage), 130 (Ctrl+C)."""
     parser = _parser()
     options = parser.parse_args(argv)
     try:

@@ -58,14 +58,36 @@ def _latency_over_time(axes: typing.Any, timeline: list[dict[str, typing.Any]]) 
 
 
 def _requests_over_time(axes: typing.Any, timeline: list[dict[str, typing.Any]]) -> None:
+    """Requests ended in each second; a last second the run only partly lasted is hatched,
+    so its short bar does not read as a collapse, and the tallest bar stays in the axes."""
     seconds = [entry["second"] for entry in timeline]
     successes = [entry["successes"] for entry in timeline]
-    axes.bar(seconds, successes, label="ok", color="tab:green")
     errors = [entry["errors"] for entry in timeline]
-    axes.bar(seconds, errors, bottom=successes, label="errors", color="tab:red")
+    partial = [entry.get("duration_s", 1.0) < 1.0 for entry in timeline]
+    faded = [0.35 if cut else 1.0 for cut in partial]
+    ok_bars = axes.bar(seconds, successes, label="ok", color="tab:green")
+    error_bars = axes.bar(seconds, errors, bottom=successes, label="errors", color="tab:red")
+    for bars in (ok_bars, error_bars):
+        for bar, alpha, cut in zip(bars, faded, partial, strict=True):
+            bar.set_alpha(alpha)
+            if cut:
+                bar.set_hatch("//")
+    tallest = max((ok + bad for ok, bad in zip(successes, errors, strict=True)), default=0)
+    # Headroom above the tallest bar for the legend and the partial-second note.
+    axes.set_ylim(0, max(tallest, 1) * 1.25)
+    for entry, cut in zip(timeline, partial, strict=True):
+        if cut:
+            axes.annotate(
+                f"partial: {entry['duration_s']:g} s",
+                (entry["second"], entry["successes"] + entry["errors"]),
+                textcoords="offset points",
+                xytext=(0, 4),
+                ha="center",
+                fontsize="small",
+            )
     axes.set(title="Requests ended per second", xlabel="seconds since start", ylabel="requests")
     axes.locator_params(axis="x", integer=True)
-    axes.legend(loc="best")
+    axes.legend(loc="upper left", ncols=2)
     axes.grid(alpha=0.3)
 
 

@@ -11,9 +11,11 @@ from .._version import __version__
 from .config import BenchConfig
 from .histogram import Histogram
 from .progress import format_ms
-from .stats import RunStats
+from .stats import LATE_SECONDS, RunStats
 
 PERCENTILES = (50.0, 90.0, 99.0, 99.9)
+# Open loop: below this share of the target rate, the run is said to have missed it.
+MISSED_RATE_SHARE = 0.95
 TIMELINE_PERCENTILES = (("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("max", 100.0))
 Document = dict[str, typing.Any]
 
@@ -39,7 +41,11 @@ def _latency_ms(histogram: Histogram) -> dict[str, float | None]:
 
 
 def _timeline(stats: RunStats) -> list[dict[str, typing.Any]]:
-    """One entry per second of the run, by when requests ended; quiet seconds included."""
+    """One entry per second of the run, by when requests ended; quiet seconds included.
+
+    ``duration_s`` is how much of that second the run lasted: below 1 for the
+    last one when the run ended mid-second (its counts cover only that part).
+    """
     seconds = set(stats.second_latency) | set(stats.second_errors)
     timeline = []
     for second in range(max(seconds) + 1 if seconds else 0):
@@ -48,6 +54,7 @@ def _timeline(stats: RunStats) -> list[dict[str, typing.Any]]:
         timeline.append(
             {
                 "second": second,
+                "duration_s": round(min(1.0, max(stats.elapsed - second, 0.0)), 3),
                 "requests": latency.total + errors,
                 "successes": latency.total,
                 "errors": errors,
@@ -83,6 +90,7 @@ def document(
             "errors": total.failures,
         },
         "throughput_rps": total.requests / total.elapsed if total.elapsed > 0 else 0.0,
+        "open_loop": _open_loop(config, total),
         "latency_ms": _latency_ms(total.latency),
         "ttft_ms": _latency_ms(total.ttft) if config.stream else None,
         "errors": {
@@ -100,11 +108,48 @@ def document(
                 "requests": part.requests,
                 "successes": part.successes,
                 "errors": part.failures,
+                "dropped": part.dropped,
                 "elapsed_s": part.elapsed,
             }
             for index, part in enumerate(parts)
         ],
     }
+
+
+def _open_loop(config: BenchConfig, total: RunStats) -> dict[str, typing.Any] | None:
+    """How well the schedule was kept: the achieved rate against the target, late and dropped.
+
+    The achieved rate is the requests sent over the schedule's length, or over
+    the time the last one left when that was later.
+    """
+    if config.rate is None:
+        return None
+    scheduled = (config.arrivals or 0) / config.rate
+    span = max(scheduled, total.last_sent)
+    achieved = total.sent / span if span > 0 else 0.0
+    return {
+        "target_rps": config.rate,
+        "achieved_rps": achieved,
+        "scheduled": config.arrivals,
+        "sent": total.sent,
+        "late": total.late,
+        "late_after_ms": LATE_SECONDS * 1000.0,
+        "dropped": total.dropped,
+        "missed": achieved < MISSED_RATE_SHARE * config.rate or total.dropped > 0,
+    }
+
+
+def rate_warning(result: Document) -> str | None:
+    """A warning when an open-loop run did not keep to its target rate."""
+    loop = result["open_loop"]
+    if loop is None or not loop["missed"]:
+        return None
+    return (
+        f"the target rate was missed: {loop['achieved_rps']:.1f}/s achieved of "
+        f"{loop['target_rps']:g}/s, {loop['dropped']} dropped, {loop['late']} late; "
+        "replies too slow for --concurrency slots (raise it) or a client too busy to keep "
+        "the schedule (add --processes)"
+    )
 
 
 def write_json(path: pathlib.Path, result: Document) -> None:
@@ -150,6 +195,16 @@ def summary(result: Document) -> str:
         f"requests      {counts['requests']}  "
         f"({counts['successes']} ok, {counts['errors']} errors)",
         f"throughput    {result['throughput_rps']:.1f} requests/s",
+    ]
+    loop = result["open_loop"]
+    if loop is not None:
+        lines += [
+            f"rate          {loop['achieved_rps']:.1f}/s achieved of {loop['target_rps']:g}/s "
+            f"target ({loop['sent']} of {loop['scheduled']} sent)",
+            f"              {loop['late']} late (> {loop['late_after_ms']:g} ms behind schedule), "
+            f"{loop['dropped']} dropped (every slot busy when due)",
+        ]
+    lines += [
         "",
         f"{'(ms)':<14}" + "".join(f"{name:>9}" for name in result["latency_ms"]),
         _row("latency", result["latency_ms"]),

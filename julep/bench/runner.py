@@ -2,8 +2,9 @@
 
 Every request is bounded by ``--timeout``, counted from the moment its latency
 is measured from: when it was sent in the closed loop, when it was due in the
-open loop (waiting for a free slot included). So a run ends by itself at most
-one timeout after its last request was sent or due.
+open loop (the scheduler's own lag included; an arrival that finds every slot
+busy is dropped, not queued). So a run ends by itself at most one timeout
+after its last request was sent or due.
 """
 
 from __future__ import annotations
@@ -49,23 +50,30 @@ class _Sender:
         self._stats = stats
         self._origin = origin
 
-    async def send(self, start: float, limiter: anyio.Semaphore | None = None) -> None:
-        """Chat once; latency and time to first token count from ``start``."""
+    async def send(self, start: float, slot: anyio.Semaphore | None = None) -> None:
+        """Chat once; latency and time to first token count from ``start``.
+
+        ``slot`` (the open loop) was taken for this request by the scheduler;
+        it is given back when the request ends.
+        """
         ttft: float | None = None
         error: Exception | None = None
-        with anyio.move_on_after(
-            max(start + self._config.timeout - time.perf_counter(), 0.0)
-        ) as deadline:
-            try:
-                if limiter is None:
+        try:
+            if slot is not None:
+                now = time.perf_counter()
+                self._stats.departed(now - start, now - self._origin)
+            with anyio.move_on_after(
+                max(start + self._config.timeout - time.perf_counter(), 0.0)
+            ) as deadline:
+                try:
                     ttft = await self._chat(start)
-                else:
-                    async with limiter:
-                        ttft = await self._chat(start)
-            # Any failure is a result to count, whatever its kind; cancellation
-            # (a BaseException: the deadline, or Ctrl+C) is not, and goes through.
-            except Exception as exc:
-                error = exc
+                # Any failure is a result to count, whatever its kind; cancellation
+                # (a BaseException: the deadline, or Ctrl+C) is not, and goes through.
+                except Exception as exc:
+                    error = exc
+        finally:
+            if slot is not None:
+                slot.release()
         ended = time.perf_counter()
         if deadline.cancelled_caught:
             message = f"no complete reply within {self._config.timeout:g} s"
@@ -116,18 +124,26 @@ async def _closed_loop(shard: Shard, sender: _Sender, origin: float) -> None:
             workers.start_soon(worker)
 
 
-async def _open_loop(shard: Shard, sender: _Sender, origin: float) -> None:
+async def _open_loop(shard: Shard, sender: _Sender, origin: float, stats: RunStats) -> None:
     rate = shard.config.rate
     assert rate is not None
-    # In flight at most: further arrivals wait for a slot, and their latency
-    # still counts from when they were due (no coordinated omission).
-    limiter = anyio.Semaphore(shard.concurrency)
+    # At most --concurrency in flight. An arrival that finds every slot busy
+    # when it is due is dropped and counted, as k6 drops an iteration when it
+    # has no free VU: waiting instead would send it late and hide the overload
+    # (coordinated omission); the drops, the late count and the achieved rate
+    # show it.
+    slots = anyio.Semaphore(shard.concurrency)
     async with anyio.create_task_group() as requests:
         for arrival in shard.schedule():
             due = origin + arrival / rate
             # sleep(0) when behind schedule still lets the started requests run.
             await anyio.sleep(max(due - time.perf_counter(), 0.0))
-            requests.start_soon(sender.send, due, limiter)
+            try:
+                slots.acquire_nowait()
+            except anyio.WouldBlock:
+                stats.dropped += 1
+                continue
+            requests.start_soon(sender.send, due, slots)
 
 
 async def _watch(
@@ -176,7 +192,7 @@ async def run_load(
                 if shard.config.rate is None:
                     await _closed_loop(shard, sender, origin)
                 else:
-                    await _open_loop(shard, sender, origin)
+                    await _open_loop(shard, sender, origin, stats)
                 tasks.cancel_scope.cancel()
         stats.elapsed = time.perf_counter() - origin
     return stats

@@ -8,6 +8,9 @@ import dataclasses
 from .histogram import Histogram
 
 _SAMPLE_CHARS = 200
+# Open loop: a request that leaves later than this after it was due is late.
+# Above the event loop's own timer slack, well below any latency worth measuring.
+LATE_SECONDS = 0.010
 
 
 def error_key(exc: BaseException) -> str:
@@ -44,6 +47,11 @@ class RunStats:
         self.second_errors: collections.Counter[int] = collections.Counter()
         self.elapsed = 0.0  # when the load ended: all requests done, or interrupted
         self.interrupted = False
+        # Open loop only: how the schedule was kept.
+        self.sent = 0  # requests that left (found a free slot when due)
+        self.late = 0  # ... of which left more than LATE_SECONDS after they were due
+        self.dropped = 0  # arrivals that found every slot busy when due: never sent
+        self.last_sent = 0.0  # when the last request left, since the origin
 
     @property
     def successes(self) -> int:
@@ -71,6 +79,13 @@ class RunStats:
         self.error_samples.setdefault(key, message[:_SAMPLE_CHARS])
         self.second_errors[int(ended)] += 1
 
+    def departed(self, lateness: float, when: float) -> None:
+        """Open loop: a request left ``lateness`` seconds after it was due, at ``when``."""
+        self.sent += 1
+        if lateness > LATE_SECONDS:
+            self.late += 1
+        self.last_sent = max(self.last_sent, when)
+
     def progress(self) -> Progress:
         # A copy, because a multiprocessing queue pickles it later, in another thread.
         return Progress(self.requests, self.failures, self.latency.copy())
@@ -87,6 +102,10 @@ class RunStats:
         self.second_errors.update(other.second_errors)
         self.elapsed = max(self.elapsed, other.elapsed)
         self.interrupted = self.interrupted or other.interrupted
+        self.sent += other.sent
+        self.late += other.late
+        self.dropped += other.dropped
+        self.last_sent = max(self.last_sent, other.last_sent)
 
 
 def merged(parts: list[RunStats]) -> RunStats:

@@ -1,0 +1,113 @@
+"""Load tests of a Julep deployment with Locust: ``JulepUser`` (``pip install 'julep[locust]'``).
+
+::
+
+    from locust import task
+    from julep.locust import JulepUser
+
+    class Chatter(JulepUser):
+        @task
+        def chat(self) -> None:
+            self.client.chat(self.session_id, messages=[{"role": "user", "content": "hi"}])
+
+``self.client`` has every method of ``JulepApi``; each call is reported to
+Locust under the operation's name (``chat``, ``create_agent``, ...) with its
+HTTP method, and ``chat_stream`` also as ``chat_stream:ttft``. The calls of
+every user of a worker process run on one asyncio loop in a real thread, so
+one process carries many users at once. In a distributed run the master
+also writes ``<--csv prefix>_workers.csv``: requests per worker and operation.
+``--host`` is the API's base URL
+(e.g. ``http://127.0.0.1:8080/api``); the key is ``api_key`` or ``$JULEP_API_KEY``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import typing
+
+import locust
+from locust import User
+from locust.exception import RescheduleTask
+
+from ..client import AsyncJulepApi, JulepApi
+from . import _workers
+from ._client import FIRST_TOKEN_SUFFIX, REPORTED, JulepLocustClient, MeasuredChatStream
+from ._loop import the_loop
+
+__all__ = ["FIRST_TOKEN_SUFFIX", "JulepLocustClient", "JulepUser", "MeasuredChatStream"]
+
+
+# Locust logs at INFO from the root logger; the SDK's line per request would
+# flood a worker's output and cost CPU. Locust's stats say the same; JULEP_LOG
+# still switches the SDK's log on.
+if not os.environ.get("JULEP_LOG"):
+    logging.getLogger("julep").setLevel(logging.WARNING)
+
+# Per-worker request counts, written by the master as <--csv prefix>_workers.csv.
+_events: typing.Any = locust.events  # EventHook.add_listener is untyped
+_events.init.add_listener(_workers.install)
+
+
+def _quiet_on_reported(task: typing.Callable[..., None]) -> typing.Callable[..., None]:
+    """A task whose failed request (already in Locust's failures) ends it without a traceback."""
+
+    @functools.wraps(task)
+    def run(*args: typing.Any, **kwargs: typing.Any) -> None:
+        try:
+            task(*args, **kwargs)
+        except Exception as error:
+            if getattr(error, REPORTED, False):
+                raise RescheduleTask() from error
+            raise
+
+    return run
+
+
+class JulepUser(User):
+    """A Locust user whose ``self.client`` is the Julep SDK, every call measured.
+
+    A failed call raises its julep error (``NotFoundError``, ``APITimeoutError``...)
+    after Locust has recorded it; a task that lets it through simply ends, as
+    Locust's ``RescheduleTask`` would, instead of logging a traceback each time.
+    Function tasks of the class are wrapped so; a nested ``TaskSet`` is not.
+    """
+
+    abstract = True
+
+    api_key: str | None = None
+    """The API key; ``None`` reads ``$JULEP_API_KEY``."""
+    timeout: float = 60.0
+    """Seconds a call may take before it fails with ``APITimeoutError``."""
+    max_retries: int = 0
+    """SDK retries; 0 by default, so every failure the server makes is counted."""
+
+    client: JulepApi
+    """Typed as ``JulepApi``, whose methods it has; it is a ``JulepLocustClient``."""
+
+    def __init_subclass__(cls, **kwargs: typing.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        wrapped: dict[typing.Any, typing.Any] = {}
+        tasks: list[typing.Any] = []
+        for task in cls.tasks:
+            if isinstance(task, type):  # a TaskSet: left as it is
+                tasks.append(task)
+                continue
+            if task not in wrapped:
+                wrapped[task] = _quiet_on_reported(typing.cast(typing.Callable[..., None], task))
+            tasks.append(wrapped[task])
+        cls.tasks = tasks
+
+    def __init__(self, environment: typing.Any) -> None:
+        super().__init__(environment)
+        loop = the_loop()
+        api = AsyncJulepApi(
+            base_url=self.host or environment.host or None,
+            api_key=self.api_key,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            session=loop.session,
+        )
+        measured = JulepLocustClient(api, loop, environment.events, self.context)
+        self.client = typing.cast(JulepApi, measured)
