@@ -36,7 +36,8 @@ class LocalServer:
     ``port=0`` picks a free port; ``db=None`` keeps everything in memory;
     ``api_key=None`` accepts any key (dev mode); ``model`` is ``echo`` (an
     offline stand-in) or ``openai`` (``model_url`` is then an OpenAI-compatible
-    base URL); ``faults`` is a fault-injection spec (see ``julep.server.faults``),
+    base URL, and ``model_key``, if given, is sent to it as ``Authorization:
+    Bearer``); ``faults`` is a fault-injection spec (see ``julep.server.faults``),
     made repeatable by ``faults_seed``.
     """
 
@@ -49,6 +50,7 @@ class LocalServer:
         api_key: str | None = None,
         model: str = "echo",
         model_url: str | None = None,
+        model_key: str | None = None,
         faults: str | None = None,
         faults_seed: int | None = None,
     ) -> None:
@@ -59,6 +61,7 @@ class LocalServer:
             api_key=api_key,
             model=model,
             model_url=model_url,
+            model_key=model_key,
             faults=faults,
             faults_seed=faults_seed,
         )
@@ -125,7 +128,8 @@ class LocalServer:
             logger.warning(
                 "julep server: no API key set, so any Authorization header is accepted (dev mode)"
             )
-        logger.info("julep server: serving the API at %s", self.base_url)
+        # DEBUG, not INFO: `julep serve` prints its own banner with the same URL.
+        logger.debug("julep server: serving the API at %s", self.base_url)
         return self
 
     async def astop(self) -> None:
