@@ -42,7 +42,8 @@ def test_the_fixtures_fit_together(tmp_path: pathlib.Path) -> None:
     (tmp_path / "test_fixtures.py").write_text(
         "import pytest\n\n"
         "def test_sync(julep_server, julep_server_url, julep_client):\n"
-        "    assert julep_server_url == julep_server.base_url == julep_client.base_url.rstrip('/')\n"
+        "    assert julep_server_url == julep_server.base_url\n"
+        "    assert julep_client.base_url.rstrip('/') == julep_server_url\n"
         "    julep_client.create_user(name='Ada')\n"
         "    assert julep_server.count('users') == 1\n\n"
         "@pytest.mark.anyio\n"
