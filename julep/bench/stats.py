@@ -90,6 +90,7 @@ class RunStats:
 
 
 def merged(parts: list[RunStats]) -> RunStats:
+    """One ``RunStats`` for the whole run, from each process's part."""
     total = RunStats()
     for part in parts:
         total.merge(part)
