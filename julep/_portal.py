@@ -6,7 +6,11 @@ submitted straight to that loop (one thread hop each way, half the cost of
 ``BlockingPortal.call``), from any number of threads at once.
 
 Guarantees, each tested:
+- the coroutine of a call is created in the caller's thread, so arguments that
+  don't fit the method raise Python's own ``TypeError`` there, before any hop;
 - the loop starts on first use and lives until ``close()``;
+- ``close()`` with calls in flight ends each of them with ``ClientClosedError``;
+  no ``asyncio.CancelledError`` ever reaches a sync caller;
 - a client never closed is cleaned up at interpreter exit without hanging
   (``weakref.finalize``, which runs before daemon threads are frozen);
 - in a forked child the parent's loop and sockets are abandoned untouched and
@@ -21,19 +25,20 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import functools
+import inspect
 import os
+import re
 import threading
 import typing
 
 import anyio.from_thread
 
-from .errors import JulepError
+from .errors import ClientClosedError, JulepError
 
 _T = typing.TypeVar("_T")
 _P = typing.ParamSpec("_P")
 _R = typing.TypeVar("_R")
-_W = typing.TypeVar("_W")
+_Coro = typing.Coroutine[typing.Any, typing.Any, _T]
 
 # How long an interrupted or closing call may take to unwind on the loop.
 _SETTLE_SECONDS = 5.0
@@ -56,6 +61,10 @@ os.register_at_fork(after_in_child=_Forks.after_fork_in_child)
 _ORPHANS: list[object] = []
 
 
+def _closed_error() -> ClientClosedError:
+    return ClientClosedError("this client is closed; create a new one")
+
+
 class _Loop:
     """A running portal and what a call needs to know about it."""
 
@@ -65,6 +74,8 @@ class _Loop:
         self.loop: asyncio.AbstractEventLoop = portal.call(asyncio.get_running_loop)
         self.thread_id: int = portal.call(threading.get_ident)
         self.generation = _Forks.generation
+        # Touched on the loop's thread only: the calls running there now.
+        self.tasks: set[asyncio.Task[typing.Any]] = set()
 
     def stop(self) -> None:
         self.context.__exit__(None, None, None)
@@ -78,68 +89,105 @@ class Portal:
         self._loop: _Loop | None = None
         self._closed = False
         self._on_fork = on_fork
+        # Every caller still waiting, so close() can answer those whose
+        # coroutine never got to run.
+        self._waiting: set[concurrent.futures.Future[typing.Any]] = set()
 
     def _running_loop(self) -> _Loop:
         current = self._loop
-        if current is not None and current.generation == _Forks.generation:
+        if current is not None and current.generation == _Forks.generation and not self._closed:
             return current
         with self._lock:
+            if self._closed:
+                raise _closed_error()
             current = self._loop
             if current is not None and current.generation != _Forks.generation:
                 _ORPHANS.append(current)
                 self._loop = current = None
+                self._waiting = set()
                 self._on_fork()
             if current is None:
-                if self._closed:
-                    raise JulepError("this client is closed; create a new one")
                 current = self._loop = _Loop()
             return current
 
-    def call(self, start: typing.Callable[[], typing.Coroutine[typing.Any, typing.Any, _T]]) -> _T:
-        """Run ``start()`` on the loop and wait for its result in this thread."""
-        loop = self._running_loop()
-        if threading.get_ident() == loop.thread_id:
-            raise JulepError(
-                "a JulepApi method was called from the client's own event-loop thread, "
-                "where waiting would deadlock; use AsyncJulepApi in async code"
-            )
+    def call(self, coroutine: _Coro[_T]) -> _T:
+        """Run ``coroutine`` on the loop and wait for its result in this thread."""
+        try:
+            loop = self._running_loop()
+            if threading.get_ident() == loop.thread_id:
+                raise JulepError(
+                    "a JulepApi method was called from the client's own event-loop thread, "
+                    "where waiting would deadlock; use AsyncJulepApi in async code"
+                )
+        except BaseException:
+            coroutine.close()  # never started: nothing to warn "never awaited" about
+            raise
         result: concurrent.futures.Future[_T] = concurrent.futures.Future()
-        tasks: list[asyncio.Task[_T]] = []
+        running: list[asyncio.Task[_T]] = []
 
         def begin() -> None:
+            # A loop callback must never raise: asyncio would only log it, and
+            # the caller would wait forever.
             if not result.set_running_or_notify_cancel():
+                coroutine.close()
                 return
-            task = loop.loop.create_task(start())
-            tasks.append(task)
-            task.add_done_callback(functools.partial(_settle, result))
+            try:
+                if self._closed:
+                    raise _closed_error()
+                task = loop.loop.create_task(coroutine)
+            except BaseException as exc:
+                coroutine.close()
+                _fail(result, exc if isinstance(exc, Exception) else _closed_error())
+                return
+            running.append(task)
+            loop.tasks.add(task)
+            task.add_done_callback(lambda done: self._settle(loop, result, done))
 
-        loop.loop.call_soon_threadsafe(begin)
+        with self._lock:
+            if self._closed:  # closed since the loop was looked up
+                coroutine.close()
+                raise _closed_error()
+            self._waiting.add(result)
         try:
+            loop.loop.call_soon_threadsafe(begin)
             return result.result()
+        except RuntimeError as exc:
+            if loop.loop.is_closed():  # stopped between the check above and now
+                coroutine.close()
+                raise _closed_error() from exc
+            raise
         except BaseException:
             if not result.done():
                 # Interrupted while waiting (Ctrl+C): stop the request on the
                 # loop, and give it a moment to release its connection.
-                loop.loop.call_soon_threadsafe(_cancel, tasks)
+                with contextlib.suppress(RuntimeError):
+                    loop.loop.call_soon_threadsafe(_cancel, running)
                 with contextlib.suppress(BaseException):
                     result.result(timeout=_SETTLE_SECONDS)
             raise
+        finally:
+            with self._lock:
+                self._waiting.discard(result)
 
-    def run_on_loop(
-        self, start: typing.Callable[[], typing.Coroutine[typing.Any, typing.Any, None]]
+    def _settle(
+        self, loop: _Loop, result: concurrent.futures.Future[_T], task: asyncio.Task[_T]
     ) -> None:
-        """Run a cleanup coroutine if the loop is alive and ours; never raise."""
-        loop = self._loop
-        if loop is None or loop.generation != _Forks.generation:
-            return
-        if threading.get_ident() == loop.thread_id:
-            return
-        future = asyncio.run_coroutine_threadsafe(start(), loop.loop)
-        with contextlib.suppress(BaseException):
-            future.result(timeout=_SETTLE_SECONDS)
+        loop.tasks.discard(task)
+        if task.cancelled():
+            # Cancelled by close(), or by the caller's own Ctrl+C (who is no
+            # longer waiting for this answer): a sync caller sees a JulepError.
+            _fail(result, _closed_error() if self._closed else JulepError("the call was cancelled"))
+        elif (exc := task.exception()) is not None:
+            _fail(result, exc)
+        else:
+            with contextlib.suppress(concurrent.futures.InvalidStateError):
+                result.set_result(task.result())
 
-    def stop(self) -> None:
-        """Stop the loop thread; later calls raise."""
+    def shutdown(self, cleanup: typing.Callable[[], _Coro[None]]) -> None:
+        """End the calls in flight, run ``cleanup`` on the loop, stop the thread; never raise.
+
+        Later calls raise ``ClientClosedError``. Safe to call twice.
+        """
         with self._lock:
             self._closed = True
             loop, self._loop = self._loop, None
@@ -148,16 +196,29 @@ class Portal:
         if threading.get_ident() == loop.thread_id:
             _ORPHANS.append(loop)  # cannot join the thread we are running on
             return
+        drained = asyncio.run_coroutine_threadsafe(_drain(loop.tasks, cleanup), loop.loop)
+        with contextlib.suppress(BaseException):
+            drained.result(timeout=_SETTLE_SECONDS * 2)
         loop.stop()
+        with self._lock:
+            stranded, self._waiting = self._waiting, set()
+        for waiter in stranded:
+            _fail(waiter, _closed_error())
 
 
-def _settle(result: concurrent.futures.Future[_T], task: asyncio.Task[_T]) -> None:
-    if task.cancelled():
-        result.set_exception(asyncio.CancelledError())
-    elif (exc := task.exception()) is not None:
+async def _drain(
+    tasks: set[asyncio.Task[typing.Any]], cleanup: typing.Callable[[], _Coro[None]]
+) -> None:
+    if tasks:
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(set(tasks), timeout=_SETTLE_SECONDS)
+    await cleanup()
+
+
+def _fail(result: concurrent.futures.Future[typing.Any], exc: BaseException) -> None:
+    with contextlib.suppress(concurrent.futures.InvalidStateError):
         result.set_exception(exc)
-    else:
-        result.set_result(task.result())
 
 
 def _cancel(tasks: list[asyncio.Task[typing.Any]]) -> None:
@@ -165,83 +226,61 @@ def _cancel(tasks: list[asyncio.Task[typing.Any]]) -> None:
         task.cancel()
 
 
-class _SyncClient(typing.Protocol):
+# --- the sync twins -------------------------------------------------------------
+
+
+class SyncClient(typing.Protocol):
+    """What a sync twin needs of its client."""
+
     _portal: Portal
     _async: typing.Any
-    __dict__: dict[str, typing.Any]
 
 
-class blocking(typing.Generic[_P, _R]):  # noqa: N801 - used like a decorator
-    """A sync twin of an async method: ``get_agent = blocking(AsyncJulepApi.get_agent)``.
+def blocking(
+    method: typing.Callable[typing.Concatenate[typing.Any, _P], _Coro[_R]],
+) -> typing.Callable[typing.Concatenate[typing.Any, _P], _R]:
+    """The sync twin of an async method: ``get_agent = blocking(AsyncJulepApi.get_agent)``.
 
-    Type checkers see the same parameters and the awaited return type; at run
-    time the call goes through the client's portal, and ``help()`` shows the
-    async method's docstring.
+    The twin is a plain function on the class, so ``help()``,
+    ``inspect.signature``, ``mock.create_autospec``, unbound calls and Sphinx see
+    the async method's parameters. The coroutine is made here, in the caller's
+    thread: a call whose arguments don't fit raises ``TypeError`` at once.
     """
 
-    def __init__(
-        self,
-        method: typing.Callable[
-            typing.Concatenate[typing.Any, _P], typing.Coroutine[typing.Any, typing.Any, _R]
-        ],
-    ) -> None:
-        self._name = method.__name__
-        self.__doc__ = method.__doc__
+    def sync_method(self: SyncClient, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return self._portal.call(method(self._async, *args, **kwargs))
 
-    @typing.overload
-    def __get__(self, instance: None, owner: type) -> blocking[_P, _R]: ...
-
-    @typing.overload
-    def __get__(self, instance: _SyncClient, owner: type) -> typing.Callable[_P, _R]: ...
-
-    def __get__(
-        self, instance: _SyncClient | None, owner: type
-    ) -> blocking[_P, _R] | typing.Callable[_P, _R]:
-        if instance is None:
-            return self
-        async_client = instance._async
-        bound = getattr(async_client, self._name)
-        call = instance._portal.call
-
-        @functools.wraps(bound)
-        def method(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-            result: _R = call(functools.partial(bound, *args, **kwargs))
-            return result
-
-        # Cached on the instance: a non-data descriptor is not consulted again.
-        instance.__dict__[self._name] = method
-        return method
+    return twin(sync_method, method)
 
 
-class IteratorDescriptor(typing.Generic[_P, _W]):
-    """Shared by the iterator twins: call the async method, wrap what it returns."""
+_F = typing.TypeVar("_F", bound=typing.Callable[..., typing.Any])
 
-    def __init__(
-        self,
-        method: typing.Callable[typing.Concatenate[typing.Any, _P], typing.Any],
-        wrap: typing.Callable[[typing.Any, Portal], _W],
-    ) -> None:
-        self._name = method.__name__
-        self._wrap = wrap
-        self.__doc__ = method.__doc__
+# Async idioms in docstrings and their sync spelling.
+_ASYNC_WORDS = re.compile(r"\basync (?=for\b|with\b)|\bawait ")
 
-    @typing.overload
-    def __get__(self, instance: None, owner: type) -> IteratorDescriptor[_P, _W]: ...
 
-    @typing.overload
-    def __get__(self, instance: _SyncClient, owner: type) -> typing.Callable[_P, _W]: ...
+def sync_docstring(doc: str | None) -> str | None:
+    """An async method's documentation as its sync twin reads: no ``async for``, no ``await``."""
+    return None if doc is None else _ASYNC_WORDS.sub("", doc)
 
-    def __get__(
-        self, instance: _SyncClient | None, owner: type
-    ) -> IteratorDescriptor[_P, _W] | typing.Callable[_P, _W]:
-        if instance is None:
-            return self
-        bound = getattr(instance._async, self._name)
-        portal, wrap = instance._portal, self._wrap
 
-        @functools.wraps(bound)
-        def method(*args: _P.args, **kwargs: _P.kwargs) -> _W:
-            return wrap(bound(*args, **kwargs), portal)
-
-        instance.__dict__[self._name] = method
-        return method
+def twin(
+    function: _F,
+    method: typing.Callable[..., typing.Any],
+    returns: object = inspect.Parameter.empty,
+) -> _F:
+    """Dress ``function`` as the sync twin of ``method``, optionally with another return type."""
+    signature = inspect.signature(method)
+    annotations = dict(method.__annotations__)
+    if returns is not inspect.Parameter.empty:
+        signature = signature.replace(return_annotation=returns)
+        annotations["return"] = returns
+    function.__name__ = method.__name__
+    function.__qualname__ = f"JulepApi.{method.__name__}"
+    function.__module__ = "julep.client"
+    function.__doc__ = sync_docstring(method.__doc__)
+    function.__signature__ = signature  # type: ignore[attr-defined]
+    function.__annotations__ = annotations
+    # The async original, for tools that resolve string annotations in its module.
+    function.__wrapped__ = method  # type: ignore[attr-defined]
+    return function

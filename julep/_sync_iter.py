@@ -6,7 +6,7 @@ import contextlib
 import types
 import typing
 
-from ._portal import IteratorDescriptor, Portal
+from ._portal import Portal, SyncClient, twin
 from ._streaming import AsyncChatStream
 from .models import ChatResponse
 from .models.streaming import ChatResponseChunk
@@ -24,9 +24,14 @@ class SyncIterator(typing.Generic[_T]):
     releases its HTTP connection.
     """
 
-    def __init__(self, source: typing.AsyncIterator[_T], portal: Portal) -> None:
+    def __init__(
+        self, source: typing.AsyncIterator[_T], portal: Portal, owner: object = None
+    ) -> None:
         self._source = source
         self._portal = portal
+        # The client that made this iterator: a temporary one must stay open
+        # (not be collected and closed) while its iterator is in use.
+        self._owner = owner
         self._closed = False
 
     def __iter__(self) -> SyncIterator[_T]:
@@ -36,7 +41,7 @@ class SyncIterator(typing.Generic[_T]):
         if self._closed:
             raise StopIteration
         try:
-            return self._portal.call(self._next)
+            return self._portal.call(self._next())
         except StopAsyncIteration:
             self._closed = True
             raise StopIteration from None
@@ -53,7 +58,7 @@ class SyncIterator(typing.Generic[_T]):
         self._closed = True
         aclose = getattr(self._source, "aclose", None)
         if aclose is not None:
-            self._portal.call(aclose)
+            self._portal.call(aclose())
 
     def __enter__(self: _S) -> _S:
         return self
@@ -83,8 +88,8 @@ class ChatStream(SyncIterator[ChatResponseChunk]):
 
     _source: AsyncChatStream
 
-    def __init__(self, source: AsyncChatStream, portal: Portal) -> None:
-        super().__init__(source, portal)
+    def __init__(self, source: AsyncChatStream, portal: Portal, owner: object = None) -> None:
+        super().__init__(source, portal, owner)
 
     @property
     def text(self) -> str:
@@ -105,13 +110,30 @@ class ChatStream(SyncIterator[ChatResponseChunk]):
 
 def blocking_iter(
     method: typing.Callable[typing.Concatenate[typing.Any, _P], typing.AsyncIterator[_T]],
-) -> IteratorDescriptor[_P, SyncIterator[_T]]:
-    """The sync twin of a method returning an async iterator."""
-    return IteratorDescriptor(method, SyncIterator)
+) -> typing.Callable[typing.Concatenate[typing.Any, _P], SyncIterator[_T]]:
+    """The sync twin of a method returning an async iterator: a ``SyncIterator`` of its items."""
+
+    def sync_method(self: SyncClient, /, *args: _P.args, **kwargs: _P.kwargs) -> SyncIterator[_T]:
+        return SyncIterator(method(self._async, *args, **kwargs), self._portal, self)
+
+    return twin(sync_method, method, returns=SyncIterator[_item_type(method)])  # type: ignore[misc]
 
 
 def blocking_stream(
     method: typing.Callable[typing.Concatenate[typing.Any, _P], AsyncChatStream],
-) -> IteratorDescriptor[_P, ChatStream]:
-    """The sync twin of ``chat_stream``."""
-    return IteratorDescriptor(method, ChatStream)
+) -> typing.Callable[typing.Concatenate[typing.Any, _P], ChatStream]:
+    """The sync twin of ``chat_stream``: a ``ChatStream`` instead of an ``AsyncChatStream``."""
+
+    def sync_method(self: SyncClient, /, *args: _P.args, **kwargs: _P.kwargs) -> ChatStream:
+        return ChatStream(method(self._async, *args, **kwargs), self._portal, self)
+
+    return twin(sync_method, method, returns=ChatStream)
+
+
+def _item_type(method: typing.Callable[..., typing.Any]) -> typing.Any:
+    """``X`` of a method annotated ``-> typing.AsyncIterator[X]`` (annotations are strings here)."""
+    returns = method.__annotations__["return"]
+    if isinstance(returns, str):
+        returns = eval(returns, method.__globals__)
+    (item,) = typing.get_args(returns)
+    return item

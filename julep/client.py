@@ -88,9 +88,14 @@ class JulepApi:
         self._adopt(async_client, portal)
         self._finalizer = weakref.finalize(self, _shutdown, portal, async_client)
 
-    def _adopt(self, async_client: AsyncJulepApi, portal: Portal) -> None:
+    def _adopt(
+        self, async_client: AsyncJulepApi, portal: Portal, parent: JulepApi | None = None
+    ) -> None:
         self._async = async_client
         self._portal = portal
+        # A derived client shares its parent's thread, so it keeps the parent
+        # (and the thread) alive, even when the parent was a temporary.
+        self._parent = parent
 
     @property
     def base_url(self) -> str:
@@ -130,7 +135,7 @@ class JulepApi:
         if idempotency_key is not _NOT_GIVEN:
             options["idempotency_key"] = idempotency_key
         derived = JulepApi.__new__(JulepApi)
-        derived._adopt(self._async.with_options(**options), self._portal)
+        derived._adopt(self._async.with_options(**options), self._portal, parent=self)
         return derived
 
     def close(self) -> None:
@@ -208,5 +213,4 @@ class JulepApi:
 def _shutdown(portal: Portal, async_client: AsyncJulepApi) -> None:
     # Runs on close(), on garbage collection, or at interpreter exit; it must
     # not reference the JulepApi itself, or the finalizer would keep it alive.
-    portal.run_on_loop(async_client.close)
-    portal.stop()
+    portal.shutdown(async_client.close)

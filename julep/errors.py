@@ -37,6 +37,7 @@ __all__ = [
     "ApiError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
@@ -53,6 +54,10 @@ __all__ = [
 
 class JulepError(Exception):
     """The root of every error this SDK raises."""
+
+
+class ClientClosedError(JulepError):
+    """The client was closed: before this call, or while it was in flight."""
 
 
 class ConfigurationError(JulepError, ValueError):

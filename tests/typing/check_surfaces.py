@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing_extensions import assert_type
 
 import julep
+from julep._sync_iter import ChatStream, SyncIterator
 from julep.client import AsyncJulepApi, JulepApi
 
 
@@ -37,3 +38,12 @@ async def async_surface(client: AsyncJulepApi) -> None:
     assert_type(await client.get_history("s", limit=2), julep.GetHistoryResponse)
     assert_type(client.with_options(timeout=julep.Timeout(total=5)), AsyncJulepApi)
     await client.get_agent(None)  # type: ignore[arg-type]
+
+
+def sync_iterators(client: JulepApi) -> None:
+    assert_type(client.iter_agents(page_size=5), SyncIterator[julep.Agent])
+    assert_type(client.iter_history("s"), SyncIterator[julep.ChatMlMessage])
+    assert_type(client.chat_stream("s", messages=[{"role": "user", "content": "x"}]), ChatStream)
+    assert_type(client.wait_for_job("j"), julep.JobStatus)
+    assert_type(JulepApi.get_agent(client, "a"), julep.Agent)
+    client.iter_agents(size=5)  # type: ignore[call-arg]
