@@ -28,6 +28,7 @@ nitpicky = False  # type hints name aiohttp and attrs types that have no docs he
 suppress_warnings = ["ref.python"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
+autodoc_preserve_defaults = True  # a sentinel default reads as its name, not <object object>
 autodoc_class_signature = "separated"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 html_theme = "alabaster"
