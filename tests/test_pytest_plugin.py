@@ -9,7 +9,7 @@ import sys
 
 from .test_readme import BLOCKS
 
-HEAVY = ("julep.server.local", "julep.server.app", "aiohttp.web", "sqlite3")
+HEAVY = ("aiohttp", "anyio", "attrs", "cattrs", "julep.client", "julep.server.local", "sqlite3")
 
 
 def _run_pytest(directory: pathlib.Path) -> subprocess.CompletedProcess[str]:
@@ -57,7 +57,7 @@ def test_the_fixtures_fit_together(tmp_path: pathlib.Path) -> None:
 
 
 def test_loading_the_plugin_imports_no_server() -> None:
-    """pytest loading the plugin imports neither the server nor aiohttp.web nor SQLite."""
+    """pytest loading the plugin imports neither the SDK's dependencies nor the server."""
     probe = (
         "import sys, julep.server.pytest_plugin\n"
         f"print(','.join(name for name in {HEAVY!r} if name in sys.modules))\n"
@@ -66,3 +66,21 @@ def test_loading_the_plugin_imports_no_server() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_lazy_package_exports_what_it_always_did() -> None:
+    """``from julep import *`` still gives the clients, every error, model and enum."""
+    probe = (
+        "import julep, julep.errors, julep.models\n"
+        "names = {}\n"
+        "exec('from julep import *', names)\n"
+        "expected = {'JulepApi', 'AsyncJulepApi', 'Timeout', 'RetryPolicy', 'OMIT', 'errors'}\n"
+        "errors = [n for n in julep.errors.__all__ if n[0].isupper()]\n"
+        "expected |= set(errors) | set(julep.models.__all__)\n"
+        "print(sorted(expected - set(names)))\n"
+        "print(julep.Agent is julep.models.Agent, julep.JulepError is julep.errors.JulepError)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.splitlines() == ["[]", "True True"]
