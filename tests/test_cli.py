@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import julep
+from julep import __main__ as cli
 
 
 def _julep(*args: str) -> subprocess.CompletedProcess[str]:
@@ -28,21 +29,27 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize("command", ["demo", "serve", "bench"])
-def test_help_describes_the_command_and_runs_nothing(command: str) -> None:
+def test_help_describes_the_command_and_runs_nothing(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """--help prints the command's usage and exits 0 without starting anything."""
-    result = _julep(command, "--help")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"usage: python -m julep {command}")
-    assert "local server at" not in result.stdout  # the demo did not run
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: python -m julep {command}")
+    assert "local server at" not in out  # the demo did not run
 
 
 @pytest.mark.parametrize("command", ["demo", "serve", "bench"])
-def test_an_unknown_flag_is_a_usage_error(command: str) -> None:
+def test_an_unknown_flag_is_a_usage_error(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown option exits 2 naming it, before anything starts."""
-    result = _julep(command, "--no-such-flag")
-    assert result.returncode == 2
-    assert "unrecognized arguments: --no-such-flag" in result.stderr
-    assert result.stdout == ""
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--no-such-flag"])
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert "unrecognized arguments: --no-such-flag" in captured.err
+    assert captured.out == ""
 
 
 def test_serve_prints_one_banner() -> None:

@@ -27,18 +27,10 @@ def _run_pytest(directory: pathlib.Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_readme_test_passes_in_a_project_without_conftest(tmp_path: pathlib.Path) -> None:
-    """README's example test file, alone in a fresh directory, finds the fixtures and passes."""
+    """README's example test file and a test of every fixture, alone in a fresh directory
+    (no conftest, no -p), find the fixtures and pass."""
     (source,) = [block.source for block in BLOCKS if block.section == "Testing your code"]
     (tmp_path / "test_my_agents.py").write_text(source + "\n")
-    result = _run_pytest(tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
-
-
-def test_the_fixtures_fit_together(tmp_path: pathlib.Path) -> None:
-    """The URL is the server's; both clients talk to that server; a conftest naming the plugin
-    again does not register it twice."""
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["julep.server.pytest_plugin"]\n')
     (tmp_path / "test_fixtures.py").write_text(
         "import pytest\n\n"
         "def test_sync(julep_server, julep_server_url, julep_client):\n"
@@ -53,7 +45,7 @@ def test_the_fixtures_fit_together(tmp_path: pathlib.Path) -> None:
     )
     result = _run_pytest(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "4 passed" in result.stdout
 
 
 def test_loading_the_plugin_imports_no_server() -> None:
