@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pathlib
 import re
+import shlex
 import subprocess
 import sys
 import typing
@@ -14,6 +15,10 @@ import docutils.core
 import docutils.nodes
 import docutils.utils
 import pytest
+
+from julep.bench.cli import _parser as bench_parser
+from julep.demo import _parser as demo_parser
+from julep.server.cli import _parser as serve_parser
 
 ROOT = pathlib.Path(__file__).parent.parent
 README = ROOT / "README.rst"
@@ -116,3 +121,28 @@ def test_readme_python_block_runs(block: Block, served_url: str, tmp_path: pathl
         f"README.rst line {block.line} ({block.section}) failed:\n{result.stdout}{result.stderr}"
     )
     assert KEY not in result.stdout + result.stderr
+
+
+def _julep_commands() -> list[list[str]]:
+    """The ``$ python -m julep ...`` lines of README's console blocks, as argument lists."""
+    commands = []
+    for node in _doctree().findall(docutils.nodes.literal_block):
+        if "console" not in node.get("classes", []):
+            continue
+        for line in node.astext().replace("\\\n", " ").splitlines():
+            words = shlex.split(line.removeprefix("$ "), comments=True)
+            while words and "=" in words[0]:  # VAR=value before the command
+                words.pop(0)
+            if words[:3] == ["python", "-m", "julep"]:
+                commands.append(words[3:])
+    return commands
+
+
+def test_readme_commands_use_options_that_exist() -> None:
+    """Every julep command line shown in README parses with today's options."""
+    parsers = {"demo": demo_parser, "serve": serve_parser, "bench": bench_parser}
+    commands = _julep_commands()
+    assert {command[0] for command in commands} >= {"serve", "bench", "demo", "--version"}
+    for command, *options in commands:
+        if command != "--version":
+            parsers[command]().parse_args(options)
