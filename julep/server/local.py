@@ -33,11 +33,13 @@ SHUTDOWN_TIMEOUT = 5.0  # seconds a stopping server gives requests still running
 class LocalServer:
     """A Julep-compatible server on 127.0.0.1 (by default), backed by SQLite.
 
+    ``model_key`` (with ``model="openai"``) is sent to ``model_url`` as
+    ``Authorization: Bearer``; it never appears in a repr or a log line.
+
     ``port=0`` picks a free port; ``db=None`` keeps everything in memory;
     ``api_key=None`` accepts any key (dev mode); ``model`` is ``echo`` (an
     offline stand-in) or ``openai`` (``model_url`` is then an OpenAI-compatible
-    base URL, and ``model_key``, if given, is sent to it as ``Authorization:
-    Bearer``); ``faults`` is a fault-injection spec (see ``julep.server.faults``),
+    base URL); ``faults`` is a fault-injection spec (see ``julep.server.faults``),
     made repeatable by ``faults_seed``.
     """
 
