@@ -5,33 +5,42 @@ client for synchronous code. Every model and enum of the API is importable
 from here, and the errors from ``julep.errors``.
 """
 
-from . import errors, models
-from ._config import RetryPolicy, Timeout
-from ._types import OMIT
+from __future__ import annotations
+
+import importlib
+import typing
+
 from ._version import __version__
-from .client import AsyncJulepApi, JulepApi
-from .environment import JulepApiEnvironment
-from .errors import (
-    APIConnectionError,
-    APIError,
-    ApiError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    ConfigurationError,
-    ConflictError,
-    InternalServerError,
-    JulepError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseValidationError,
-    StreamError,
-    UnprocessableEntityError,
-)
-from .models import *  # noqa: F403 - every model and enum is public
+
+# Everything else is imported on first use (PEP 562), so `import julep`, and the
+# pytest plugin that lives in this package, load no aiohttp, anyio, attrs or cattrs.
+if typing.TYPE_CHECKING:
+    from . import errors, models
+    from ._config import RetryPolicy, Timeout
+    from ._types import OMIT
+    from .client import AsyncJulepApi, JulepApi
+    from .environment import JulepApiEnvironment
+    from .errors import (
+        APIConnectionError,
+        APIError,
+        ApiError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ClientClosedError,
+        ConfigurationError,
+        ConflictError,
+        InternalServerError,
+        JulepError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ResponseValidationError,
+        StreamError,
+        UnprocessableEntityError,
+    )
+    from .models import *  # noqa: F403 - every model and enum is public
 
 __all__ = [
     "OMIT",
@@ -61,4 +70,39 @@ __all__ = [
     "__version__",
     "errors",
 ]
-__all__ += models.__all__
+if typing.TYPE_CHECKING:
+    __all__ += models.__all__
+else:
+    _EXPLICIT = tuple(__all__)
+    del __all__  # completed with every model and enum by __getattr__, on first use
+    _HOMES = {
+        "RetryPolicy": "_config",
+        "Timeout": "_config",
+        "OMIT": "_types",
+        "AsyncJulepApi": "client",
+        "JulepApi": "client",
+        "JulepApiEnvironment": "environment",
+    }
+
+    def __getattr__(name: str) -> typing.Any:
+        if name == "__all__":
+            value: typing.Any = [*_EXPLICIT, *_module("models").__all__]
+        elif name in ("errors", "models"):
+            value = _module(name)
+        elif name in _HOMES:
+            value = getattr(_module(_HOMES[name]), name)
+        elif name in _module("models").__all__:
+            value = getattr(_module("models"), name)
+        else:
+            # Any exception class of julep.errors (not its helper functions).
+            value = getattr(_module("errors"), name, None)
+            if not (isinstance(value, type) and issubclass(value, Exception)):
+                raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__getattr__("__all__")})
+
+    def _module(name: str) -> typing.Any:
+        return importlib.import_module(f"{__name__}.{name}")

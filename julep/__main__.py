@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
-USAGE = """usage: python -m julep COMMAND [options]
+from ._version import __version__
+
+USAGE = """usage: python -m julep [--version] COMMAND [options]
 
 commands:
   demo     walk through the API against the embedded local server
@@ -19,10 +21,14 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE, end="")
         return 0 if args else 2
     command, rest = args[0], args[1:]
+    if command in ("-V", "--version"):
+        print(f"julep {__version__}")
+        return 0
+    # Each command is imported only when asked for: --help stays fast.
     if command == "demo":
-        from .demo import run_demo
+        from .demo import main as demo
 
-        return run_demo()
+        return demo(rest)
     if command == "serve":
         from .server.cli import main as serve
 

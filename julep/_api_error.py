@@ -11,6 +11,8 @@ import typing
 
 
 class ApiError(Exception):
+    """The error julep 0.3.x raised for a non-2xx response; every ``APIStatusError`` is one."""
+
     status_code: int | None
     body: typing.Any
 

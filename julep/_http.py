@@ -9,6 +9,7 @@ import email.utils
 import random
 import time
 import typing
+import urllib.parse
 
 import attrs
 import cattrs
@@ -88,11 +89,22 @@ def parse_body(body: bytes) -> typing.Any:
         return body.decode("utf-8", "replace")
 
 
+def missing_api_hint(status: int, url: str) -> str | None:
+    """For a 404 from a URL whose path has no ``/api`` segment: the likely cause."""
+    if status != 404 or "api" in urllib.parse.urlsplit(url).path.split("/"):
+        return None
+    return (
+        "hint: the URL has no /api in its path; the Julep API is served under /api, "
+        "so base_url should end in /api (e.g. https://api-alpha.julep.ai/api)"
+    )
+
+
 def status_error(raw: RawResponse) -> APIStatusError:
     """The typed error for a non-2xx response."""
     # Any status worth retrying may say when to retry, not only 429 and 503.
     retry_after = parse_retry_after(raw.headers) if is_retryable_status(raw.status) else None
     return status_error_class(raw.status)(
+        hint=missing_api_hint(raw.status, raw.url),
         status_code=raw.status,
         body=parse_body(raw.body),
         request_id=raw.request_id,

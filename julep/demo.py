@@ -6,6 +6,7 @@ port of 127.0.0.1, with its offline ``echo`` model.
 
 from __future__ import annotations
 
+import argparse
 import time
 import typing
 
@@ -24,6 +25,21 @@ def _say(step: str, detail: str = "") -> None:
 def _reply_text(reply: ChatResponse) -> str:
     content = reply.response[0][0].content
     return content if isinstance(content, str) else "[multimodal reply]"
+
+
+def _parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="python -m julep demo",
+        description="Walk through the API against the embedded local server: an agent with "
+        "a doc and a tool, a user, a session, two chat turns, the history, the memories "
+        "formed, then clean-up. It needs no network and no API key, and takes a few seconds.",
+    )
+
+
+def main(argv: typing.Sequence[str] = ()) -> int:
+    """Run ``demo [options]``: ``--help`` prints the usage; an unknown option exits with 2."""
+    _parser().parse_args(list(argv))
+    return run_demo()
 
 
 def run_demo() -> int:

@@ -6,4 +6,6 @@ import enum
 
 
 class JulepApiEnvironment(enum.Enum):
+    """The hosted API's base URLs; ``DEFAULT`` is used when no ``base_url`` is given."""
+
     DEFAULT = "https://api-alpha.julep.ai/api"

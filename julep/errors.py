@@ -130,7 +130,8 @@ class APIStatusError(APIError, ApiError):
     """The API answered with a non-2xx status.
 
     ``body`` is the parsed JSON body, or the text when it is not JSON.
-    ``str(error)`` starts with ``status_code: <code>, body: <body>`` as in 0.3.x.
+    ``str(error)`` starts with ``status_code: <code>, body: <body>`` as in 0.3.x;
+    a ``hint`` (such as a base URL missing ``/api``) is appended to it.
     """
 
     def __init__(
@@ -143,11 +144,14 @@ class APIStatusError(APIError, ApiError):
         url: str | None = None,
         retries_taken: int = 0,
         retry_after: float | None = None,
+        hint: str | None = None,
     ) -> None:
         message = f"status_code: {status_code}, body: {body}"
         if method and url:
             message += f" ({method} {url}"
             message += f", request id {request_id})" if request_id else ")"
+        if hint:
+            message += f"; {hint}"
         APIError.__init__(self, message, method=method, url=url, retries_taken=retries_taken)
         self.status_code = status_code
         self.body = body

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import textwrap
+import typing
+
+import pytest
 
 import julep
 
@@ -51,3 +55,29 @@ def test_public_exports_are_importable() -> None:
     """Every name in julep.__all__ exists."""
     missing = [name for name in julep.__all__ if not hasattr(julep, name)]
     assert missing == []
+
+
+@pytest.fixture
+def julep_logger() -> typing.Iterator[logging.Logger]:
+    """The julep logger, restored after the test."""
+    logger = logging.getLogger("julep")
+    handlers, level = list(logger.handlers), logger.level
+    yield logger
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+
+
+def test_julep_log_is_read_when_each_client_is_built(
+    julep_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client built after JULEP_LOG changed applies the new level, with one handler only."""
+    before = list(julep_logger.handlers)
+    julep.JulepApi(api_key="k", base_url="http://127.0.0.1:1/api").close()
+    assert julep_logger.handlers == before
+    monkeypatch.setenv("JULEP_LOG", "debug")
+    julep.JulepApi(api_key="k", base_url="http://127.0.0.1:1/api").close()
+    assert julep_logger.level == logging.DEBUG
+    monkeypatch.setenv("JULEP_LOG", "info")
+    julep.JulepApi(api_key="k", base_url="http://127.0.0.1:1/api").close()
+    assert julep_logger.level == logging.INFO
+    assert len(julep_logger.handlers) == len(before) + 1

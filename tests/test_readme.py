@@ -1,20 +1,67 @@
-"""README.rst renders without warnings and opens with the two set-up commands."""
+"""README.rst is a tested contract: it renders, opens with the two set-up commands,
+and every ``.. code-block:: python`` in it runs verbatim against ``python -m julep serve``."""
 
 from __future__ import annotations
 
+import os
 import pathlib
+import re
+import shlex
+import subprocess
+import sys
+import typing
 
 import docutils.core
+import docutils.nodes
 import docutils.utils
+import pytest
 
-README = pathlib.Path(__file__).parent.parent / "README.rst"
+from julep.bench.cli import _parser as bench_parser
+from julep.demo import _parser as demo_parser
+from julep.server.cli import _parser as serve_parser
+
+ROOT = pathlib.Path(__file__).parent.parent
+README = ROOT / "README.rst"
+KEY = "sk-readme-0123456789"
+BLOCK_TIMEOUT = 120  # seconds one block may run; the local server answers in milliseconds
+
+
+class Block(typing.NamedTuple):
+    section: str
+    line: int
+    source: str
+
+
+def _doctree() -> docutils.nodes.document:
+    return docutils.core.publish_doctree(
+        README.read_text(), settings_overrides={"halt_level": docutils.utils.Reporter.WARNING_LEVEL}
+    )
+
+
+def python_blocks() -> list[Block]:
+    """Every ``.. code-block:: python`` of README.rst, with the title of its section."""
+    blocks = []
+    for node in _doctree().findall(docutils.nodes.literal_block):
+        if "python" not in node.get("classes", []):
+            continue
+        section = node.parent
+        while section is not None and not isinstance(section, docutils.nodes.section):
+            section = section.parent
+        title = section[0].astext() if section is not None else "top"
+        blocks.append(Block(title, node.line or 0, node.astext()))
+    return blocks
+
+
+def _block_id(block: Block) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", block.section.lower()).strip("-") + f"-line{block.line}"
+
+
+BLOCKS = python_blocks()
 
 
 def test_readme_renders_cleanly() -> None:
     """A malformed table or a broken directive fails here, not on the package index."""
-    docutils.core.publish_doctree(
-        README.read_text(), settings_overrides={"halt_level": docutils.utils.Reporter.WARNING_LEVEL}
-    )
+    _doctree()
 
 
 def test_readme_gives_the_two_commands_first() -> None:
@@ -25,3 +72,77 @@ def test_readme_gives_the_two_commands_first() -> None:
         "pip install -e . && python -m julep demo",
         "pip install -e '.[test]' && python -m pytest",
     ]
+
+
+def test_readme_has_python_blocks_to_run() -> None:
+    """The extraction finds the quick starts: a change of markup cannot empty the runner."""
+    sections = {block.section for block in BLOCKS}
+    assert {"Quick start (sync)", "Quick start (async)"} <= sections
+
+
+@pytest.fixture(scope="module")
+def served_url() -> typing.Iterator[str]:
+    """``python -m julep serve`` on a free port of 127.0.0.1, as a user would start it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "julep", "serve", "--port", "0", "--api-key", KEY],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/api", banner)
+        assert match, f"no URL in the serve banner: {banner!r}"
+        yield match.group(0)
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[_block_id(block) for block in BLOCKS])
+def test_readme_python_block_runs(block: Block, served_url: str, tmp_path: pathlib.Path) -> None:
+    """The block, saved as a file and run as a program with the README's environment, exits 0."""
+    script = tmp_path / "readme_block.py"
+    script.write_text(block.source + "\n")
+    env = {name: value for name, value in os.environ.items() if not name.startswith("JULEP_")}
+    env.update(JULEP_API_URL=served_url, JULEP_API_KEY=KEY)
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BLOCK_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"README.rst line {block.line} ({block.section}) failed:\n{result.stdout}{result.stderr}"
+    )
+    assert KEY not in result.stdout + result.stderr
+
+
+def _julep_commands() -> list[list[str]]:
+    """The ``$ python -m julep ...`` lines of README's console blocks, as argument lists."""
+    commands = []
+    for node in _doctree().findall(docutils.nodes.literal_block):
+        if "console" not in node.get("classes", []):
+            continue
+        for line in node.astext().replace("\\\n", " ").splitlines():
+            words = shlex.split(line.removeprefix("$ "), comments=True)
+            while words and "=" in words[0]:  # VAR=value before the command
+                words.pop(0)
+            if words[:3] == ["python", "-m", "julep"]:
+                commands.append(words[3:])
+    return commands
+
+
+def test_readme_commands_use_options_that_exist() -> None:
+    """Every julep command line shown in README parses with today's options."""
+    parsers = {"demo": demo_parser, "serve": serve_parser, "bench": bench_parser}
+    commands = _julep_commands()
+    assert {command[0] for command in commands} >= {"serve", "bench", "demo", "--version"}
+    for command, *options in commands:
+        if command != "--version":
+            parsers[command]().parse_args(options)

@@ -204,7 +204,7 @@ def _parser() -> argparse.ArgumentParser:
         type=pathlib.Path,
         metavar="PATH",
         help="write latency over time and its distribution as a PNG "
-        "(needs matplotlib: pip install 'julep[plot]')",
+        "(needs matplotlib; from a checkout of julep: pip install -e '.[plot]')",
     )
     output.add_argument(
         "--quiet", action="store_true", help="no progress line on stderr, only the summary"

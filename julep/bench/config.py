@@ -93,6 +93,7 @@ class BenchConfig:
         return (per_worker + 1) * self.timeout
 
     def to_dict(self) -> dict[str, typing.Any]:
+        """The settings of the run, as written in the JSON result."""
         return {
             **dataclasses.asdict(self),
             "mode": "closed loop" if self.rate is None else "open loop",

@@ -56,6 +56,7 @@ class Histogram:
         self.max_us = 0
 
     def record(self, seconds: float) -> None:
+        """Count one measurement, in seconds."""
         value = max(round(seconds * 1_000_000), 0)
         index = bucket_index(value)
         self.counts[index] = self.counts.get(index, 0) + 1
@@ -77,6 +78,7 @@ class Histogram:
         self.sum_us += other.sum_us
 
     def copy(self) -> Histogram:
+        """An independent histogram with the same counts."""
         twin = Histogram()
         twin.merge(self)
         return twin

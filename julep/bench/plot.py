@@ -1,6 +1,6 @@
 """The ``--plot`` PNG: latency and throughput over time, and the latency distribution.
 
-matplotlib is an optional extra (``pip install 'julep[plot]'``), imported only here.
+matplotlib is an optional extra (``pip install -e '.[plot]'`` from a checkout), imported only here.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def _pyplot() -> typing.Any:
         matplotlib = importlib.import_module("matplotlib")
     except ImportError:
         raise BenchError(
-            "--plot needs matplotlib, which is not installed: pip install 'julep[plot]'"
+            "--plot needs matplotlib, which is not installed; "
+            "from a checkout of julep: pip install -e '.[plot]'"
         ) from None
     matplotlib.use("Agg")  # no display needed; must precede the pyplot import
     return importlib.import_module("matplotlib.pyplot")

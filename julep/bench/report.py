@@ -153,6 +153,7 @@ def rate_warning(result: Document) -> str | None:
 
 
 def write_json(path: pathlib.Path, result: Document) -> None:
+    """Write the result document as indented JSON."""
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 

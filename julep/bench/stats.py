@@ -66,6 +66,7 @@ class RunStats:
         return self.successes + self.failures
 
     def success(self, ended: float, latency: float, ttft: float | None) -> None:
+        """Count a request answered in ``latency`` seconds (first token after ``ttft``)."""
         self.latency.record(latency)
         if ttft is not None:
             self.ttft.record(ttft)
@@ -75,6 +76,7 @@ class RunStats:
         second.record(latency)
 
     def failure(self, ended: float, key: str, message: str) -> None:
+        """Count a failed request under its error ``key``, keeping one sample message."""
         self.errors[key] += 1
         self.error_samples.setdefault(key, message[:_SAMPLE_CHARS])
         self.second_errors[int(ended)] += 1
@@ -87,6 +89,7 @@ class RunStats:
         self.last_sent = max(self.last_sent, when)
 
     def progress(self) -> Progress:
+        """A snapshot of the counts so far, for the progress line."""
         # A copy, because a multiprocessing queue pickles it later, in another thread.
         return Progress(self.requests, self.failures, self.latency.copy())
 
@@ -109,6 +112,7 @@ class RunStats:
 
 
 def merged(parts: list[RunStats]) -> RunStats:
+    """One ``RunStats`` for the whole run, from each process's part."""
     total = RunStats()
     for part in parts:
         total.merge(part)

@@ -32,6 +32,19 @@ gone, so they go with it).
 
 from __future__ import annotations
 
-from .local import LocalServer
+import typing
 
 __all__ = ["LocalServer"]
+
+if typing.TYPE_CHECKING:
+    from .local import LocalServer
+else:
+
+    def __getattr__(name: str) -> typing.Any:
+        # The server (aiohttp.web, SQLite, the routes) is imported on first use, so that
+        # loading the pytest plugin, which lives in this package, stays cheap.
+        if name == "LocalServer":
+            from .local import LocalServer
+
+            return LocalServer
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

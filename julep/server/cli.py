@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -19,7 +20,7 @@ from .local import LocalServer
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="julep serve", description="Run a local Julep-compatible API server."
+        prog="python -m julep serve", description="Run a local Julep-compatible API server."
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -38,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--model-url", metavar="URL", help="OpenAI-compatible base URL for --model openai"
+    )
+    parser.add_argument(
+        "--model-key",
+        metavar="KEY",
+        default=os.environ.get("OPENAI_API_KEY"),
+        help="API key sent as Authorization: Bearer to --model-url (default: $OPENAI_API_KEY)",
     )
     parser.add_argument(
         "--faults",
@@ -73,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             api_key=options.api_key,
             model=options.model,
             model_url=options.model_url,
+            model_key=options.model_key,
             faults=options.faults,
             faults_seed=options.faults_seed,
         )

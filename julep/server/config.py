@@ -19,6 +19,7 @@ class ServerConfig:
     api_key: str | None = attrs.field(default=None, repr=False)
     model: str = "echo"
     model_url: str | None = None
+    model_key: str | None = attrs.field(default=None, repr=False)
     faults: str | None = None
     faults_seed: int | None = None
 

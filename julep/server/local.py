@@ -33,6 +33,9 @@ SHUTDOWN_TIMEOUT = 5.0  # seconds a stopping server gives requests still running
 class LocalServer:
     """A Julep-compatible server on 127.0.0.1 (by default), backed by SQLite.
 
+    ``model_key`` (with ``model="openai"``) is sent to ``model_url`` as
+    ``Authorization: Bearer``; it never appears in a repr or a log line.
+
     ``port=0`` picks a free port; ``db=None`` keeps everything in memory;
     ``api_key=None`` accepts any key (dev mode); ``model`` is ``echo`` (an
     offline stand-in) or ``openai`` (``model_url`` is then an OpenAI-compatible
@@ -49,6 +52,7 @@ class LocalServer:
         api_key: str | None = None,
         model: str = "echo",
         model_url: str | None = None,
+        model_key: str | None = None,
         faults: str | None = None,
         faults_seed: int | None = None,
     ) -> None:
@@ -59,6 +63,7 @@ class LocalServer:
             api_key=api_key,
             model=model,
             model_url=model_url,
+            model_key=model_key,
             faults=faults,
             faults_seed=faults_seed,
         )
@@ -125,7 +130,8 @@ class LocalServer:
             logger.warning(
                 "julep server: no API key set, so any Authorization header is accepted (dev mode)"
             )
-        logger.info("julep server: serving the API at %s", self.base_url)
+        # DEBUG, not INFO: `julep serve` prints its own banner with the same URL.
+        logger.debug("julep server: serving the API at %s", self.base_url)
         return self
 
     async def astop(self) -> None:

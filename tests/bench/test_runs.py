@@ -143,7 +143,7 @@ def test_plot_without_matplotlib_fails_before_the_load(
     argv = ["--base-url", server.base_url, "--api-key", API_KEY, "--requests", "5"]
     assert main([*argv, "--plot", str(tmp_path / "out.png")]) == 1
     out, err = capsys.readouterr()
-    assert "pip install 'julep[plot]'" in err
+    assert "pip install -e '.[plot]'" in err
     assert out == ""  # no summary: nothing ran
     assert "loading" not in err
     assert not (tmp_path / "out.png").exists()

@@ -130,7 +130,7 @@ def test_cli_serves_until_interrupted(tmp_path: Path) -> None:
 
 
 def test_pytest_plugin_fixtures(tmp_path: Path) -> None:
-    """``pytest_plugins = ["julep.server.pytest_plugin"]`` gives a started server and its URL."""
+    """A conftest naming the plugin, also registered by its entry point, loads it once."""
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["julep.server.pytest_plugin"]\n')
     (tmp_path / "test_uses_plugin.py").write_text(
         textwrap.dedent(

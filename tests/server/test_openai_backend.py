@@ -14,6 +14,7 @@ from julep.server import LocalServer
 from .helpers import Api, sse_events
 
 pytestmark = pytest.mark.anyio
+MODEL_KEY = "sk-upstream-0123456789"
 
 
 class FakeModel:
@@ -21,6 +22,7 @@ class FakeModel:
 
     def __init__(self) -> None:
         self.requests: list[dict[str, typing.Any]] = []
+        self.authorizations: list[str | None] = []
         self.status = 200
         self.tool_call = False
         self.usage = True
@@ -28,6 +30,7 @@ class FakeModel:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         payload = await request.json()
         self.requests.append(payload)
+        self.authorizations.append(request.headers.get("Authorization"))
         if self.status != 200:
             return web.json_response({"error": {"message": "overloaded"}}, status=self.status)
         usage = (
@@ -104,6 +107,36 @@ async def _session(api: Api) -> str:
         ],
     )
     return await api.session(agent_id, situation="testing")
+
+
+async def test_the_model_key_is_sent_as_authorization(
+    api: Api, fake: tuple[FakeModel, str]
+) -> None:
+    """With model_key the endpoint gets ``Authorization: Bearer <key>``; without, no header."""
+    model, url = fake
+    await api.chat(await _session(api), "hi")
+    async with (
+        LocalServer(model="openai", model_url=url, model_key=MODEL_KEY) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        keyed = Api(session, server.base_url)
+        reply = await keyed.chat(await _session(keyed), "hi")
+        assert reply.status == 200, reply.body
+        assert MODEL_KEY not in repr(server.config)
+    assert model.authorizations == [None, f"Bearer {MODEL_KEY}"]
+
+
+def test_serve_reads_the_model_key_from_its_option_or_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--model-key`` wins; without it ``OPENAI_API_KEY`` is used."""
+    from julep.server.cli import _parser
+
+    monkeypatch.setenv("OPENAI_API_KEY", MODEL_KEY)
+    assert _parser().parse_args(["--model", "openai"]).model_key == MODEL_KEY
+    assert _parser().parse_args(["--model-key", "other"]).model_key == "other"
+    monkeypatch.delenv("OPENAI_API_KEY")
+    assert _parser().parse_args([]).model_key is None
 
 
 def test_openai_needs_a_url() -> None:

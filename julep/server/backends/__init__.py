@@ -29,5 +29,5 @@ def make_backend(config: ServerConfig) -> Backend:
     """The backend ``config.model`` names (the config checked that openai has a URL)."""
     if config.model == "openai":
         assert config.model_url is not None
-        return OpenAIBackend(config.model_url)
+        return OpenAIBackend(config.model_url, api_key=config.model_key)
     return EchoBackend()

@@ -91,14 +91,19 @@ def _completion(
 class OpenAIBackend:
     """Chat completions from ``<base_url>/chat/completions``."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, *, api_key: str | None = None) -> None:
         self.url = base_url.rstrip("/") + "/chat/completions"
+        # Kept out of reprs and messages: only the session's default headers hold it.
+        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._session: aiohttp.ClientSession | None = None
+
+    def __repr__(self) -> str:
+        return f"OpenAIBackend({self.url!r})"
 
     def _client(self) -> aiohttp.ClientSession:
         # Created on first use, so it belongs to the loop the server runs on.
         if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=_TIMEOUT)
+            self._session = aiohttp.ClientSession(timeout=_TIMEOUT, headers=self._headers)
         return self._session
 
     async def complete(self, prompt: Prompt) -> Completion:

@@ -1,0 +1,74 @@
+"""``python -m julep``: --version, and every command answers --help and refuses unknown flags."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+import julep
+from julep import __main__ as cli
+
+
+def _julep(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "julep", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_version() -> None:
+    """--version prints the package version and exits 0."""
+    result = _julep("--version")
+    assert (result.returncode, result.stdout) == (0, f"julep {julep.__version__}\n")
+
+
+@pytest.mark.parametrize("command", ["demo", "serve", "bench"])
+def test_help_describes_the_command_and_runs_nothing(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--help prints the command's usage and exits 0 without starting anything."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: python -m julep {command}")
+    assert "local server at" not in out  # the demo did not run
+
+
+@pytest.mark.parametrize("command", ["demo", "serve", "bench"])
+def test_an_unknown_flag_is_a_usage_error(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown option exits 2 naming it, before anything starts."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--no-such-flag"])
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert "unrecognized arguments: --no-such-flag" in captured.err
+    assert captured.out == ""
+
+
+def test_serve_prints_one_banner() -> None:
+    """serve says once where it listens; the key given is never printed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "julep", "serve", "--port", "0", "--api-key", "sk-banner-secret"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        assert re.fullmatch(
+            r"Julep local server: http://127\.0\.0\.1:\d+/api \(Ctrl\+C to stop\)\n", banner
+        )
+    finally:
+        process.terminate()
+        rest, errors = process.communicate(timeout=30)
+    output = banner + rest + errors
+    assert output.count("127.0.0.1") == 1
+    assert "sk-banner-secret" not in output
