@@ -133,6 +133,9 @@ def _julep_commands() -> list[list[str]]:
             words = shlex.split(line.removeprefix("$ "), comments=True)
             while words and "=" in words[0]:  # VAR=value before the command
                 words.pop(0)
+            for operator in ("&", "&&", "||", "|", ";"):  # the command ends there
+                if operator in words:
+                    words = words[: words.index(operator)]
             if words[:3] == ["python", "-m", "julep"]:
                 commands.append(words[3:])
     return commands
