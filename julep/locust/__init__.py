@@ -1,4 +1,4 @@
-"""Load tests of a Julep deployment with Locust: ``JulepUser`` (``pip install -e '.[locust]'`` from a checkout).
+"""Load tests of a Julep deployment with Locust: ``JulepUser`` (the ``locust`` extra).
 
 ::
 
