@@ -34,6 +34,7 @@ from . import models
 from ._types import OMIT
 from .models._base import FreeformObject
 from .models._enum_values import lenient_enum, strict_enum
+from .models._export import is_set, iso_datetime
 from .models.enums import _StrEnum
 
 __all__ = ["converter", "dumps", "encode_json", "json_type", "lenient_enum", "loads", "strict_enum"]
@@ -141,14 +142,8 @@ def _structure_datetime(value: object, _: type) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
-def _unstructure_datetime(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.isoformat()
-
-
 converter.register_structure_hook(dt.datetime, _structure_datetime)
-converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
+converter.register_unstructure_hook(dt.datetime, iso_datetime)
 
 
 # --- enums -------------------------------------------------------------------
@@ -256,28 +251,22 @@ def _unstructure_factory(
     )
     if not hasattr(fields, "_present"):
         return built
-    # What a decoded model's absent field holds: None, or a default like "" or 0.
-    absent = tuple(
-        (
-            field.name,
-            _RENAMED.get(field.name, field.name),
-            None if isinstance(field.default, attrs.Factory) else field.default,  # type: ignore[arg-type]
-        )
+    encoded = tuple(
+        (field, _RENAMED.get(field.name, field.name))
         for field in fields
         if field.name not in _NOT_ENCODED
     )
     unstructure = converter.unstructure
 
     def unstructure_model(value: typing.Any) -> dict[str, typing.Any]:
-        present = value._present
-        if present is None:
+        if value._present is None:
             return built(value)
         # Decoded: the keys it came with, and whatever the caller set since
         # (attrs.evolve keeps _present and changes fields).
         out: dict[str, typing.Any] = {}
-        for name, wire, default in absent:
-            item = getattr(value, name)
-            if wire in present or not (item is None or item is OMIT or item is default):
+        for field, wire in encoded:
+            item = getattr(value, field.name)
+            if is_set(value, field, item):
                 out[wire] = unstructure(item)
         return out
 
