@@ -31,6 +31,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.orjson import make_converter
 
 from . import models
+from ._rfc3339 import parse_datetime
 from ._types import OMIT
 from .models._base import FreeformObject
 from .models._enum_values import lenient_enum, strict_enum
@@ -132,14 +133,10 @@ converter.register_structure_hook_factory(_is_list, _list_factory)
 
 def _structure_datetime(value: object, _: type) -> dt.datetime:
     if isinstance(value, str):
-        # Python 3.10's fromisoformat does not know the "Z" suffix.
-        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-        parsed = dt.datetime.fromisoformat(text)
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        parsed = dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
-    else:
-        raise TypeError(f"expected an RFC 3339 datetime, got {json_type(value)}")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+        return parse_datetime(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+    raise TypeError(f"expected an RFC 3339 datetime, got {json_type(value)}")
 
 
 converter.register_structure_hook(dt.datetime, _structure_datetime)
