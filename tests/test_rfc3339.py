@@ -6,7 +6,7 @@ import datetime as dt
 
 import cattrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import julep
@@ -101,6 +101,7 @@ def test_invalid_text_is_refused_clearly(text: str) -> None:
             parse(text)
 
 
+@settings(max_examples=200, derandomize=True, deadline=None)
 @given(
     moment=st.datetimes(
         min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=st.none()

@@ -53,8 +53,13 @@ def is_set(model: typing.Any, field: attrs.Attribute[typing.Any], value: object)
         return value is not OMIT
     if WIRE_NAMES.get(field.name, field.name) in present:
         return True
-    default = None if isinstance(field.default, attrs.Factory) else field.default  # type: ignore[arg-type]
-    return not (value is None or value is OMIT or value is default)
+    if value is None or value is OMIT:
+        return False
+    # An absent field holds its default: a constant, or what its factory makes.
+    default = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        return bool(value != default.factory())  # type: ignore[union-attr]
+    return value is not default
 
 
 def export(
