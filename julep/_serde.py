@@ -3,10 +3,14 @@
 - Optional request fields default to ``OMIT`` and are left out of the JSON;
   ``None`` is sent as ``null``.
 - Missing optional fields in a response decode to ``None``, never ``OMIT``.
+- A decoded model keeps the keys it was decoded with (``Model._present``);
+  encoded again, it writes those keys plus the fields set since, so absent
+  stays absent and ``null`` stays ``null``. A model built in code writes the
+  fields given to it.
 - Enums are written as their values; an unknown value in a response decodes to
   a pseudo-member of the enum, so a server that adds a value breaks nothing.
-- Datetimes are RFC 3339 with a zone (naive ones are taken as UTC); epoch
-  numbers are accepted on input.
+- Datetimes are RFC 3339 with a zone (naive ones are taken as UTC), parsed by
+  ``_rfc3339`` alike on every Python; epoch numbers are accepted on input.
 - Unions are decided by the JSON shape: ``str | list[str]`` (instructions, doc
   content, stop), ``str | list[part]`` (message content, parts chosen by their
   ``type``), ``str | NamedToolChoice`` (tool_choice).
@@ -293,7 +297,7 @@ def _structure_factory(
             raise TypeError(f"expected an object, got {json_type(value)}")
         # A tuple: quicker to make than a set, small, picklable; it is searched
         # only when the model is encoded again.
-        keys = tuple(value)
+        keys = tuple(value) if tracks_presence else None
         # A field the JSON leaves out reads as None on a decoded object.
         if omitted and not omitted.keys() <= value.keys():
             value = {**omitted, **value}

@@ -34,6 +34,8 @@ class Model:
 
     It is an ``__init__`` argument only so that ``attrs.evolve`` carries it to
     the copy; nobody needs to pass it. It takes no part in equality or repr.
+    (One case it cannot see: a field absent on decode and set to ``None`` by
+    ``evolve`` stays out of the JSON, as it reads the same as before.)
     """
 
     _present: tuple[str, ...] | None = attrs.field(

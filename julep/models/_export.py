@@ -59,7 +59,7 @@ def is_set(model: typing.Any, field: attrs.Attribute[typing.Any], value: object)
     default = field.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         return bool(value != default.factory())  # type: ignore[union-attr]
-    return value is not default
+    return not (value is default or (type(value) is type(default) and value == default))
 
 
 def export(
