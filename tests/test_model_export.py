@@ -68,6 +68,8 @@ def test_dict_takes_pydantic_v1_keyword_arguments() -> None:
     assert settings.dict(exclude_defaults=True) == {"temperature": 0.5, "stream": False}
     with pytest.raises(TypeError, match="unexpected keyword argument 'foo'"):
         agent.dict(foo=1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="include must be a set of field names or a dict"):
+        agent.dict(include=["id"])  # type: ignore[arg-type]
 
 
 def test_json_is_dict_as_text_and_takes_json_dumps_arguments() -> None:

@@ -68,9 +68,7 @@ class Model:
             exclude_defaults=exclude_defaults,
             exclude_none=exclude_none,
         )
-        return typing.cast(
-            "builtins.dict[str, typing.Any]", _export.export(self, options, include, exclude)
-        )
+        return _export.export_model(self, options, include, exclude)
 
     def json(
         self,
@@ -99,7 +97,7 @@ class Model:
             exclude_defaults=exclude_defaults,
             exclude_none=exclude_none,
         )
-        data = _export.export(self, options, include, exclude)
+        data = _export.export_model(self, options, include, exclude)
         return json.dumps(data, default=encoder, **dumps_kwargs)
 
     def to_dict(
@@ -124,9 +122,7 @@ class Model:
             exclude_defaults=exclude_defaults,
             exclude_none=exclude_none,
         )
-        return typing.cast(
-            "builtins.dict[str, typing.Any]", _export.export(self, options, include, exclude)
-        )
+        return _export.export_model(self, options, include, exclude)
 
     def to_json(
         self,

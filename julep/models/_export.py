@@ -62,6 +62,21 @@ def is_set(model: typing.Any, field: attrs.Attribute[typing.Any], value: object)
     return not (value is default or (type(value) is type(default) and value == default))
 
 
+def export_model(
+    model: typing.Any, options: Options, include: object, exclude: object
+) -> dict[str, typing.Any]:
+    """A model as a dict; ``include`` and ``exclude`` checked first."""
+    for name, selection in (("include", include), ("exclude", exclude)):
+        if selection is not None and not isinstance(
+            selection, (typing.AbstractSet, typing.Mapping)
+        ):
+            raise TypeError(
+                f"{name} must be a set of field names or a dict of them, "
+                f"got {type(selection).__name__}: {selection!r}"
+            )
+    return _model(model, options, include, exclude)
+
+
 def export(
     value: typing.Any, options: Options, include: object = None, exclude: object = None
 ) -> typing.Any:
