@@ -88,7 +88,7 @@ def _model(cls: type) -> st.SearchStrategy[typing.Any]:
     required: dict[str, st.SearchStrategy[typing.Any]] = {}
     optional: dict[str, st.SearchStrategy[typing.Any]] = {}
     for field in attrs.fields(cls):
-        if not field.init:
+        if not field.init or field.name.startswith("_"):  # bookkeeping, not data
             continue
         strategy = _from_type(hints[field.name], field.name, cls.__name__)
         (optional if field.default is not attrs.NOTHING else required)[field.name] = strategy

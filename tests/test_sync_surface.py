@@ -88,7 +88,7 @@ def test_temporary_client_lives_through_its_call(server: LoopbackServer) -> None
 def test_temporary_client_iterators_and_streams(server: LoopbackServer) -> None:
     """An iterator or stream from a temporary client keeps it open until it is done."""
     stream = JulepApi(api_key=API_KEY, base_url=server.base_url).chat_stream(
-        "s1", messages=[{"role": "user", "content": "hi"}]
+        "s1", messages=[julep.InputChatMlMessage(role="user", content="hi")]
     )
     gc.collect()
     with stream:
