@@ -22,12 +22,14 @@ from ._config import (
     RetryPolicy,
     Timeout,
     authorization_header,
+    byte_limit,
     resolve_api_key,
     resolve_base_url,
 )
 from ._logging import configure_from_env, logger
 from ._serde import encode_json
-from ._transport import StreamBody, Transport
+from ._sse import DEFAULT_MAX_EVENT_BYTES
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, StreamBody, Transport
 from ._types import JSONObject
 from ._version import __version__
 from .environment import JulepApiEnvironment
@@ -58,6 +60,8 @@ class BaseAsyncClient:
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
         headers: typing.Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         configure_from_env()
         if session is not None and not isinstance(session, aiohttp.ClientSession):
@@ -76,7 +80,12 @@ class BaseAsyncClient:
         self._timeout = Timeout.of(timeout)
         self._retry = RetryPolicy.of(max_retries)
         self._idempotency_key: str | None = None
-        self._transport = Transport(session=session, connection_limit=connection_limit)
+        self._transport = Transport(
+            session=session,
+            connection_limit=connection_limit,
+            max_response_bytes=byte_limit("max_response_bytes", max_response_bytes),
+            max_event_bytes=byte_limit("max_event_bytes", max_event_bytes),
+        )
         self._owns_transport = True
         self._set_headers(
             {
@@ -316,6 +325,8 @@ class BaseAsyncClient:
                 status = typing.cast(int, error.status_code)
                 if retries >= policy.max_retries or not _http.is_retryable_status(status):
                     raise
+                if error.retry_after is not None and error.retry_after > policy.max_retry_after:
+                    raise  # a server asking for minutes or years: fail now, retry_after says
                 delay = _retry_delay(error, retries + 1, policy)
                 failure: Exception = error
             except APIConnectionError as exc:
@@ -360,6 +371,11 @@ def _log_response(raw: _http.RawResponse) -> None:
         )
 
 
-def _log_failure(method: str, url: str, exc: Exception, retries: int) -> None:
+def _log_failure(method: str, url: str, exc: APIConnectionError, retries: int) -> None:
     if logger.isEnabledFor(logging.INFO):
-        logger.info("%s %s failed: %s (attempt %d)", method, url, exc, retries + 1)
+        # The message already names the request ("GET url failed: ..."); only
+        # an error that does not gets the prefix.
+        text = str(exc)
+        if not text.startswith(f"{method} {url}"):
+            text = f"{method} {url} failed: {text}"
+        logger.info("%s (attempt %d)", text, retries + 1)

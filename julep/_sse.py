@@ -1,12 +1,23 @@
 """A pure decoder of server-sent events (the ``text/event-stream`` format).
 
-It is fed lines and returns complete events; it knows nothing of sockets, so
-it is tested without a loop.
+It is fed the body's bytes in whatever chunks the network delivers and returns
+the events they complete; it knows nothing of sockets, so it is tested without
+a loop. It bounds its own memory: an event (or a line still waiting for its
+end) larger than ``max_event_bytes`` is an error, never a growing buffer, and
+so is text that is not UTF-8.
 """
 
 from __future__ import annotations
 
+import re
+
 import attrs
+
+DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024
+
+# The format allows CRLF, LF and a lone CR as line endings.
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_BOM = "\ufeff"
 
 
 @attrs.frozen
@@ -16,24 +27,80 @@ class Event:
     id: str | None = None
 
 
-class SSEDecoder:
-    """Collects ``field: value`` lines; a blank line completes an event.
+class EventStreamError(ValueError):
+    """The body broke the event-stream format or its size limit."""
 
-    Comment lines (``: ping``) are keep-alives: they complete nothing.
+
+class SSEDecoder:
+    """Splits bytes into lines; ``field: value`` lines build an event, a blank line
+    completes it. Comment lines (``: ping``) are keep-alives: they complete nothing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
+        self._max_event_bytes = max_event_bytes
+        self._line = bytearray()  # the start of a line whose end has not arrived
+        self._after_cr = False  # the last chunk ended in CR: a LF opening the next one is its pair
+        self._first_line = True
         self._data: list[str] = []
+        self._event_bytes = 0  # bytes of the data lines kept for the current event
         self._event: str | None = None
         self._id: str | None = None
 
-    def feed(self, line: str) -> Event | None:
-        """Take one line (without its line ending); return an event when one completes."""
+    def feed(self, chunk: bytes) -> list[Event]:
+        """Take the next bytes of the body; return the events they complete, in order."""
+        events: list[Event] = []
+        start = 0
+        if self._after_cr and chunk:
+            self._after_cr = False
+            if chunk[0] == 0x0A:
+                start = 1
+        for match in _LINE_END.finditer(chunk, start):
+            piece = chunk[start : match.start()]
+            if self._line:
+                self._line += piece
+                line = bytes(self._line)
+                self._line.clear()
+            else:
+                line = piece
+            self._check_size(len(line))
+            event = self._feed_line(self._decode(line), len(line))
+            if event is not None:
+                events.append(event)
+            start = match.end()
+            if match.group() == b"\r" and start == len(chunk):
+                self._after_cr = True
+        rest = len(chunk) - start
+        if rest:
+            self._check_size(len(self._line) + rest)
+            self._line += chunk[start:]
+        return events
+
+    def _check_size(self, line_bytes: int) -> None:
+        if self._event_bytes + line_bytes > self._max_event_bytes:
+            raise EventStreamError(
+                f"an event of the stream is larger than max_event_bytes={self._max_event_bytes}"
+            )
+
+    def _decode(self, line: bytes) -> str:
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EventStreamError(
+                f"the stream is not valid UTF-8 ({exc.reason} at byte {exc.start} of a line)"
+            ) from None
+        if self._first_line:
+            self._first_line = False
+            text = text.removeprefix(_BOM)
+        return text
+
+    def _feed_line(self, line: str, size: int) -> Event | None:
+        """Take one line (without its line ending, ``size`` bytes long); return an
+        event when one completes."""
         if not line:
             if not self._data and self._event is None:
                 return None
             event = Event(data="\n".join(self._data), event=self._event, id=self._id)
-            self._data, self._event = [], None
+            self._data, self._event, self._event_bytes = [], None, 0
             return event
         if line.startswith(":"):
             return None
@@ -41,6 +108,7 @@ class SSEDecoder:
         value = value.removeprefix(" ")
         if name == "data":
             self._data.append(value)
+            self._event_bytes += size
         elif name == "event":
             self._event = value
         elif name == "id":
