@@ -332,7 +332,7 @@ class BaseAsyncClient:
             except APIConnectionError as exc:
                 exc.retries_taken = retries
                 _log_failure(method, url, exc, retries)
-                if retries >= policy.max_retries:
+                if retries >= policy.max_retries or self._transport.closed:
                     raise
                 delay = _http.backoff_delay(retries + 1, policy)
                 failure = exc

@@ -28,7 +28,7 @@ import typing
 
 import anyio.from_thread
 
-from .errors import JulepError
+from .errors import APIConnectionError, JulepError
 
 _T = typing.TypeVar("_T")
 _P = typing.ParamSpec("_P")
@@ -153,7 +153,12 @@ class Portal:
 
 def _settle(result: concurrent.futures.Future[_T], task: asyncio.Task[_T]) -> None:
     if task.cancelled():
-        result.set_exception(asyncio.CancelledError())
+        # A caller that interrupted its own call has already gone (this result
+        # is never read); otherwise the loop is stopping under the call because
+        # the client was closed, and the caller gets a julep error, not asyncio's.
+        result.set_exception(
+            APIConnectionError("the client was closed while this call was in flight")
+        )
     elif (exc := task.exception()) is not None:
         result.set_exception(exc)
     else:

@@ -28,7 +28,15 @@ class Event:
 
 
 class EventStreamError(ValueError):
-    """The body broke the event-stream format or its size limit."""
+    """The body broke the event-stream format or its size limit.
+
+    ``completed`` holds the events the same chunk completed before the fault:
+    they arrived intact and are still the caller's to use.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.completed: list[Event] = []
 
 
 class SSEDecoder:
@@ -49,6 +57,14 @@ class SSEDecoder:
     def feed(self, chunk: bytes) -> list[Event]:
         """Take the next bytes of the body; return the events they complete, in order."""
         events: list[Event] = []
+        try:
+            self._feed(chunk, events)
+        except EventStreamError as exc:
+            exc.completed = events
+            raise
+        return events
+
+    def _feed(self, chunk: bytes, events: list[Event]) -> None:
         start = 0
         if self._after_cr and chunk:
             self._after_cr = False
@@ -73,7 +89,6 @@ class SSEDecoder:
         if rest:
             self._check_size(len(self._line) + rest)
             self._line += chunk[start:]
-        return events
 
     def _check_size(self, line_bytes: int) -> None:
         if self._event_bytes + line_bytes > self._max_event_bytes:

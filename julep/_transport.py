@@ -20,7 +20,7 @@ from yarl import URL
 
 from ._config import Timeout
 from ._http import RawResponse
-from ._sse import DEFAULT_MAX_EVENT_BYTES, Event, SSEDecoder
+from ._sse import DEFAULT_MAX_EVENT_BYTES, Event, EventStreamError, SSEDecoder
 from .errors import APIConnectionError, APITimeoutError, JulepError, ResponseTooLargeError
 
 # HttpProcessingError: aiohttp's parser refusing what the server sent (a header
@@ -183,6 +183,11 @@ class Transport:
         if closer is not None:
             closer.cancel()
 
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called: nothing is worth retrying any more."""
+        return self._closed
+
     def connections_in_use(self) -> int:
         """Connections taken from the pool and not yet returned (for diagnostics)."""
         session = self._session
@@ -280,7 +285,13 @@ class StreamBody:
             if received > self._max_response_bytes:
                 self.close()
                 raise _too_large(self._response, self._max_response_bytes, self.method, self.url)
-            yield decoder.feed(chunk)
+            try:
+                events = decoder.feed(chunk)
+            except EventStreamError as exc:
+                if exc.completed:
+                    yield exc.completed
+                raise
+            yield events
 
     def close(self) -> None:
         """Drop the connection: a half-read stream cannot go back to the pool."""
