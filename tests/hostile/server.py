@@ -254,7 +254,7 @@ class HostileServer:
         self._tasks.add(task)
         try:
             await asyncio.wait_for(self._answer(reader, writer), LIMIT_SECONDS)
-        except (StopSendingError, ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+        except (StopSendingError, OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
             pass
         except asyncio.CancelledError:
             # Stopping the server: end quietly (asyncio would log a cancelled
