@@ -93,6 +93,41 @@ async def gzip(write: Writer, size: int) -> None:
     await write(b"0\r\n\r\n")
 
 
+async def gzagent(write: Writer, size: int) -> None:
+    """Not hostile: a valid agent, gzip-compressed and chunked, padded to ``size`` bytes."""
+    from ..wire.samples import AGENT
+
+    document = orjson.dumps(AGENT)
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    packed = compressor.compress(document + b" " * max(size - len(document), 0))
+    packed += compressor.flush()
+    headers = {
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+        "Transfer-Encoding": "chunked",
+    }
+    await write(_head("200 OK", headers))
+    for start in range(0, len(packed), 1000):
+        await write(_chunk(packed[start : start + 1000]))
+    await write(b"0\r\n\r\n")
+
+
+async def _json(write: Writer, status: str, document: typing.Any) -> None:
+    data = orjson.dumps(document)
+    headers = {"Content-Type": "application/json", "Content-Length": str(len(data))}
+    await write(_head(status, headers) + data)
+
+
+async def bigdetail(write: Writer, size: int) -> None:
+    """400 whose JSON detail is ``size`` characters long."""
+    await _json(write, "400 Bad Request", {"detail": "x" * size})
+
+
+async def baditems(write: Writer, size: int) -> None:
+    """200 with ``size`` list items, none of them valid."""
+    await _json(write, "200 OK", {"items": [{"id": 1}] * size})
+
+
 async def error(write: Writer, size: int) -> None:
     """500 with a ``size``-byte text body."""
     headers = {"Content-Type": "text/plain", "Content-Length": str(size)}
@@ -180,6 +215,9 @@ BEHAVIOURS: dict[str, typing.Callable[[Writer, int], typing.Awaitable[None]]] = 
     "body": body,
     "sized": sized,
     "gzip": gzip,
+    "gzagent": gzagent,
+    "bigdetail": bigdetail,
+    "baditems": baditems,
     "error": error,
     "retry": retry,
     "header": header,
