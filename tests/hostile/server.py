@@ -242,10 +242,12 @@ def _case(path: str) -> tuple[str, int]:
 
 
 class HostileServer:
-    """The server in a thread with its own loop; ``requests`` counts what it was sent."""
+    """The server in a thread with its own loop; ``requests`` lists the paths it was
+    asked for, ``bytes_sent`` how much it wrote for each before the connection ended."""
 
     def __init__(self) -> None:
         self.requests: list[str] = []
+        self.bytes_sent: dict[str, int] = {}  # by path, once its connection is over
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -329,4 +331,7 @@ class HostileServer:
             writer.write(data)
             await writer.drain()
 
-        await BEHAVIOURS[kind](write, size)
+        try:
+            await BEHAVIOURS[kind](write, size)
+        finally:
+            self.bytes_sent[path] = sent

@@ -102,6 +102,19 @@ def test_sync_client_raises_a_julep_error(server: HostileServer, case: Case) -> 
     _check(case, caught.value)
 
 
+@pytest.mark.anyio
+async def test_past_the_cap_the_connection_is_dropped(server: HostileServer) -> None:
+    """After ResponseTooLargeError the server sees the client go: 1 GB is never drained."""
+    async with AsyncJulepApi(base_url=server.base_url, **OPTIONS) as client:
+        for case in ("body-1073741824", "gzip-1073741824"):
+            with pytest.raises(julep.ResponseTooLargeError):
+                await client.get_agent(case)
+            assert client._transport.connections_in_use() == 0
+            path = f"/api/agents/{case}"
+            await _until(lambda path=path: path in server.bytes_sent)
+            assert server.bytes_sent[path] < 64 * MIB
+
+
 async def _until(condition: typing.Callable[[], bool]) -> None:
     for _ in range(500):  # at most 5 s
         if condition():
