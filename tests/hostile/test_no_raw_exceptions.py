@@ -144,22 +144,28 @@ async def test_async_close_with_calls_in_flight(server: HostileServer) -> None:
 
 
 def test_sync_close_with_calls_in_flight(server: HostileServer) -> None:
-    """JulepApi.close() while threads wait in calls: each thread gets APIConnectionError."""
+    """JulepApi.close() while threads wait in calls and a stream: each gets a julep error."""
     client = JulepApi(base_url=server.base_url, **{**OPTIONS, "timeout": 30})
     before = len(server.requests)
-    outcomes: list[BaseException | None] = [None] * 3
+    outcomes: list[BaseException | None] = [None] * 4
 
     def call(index: int) -> None:
         try:
-            client.get_agent("stall")
+            if index == 3:
+                client.chat_stream("sse_stall", messages=MESSAGES).until_done()
+            else:
+                client.get_agent("stall")
         except BaseException as exc:
             outcomes[index] = exc
 
-    threads = [threading.Thread(target=call, args=(i,)) for i in range(3)]
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(4)]
     for thread in threads:
         thread.start()
-    asyncio.run(_until(lambda: len(server.requests) >= before + 3))
+    asyncio.run(_until(lambda: len(server.requests) >= before + 4))
     client.close()
     for thread in threads:
         thread.join(10)
-    assert [type(outcome) for outcome in outcomes] == [julep.APIConnectionError] * 3, outcomes
+    assert [type(outcome) for outcome in outcomes[:3]] == [julep.APIConnectionError] * 3, outcomes
+    # The stream either sees its connection end (StreamError) or is cut by the
+    # loop stopping under it (APIConnectionError): which comes first is a race.
+    assert type(outcomes[3]) in (julep.StreamError, julep.APIConnectionError), outcomes
