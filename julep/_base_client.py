@@ -20,6 +20,7 @@ import orjson
 from . import _http
 from ._config import (
     RetryPolicy,
+    Secret,
     Timeout,
     authorization_header,
     byte_limit,
@@ -97,7 +98,9 @@ class BaseAsyncClient:
         )
 
     def _set_headers(self, headers: dict[str, str]) -> None:
-        # Built once: the request path only picks one of the two dicts.
+        # Built once: the request path only picks one of the two dicts. An
+        # Authorization of the caller's own is redacted in reprs like ours.
+        headers = {k: Secret(v) if k.lower() == "authorization" else v for k, v in headers.items()}
         self._headers = headers
         self._json_headers = {**headers, "Content-Type": "application/json"}
 

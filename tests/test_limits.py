@@ -213,6 +213,17 @@ def test_the_key_is_held_in_a_redacted_str() -> None:
     assert API_KEY not in repr(resolve_api_key(API_KEY))
 
 
+def test_an_authorization_header_of_the_callers_own_is_redacted_too() -> None:
+    """headers={"authorization": ...} in the constructor or with_options is held redacted."""
+    client = AsyncJulepApi(
+        api_key=API_KEY, base_url=BASE_URL, headers={"authorization": "Bearer a"}
+    )
+    derived = client.with_options(headers={"Authorization": "Bearer b"})
+    for headers in (client._headers, client._json_headers, derived._headers):
+        assert "Bearer" not in repr(headers) and "'<redacted>'" in repr(headers)
+    assert derived._headers["Authorization"] == "Bearer b"
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
