@@ -9,14 +9,10 @@ so is text that is not UTF-8.
 
 from __future__ import annotations
 
-import re
-
 import attrs
 
 DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024
 
-# The format allows CRLF, LF and a lone CR as line endings.
-_LINE_END = re.compile(rb"\r\n|\r|\n")
 _BOM = "\ufeff"
 
 
@@ -65,30 +61,29 @@ class SSEDecoder:
         return events
 
     def _feed(self, chunk: bytes, events: list[Event]) -> None:
-        start = 0
         if self._after_cr and chunk:
             self._after_cr = False
-            if chunk[0] == 0x0A:
-                start = 1
-        for match in _LINE_END.finditer(chunk, start):
-            piece = chunk[start : match.start()]
-            if self._line:
-                self._line += piece
-                line = bytes(self._line)
-                self._line.clear()
-            else:
-                line = piece
+            if chunk.startswith(b"\n"):
+                chunk = chunk[1:]
+        if b"\r" in chunk:
+            # Rare: CRLF or a lone CR. Make every ending LF; a CR closing the
+            # chunk may pair with a LF opening the next one.
+            self._after_cr = chunk.endswith(b"\r")
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        lines = chunk.split(b"\n")
+        rest = lines.pop()  # the start of a line whose end has not arrived, or b""
+        if lines and self._line:
+            self._line += lines[0]
+            lines[0] = bytes(self._line)
+            self._line.clear()
+        for line in lines:
             self._check_size(len(line))
             event = self._feed_line(self._decode(line), len(line))
             if event is not None:
                 events.append(event)
-            start = match.end()
-            if match.group() == b"\r" and start == len(chunk):
-                self._after_cr = True
-        rest = len(chunk) - start
         if rest:
-            self._check_size(len(self._line) + rest)
-            self._line += chunk[start:]
+            self._check_size(len(self._line) + len(rest))
+            self._line += rest
 
     def _check_size(self, line_bytes: int) -> None:
         if self._event_bytes + line_bytes > self._max_event_bytes:
