@@ -65,6 +65,9 @@ class BaseAsyncClient:
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         configure_from_env()
+        # From here on this frame's locals show '<redacted>', should an error
+        # below be rendered with them.
+        api_key = Secret(api_key) if isinstance(api_key, str) else api_key
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise ConfigurationError(
                 f"session must be an aiohttp.ClientSession, got {type(session).__name__}"

@@ -11,7 +11,7 @@ import types
 import typing
 import weakref
 
-from ._config import RetryPolicy, Timeout
+from ._config import RetryPolicy, Secret, Timeout
 from ._operations.agents import AgentOperations
 from ._operations.chat import ChatOperations
 from ._operations.docs import DocOperations
@@ -85,6 +85,7 @@ class JulepApi:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
+        api_key = Secret(api_key) if isinstance(api_key, str) else api_key  # see BaseAsyncClient
         async_client = AsyncJulepApi(
             base_url=base_url,
             environment=environment,
@@ -117,7 +118,9 @@ class JulepApi:
         return self._async.max_retries
 
     def __repr__(self) -> str:
-        return f"JulepApi(base_url={self.base_url!r})"
+        # Also for one whose __init__ failed: tracebacks rendered with locals show it.
+        async_client = self.__dict__.get("_async")
+        return f"JulepApi(base_url={async_client.base_url if async_client else None!r})"
 
     def __reduce__(self) -> typing.NoReturn:
         raise TypeError(

@@ -243,6 +243,19 @@ def test_tracebacks_with_local_variables_do_not_show_the_key() -> None:
     assert API_KEY not in rendered and API_KEY[-8:] not in rendered
 
 
+@pytest.mark.parametrize("client_class", [AsyncJulepApi, JulepApi])
+def test_a_constructor_error_rendered_with_locals_hides_the_key(
+    client_class: type[typing.Any],
+) -> None:
+    """A bad option raises in the constructor; its frames' locals do not show the key."""
+    with pytest.raises(julep.ConfigurationError) as caught:
+        client_class(api_key=API_KEY, base_url=BASE_URL, max_response_bytes=0)
+    rendered = "".join(
+        traceback.TracebackException.from_exception(caught.value, capture_locals=True).format()
+    )
+    assert "api_key = '<redacted>'" in rendered and API_KEY not in rendered
+
+
 # --- the retry log line ------------------------------------------------------------------
 
 
