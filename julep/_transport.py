@@ -282,15 +282,21 @@ class StreamBody:
             if not chunk:
                 return
             received += len(chunk)
-            if received > self._max_response_bytes:
-                self.close()
-                raise _too_large(self._response, self._max_response_bytes, self.method, self.url)
+            over = received - self._max_response_bytes
+            if over > 0:
+                # The events within the limit still count: they go out first.
+                chunk = chunk[: len(chunk) - over]
             try:
                 events = decoder.feed(chunk)
             except EventStreamError as exc:
                 if exc.completed:
                     yield exc.completed
                 raise
+            if over > 0:
+                if events:
+                    yield events
+                self.close()
+                raise _too_large(self._response, self._max_response_bytes, self.method, self.url)
             yield events
 
     def close(self) -> None:

@@ -68,6 +68,9 @@ def _check(case: Case, error: BaseException) -> None:
     if isinstance(error, julep.StreamError):
         # What arrived before the failure is kept.
         assert error.partial_text.startswith("word" if case.name == "sse_endless" else "Hel")
+    if case.name == "sse_endless":
+        # Every event within max_response_bytes (1 MiB) counts, none past it.
+        assert MIB * 0.9 < len(error.partial_text) <= MIB
     if case.name.startswith("retry-"):
         assert isinstance(error, julep.RateLimitError)
         which = int(case.name[-1])
