@@ -113,6 +113,10 @@ class Transport:
                 body = await read_body(response, self._max_response_bytes, method, url)
         except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
             raise _julep_error(method, url, exc) from exc
+        except RuntimeError as exc:
+            if not _closed_under_us(exc):
+                raise
+            raise _julep_error(method, url, exc) from exc
         return RawResponse(
             method=method,
             url=url,
@@ -392,10 +396,22 @@ def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionErro
     )
 
 
+def _closed_under_us(exc: RuntimeError) -> bool:
+    """Whether aiohttp raised RuntimeError for a connection or session closed while in
+    use (``close()`` with calls in flight, or a caller's session closed): that is a
+    failed request, not a bug, and aiohttp gives no other sign of it than the text.
+    """
+    return str(exc).startswith(("Connection closed", "Session is closed"))
+
+
 @contextlib.contextmanager
 def map_errors(method: str, url: str) -> typing.Iterator[None]:
     """Turn aiohttp and socket failures into julep errors, keeping the cause."""
     try:
         yield
     except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
+        raise _julep_error(method, url, exc) from exc
+    except RuntimeError as exc:
+        if not _closed_under_us(exc):
+            raise
         raise _julep_error(method, url, exc) from exc

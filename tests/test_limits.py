@@ -22,6 +22,7 @@ import julep
 from julep import _http
 from julep._config import RetryPolicy, Secret, authorization_header, resolve_api_key
 from julep._sse import Event, EventStreamError, SSEDecoder
+from julep._transport import map_errors
 from julep.client import AsyncJulepApi, JulepApi
 
 from .conftest import API_KEY
@@ -199,6 +200,17 @@ async def test_a_compressed_body_within_the_cap_decodes() -> None:
     error = caught.value
     assert (error.limit, error.status_code) == (300_000, 200)
     assert "max_response_bytes=300000" in str(error)
+
+
+def test_aiohttp_runtime_errors_for_a_closed_connection_are_connection_errors() -> None:
+    """aiohttp's RuntimeError for a connection closed under a read becomes APIConnectionError;
+    any other RuntimeError is a bug and is left alone."""
+    for text in ("Connection closed.", "Session is closed"):
+        with pytest.raises(julep.APIConnectionError) as caught, map_errors("GET", "u"):
+            raise RuntimeError(text)
+        assert isinstance(caught.value.__cause__, RuntimeError)
+    with pytest.raises(RuntimeError, match="another coroutine"), map_errors("GET", "u"):
+        raise RuntimeError("readany() called while another coroutine is already waiting")
 
 
 # --- the key ---------------------------------------------------------------------------

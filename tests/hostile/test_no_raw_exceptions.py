@@ -140,10 +140,10 @@ async def test_async_close_with_calls_in_flight(server: HostileServer) -> None:
     await _until(lambda: len(server.requests) >= before + 4)
     await client.close()
     outcomes = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 10)
-    # The stream sees its connection end before the final event.
-    assert [type(outcome) for outcome in outcomes] == [julep.APIConnectionError] * 3 + [
-        julep.StreamError
-    ], outcomes
+    assert [type(outcome) for outcome in outcomes[:3]] == [julep.APIConnectionError] * 3, outcomes
+    # The stream sees its connection end before the final event (StreamError),
+    # or before its response started (APIConnectionError): a race.
+    assert type(outcomes[3]) in (julep.StreamError, julep.APIConnectionError), outcomes
 
 
 def test_sync_close_with_calls_in_flight(server: HostileServer) -> None:
