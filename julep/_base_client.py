@@ -19,18 +19,27 @@ import aiohttp
 from . import _http
 from ._config import (
     RetryPolicy,
+    Secret,
     Timeout,
     authorization_header,
+    byte_limit,
     resolve_api_key,
     resolve_base_url,
 )
 from ._logging import configure_from_env, logger
 from ._serde import encode_json
-from ._transport import StreamBody, Transport
+from ._sse import DEFAULT_MAX_EVENT_BYTES
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, StreamBody, Transport
 from ._types import JSONObject
 from ._version import __version__
 from .environment import JulepApiEnvironment
-from .errors import APIConnectionError, APIStatusError, APITimeoutError, ConfigurationError
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ClientClosedError,
+    ConfigurationError,
+)
 
 _T = typing.TypeVar("_T")
 _R = typing.TypeVar("_R", "_http.RawResponse", "_http.RawResponse | StreamBody")
@@ -66,8 +75,13 @@ class BaseAsyncClient:
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
         headers: typing.Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         configure_from_env()
+        # From here on this frame's locals show '<redacted>', should an error
+        # below be rendered with them.
+        api_key = Secret(api_key) if isinstance(api_key, str) else api_key
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise ConfigurationError(
                 f"session must be an aiohttp.ClientSession, got {type(session).__name__}"
@@ -84,7 +98,12 @@ class BaseAsyncClient:
         self._timeout = Timeout.of(timeout)
         self._retry = RetryPolicy.of(max_retries)
         self._idempotency_key: str | None = None
-        self._transport = Transport(session=session, connection_limit=connection_limit)
+        self._transport = Transport(
+            session=session,
+            connection_limit=connection_limit,
+            max_response_bytes=byte_limit("max_response_bytes", max_response_bytes),
+            max_event_bytes=byte_limit("max_event_bytes", max_event_bytes),
+        )
         self._owns_transport = True
         self._set_headers(
             {
@@ -96,7 +115,9 @@ class BaseAsyncClient:
         )
 
     def _set_headers(self, headers: dict[str, str]) -> None:
-        # Built once: the request path only picks one of the two dicts.
+        # Built once: the request path only picks one of the two dicts. An
+        # Authorization of the caller's own is redacted in reprs like ours.
+        headers = {k: Secret(v) if k.lower() == "authorization" else v for k, v in headers.items()}
         self._headers = headers
         self._json_headers = {**headers, "Content-Type": "application/json"}
 
@@ -342,12 +363,21 @@ class BaseAsyncClient:
                 status = typing.cast(int, error.status_code)
                 if retries >= policy.max_retries or not _http.is_retryable_status(status):
                     raise
+                if error.retry_after is not None and error.retry_after > policy.max_retry_after:
+                    raise  # a server asking for minutes or years: fail now, retry_after says
                 delay = _retry_delay(error, retries + 1, policy)
                 failure: Exception = error
             except APIConnectionError as exc:
                 exc.retries_taken = retries
                 _log_failure(method, url, exc, retries)
-                if retries >= policy.max_retries:
+                if self._transport.closed and not isinstance(exc, ClientClosedError):
+                    raise ClientClosedError(
+                        f"{method} {url}: the client was closed while this call was in flight",
+                        method=method,
+                        url=url,
+                        retries_taken=retries,
+                    ) from exc
+                if retries >= policy.max_retries or self._transport.closed:
                     raise
                 delay = _http.backoff_delay(retries + 1, policy)
                 failure = exc
@@ -386,6 +416,11 @@ def _log_response(raw: _http.RawResponse) -> None:
         )
 
 
-def _log_failure(method: str, url: str, exc: Exception, retries: int) -> None:
+def _log_failure(method: str, url: str, exc: APIConnectionError, retries: int) -> None:
     if logger.isEnabledFor(logging.INFO):
-        logger.info("%s %s failed: %s (attempt %d)", method, url, exc, retries + 1)
+        # The message already names the request ("GET url failed: ..."); only
+        # an error that does not gets the prefix.
+        text = str(exc)
+        if not text.startswith(f"{method} {url}"):
+            text = f"{method} {url} failed: {text}"
+        logger.info("%s (attempt %d)", text, retries + 1)

@@ -6,6 +6,7 @@ read when a client is constructed, never at import.
 
 from __future__ import annotations
 
+import math
 import os
 import typing
 import warnings
@@ -82,11 +83,16 @@ class RetryPolicy:
     between half and all of that (jitter, so clients do not retry in step),
     unless the server sends ``Retry-After`` / ``retry-after-ms``, which wins
     when it fits in the remaining deadline.
+
+    A server's delay longer than ``max_retry_after`` seconds (default 60) is not
+    waited for: the call fails at once, with the delay in the error's
+    ``retry_after``. A delay that is not a finite number >= 0 is ignored.
     """
 
     max_retries: int = 2
     initial_delay: float = 0.5
     max_delay: float = 8.0
+    max_retry_after: float = 60.0
 
     @classmethod
     def of(cls, value: int | RetryPolicy) -> RetryPolicy:
@@ -98,6 +104,33 @@ class RetryPolicy:
             raise ConfigurationError(f"max_retries must be an int, got {self.max_retries!r}")
         if self.max_retries < 0:
             raise ConfigurationError(f"max_retries must be >= 0, got {self.max_retries}")
+        cap = self.max_retry_after
+        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not 0 <= cap < math.inf:
+            raise ConfigurationError(
+                f"max_retry_after must be a finite number of seconds >= 0, got {cap!r}"
+            )
+
+
+def byte_limit(name: str, value: int) -> int:
+    """Check a size limit argument: an int of bytes > 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigurationError(f"{name} must be an int number of bytes > 0, got {value!r}")
+    return value
+
+
+class Secret(str):
+    """A str whose ``repr`` hides it.
+
+    The API key and the ``Authorization`` header are held as this type, so a
+    traceback rendered with local variables (what error trackers record) shows
+    ``'<redacted>'`` where a headers dict holds the key. ``str()`` and the bytes
+    sent on the wire are the real value.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<redacted>'"
 
 
 def resolve_api_key(api_key: str | None) -> str:
@@ -109,7 +142,7 @@ def resolve_api_key(api_key: str | None) -> str:
         )
     if not isinstance(key, str):
         raise ConfigurationError(f"api_key must be a str, got {type(key).__name__}")
-    return key
+    return Secret(key)
 
 
 def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> str:
@@ -124,4 +157,4 @@ def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> 
 
 def authorization_header(api_key: str) -> str:
     """``Bearer <key>``; a key that already carries the scheme is sent as is."""
-    return api_key if api_key.startswith("Bearer ") else f"Bearer {api_key}"
+    return Secret(api_key if api_key.startswith("Bearer ") else f"Bearer {api_key}")

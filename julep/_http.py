@@ -5,8 +5,11 @@ Nothing here awaits or touches a socket, so all of it is tested without a loop.
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import random
+import re
+import sys
 import time
 import typing
 import urllib.parse
@@ -17,12 +20,16 @@ import orjson
 
 from ._config import RetryPolicy
 from ._serde import converter
-from .errors import APIStatusError, ResponseValidationError, status_error_class
+from .errors import APIStatusError, ResponseValidationError, shorten, status_error_class
 from .models._base import ResponseInfo, ResponseModel
 
 _T = typing.TypeVar("_T")
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
+
+# A delay is digits, with a fraction if a server insists: not "nan", "inf",
+# "-1" or "1e999", which float() would accept.
+_DELAY = re.compile(r"\s*(\d+(?:\.\d+)?)\s*", re.ASCII)
 
 
 @attrs.define(kw_only=True)
@@ -47,30 +54,45 @@ def is_retryable_status(status: int) -> bool:
 
 
 def parse_retry_after(headers: typing.Mapping[str, str], now: float | None = None) -> float | None:
-    """The delay the server asked for, in seconds, or None.
+    """The delay the server asked for, in seconds: finite and >= 0, or None.
 
     ``retry-after-ms`` wins over ``Retry-After``, which may be seconds or an
-    HTTP date.
+    HTTP date (a date in the past means now). A value that is none of these
+    (``nan``, ``inf``, negative, junk) is ignored, as if absent. A huge value is
+    returned as it is: the retry loop compares it with the policy's cap.
     """
-    millis = headers.get("retry-after-ms")
+    millis = _delay(headers.get("retry-after-ms"))
     if millis is not None:
-        try:
-            return max(float(millis) / 1000.0, 0.0)
-        except ValueError:
-            pass
+        return millis / 1000.0
     value = headers.get("retry-after")
     if value is None:
         return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+    seconds = _delay(value)
+    if seconds is not None:
+        return seconds
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        when_ts = when.timestamp() if when.tzinfo is not None else _as_utc(when)
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     current = time.time() if now is None else now
-    return max(when.timestamp() - current, 0.0)
+    return max(when_ts - current, 0.0)
+
+
+def _delay(value: str | None) -> float | None:
+    if value is None:
+        return None
+    match = _DELAY.fullmatch(value)
+    if match is None:
+        return None
+    # Digits only, so never nan; hundreds of them overflow to inf, which is
+    # kept finite: it is a valid (absurd) delay, far past any cap.
+    return min(float(match.group(1)), sys.float_info.max)
+
+
+def _as_utc(when: dt.datetime) -> float:
+    """A date without a zone (``-0000``) is UTC, not the machine's local time."""
+    return when.replace(tzinfo=dt.timezone.utc).timestamp()
 
 
 def backoff_delay(
@@ -146,7 +168,7 @@ def decode(raw: RawResponse, cls: type[_T]) -> _T:
 
 def _invalid(raw: RawResponse, message: str) -> ResponseValidationError:
     return ResponseValidationError(
-        f"{message} ({raw.method} {raw.url}, status {raw.status})",
+        f"{shorten(message)} ({raw.method} {raw.url}, status {raw.status})",
         body=raw.body,
         status_code=raw.status,
         request_id=raw.request_id,

@@ -12,9 +12,9 @@ import orjson
 
 from . import _http
 from ._serde import converter
-from ._sse import SSEDecoder
+from ._sse import EventStreamError
 from ._transport import StreamBody
-from .errors import APITimeoutError, JulepError, StreamError
+from .errors import APITimeoutError, JulepError, StreamError, shorten
 from .models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
 from .models.enums import ChatMlMessageRole
 from .models.streaming import ChatResponseChunk, ChatStreamDelta
@@ -107,11 +107,10 @@ class AsyncChatStream:
         self._body_stream = opened
         idle = self._client.timeout.stream_idle
         last_event = time.monotonic()
-        decoder = SSEDecoder()
+        done = False
         try:
-            async for line in opened.lines():
-                event = decoder.feed(line)
-                if event is None:
+            async for events in opened.events():
+                if not events:
                     # Keep-alive comments do not count as progress.
                     if idle is not None and time.monotonic() - last_event > idle:
                         raise APITimeoutError(
@@ -119,12 +118,16 @@ class AsyncChatStream:
                         )
                     continue
                 last_event = time.monotonic()
-                if event.data == "[DONE]":
+                for event in events:
+                    done = event.data == "[DONE]"
+                    if done:
+                        break
+                    chunk = self._chunk(event.data, opened)
+                    if chunk is not None:
+                        yield chunk
+                if done:
                     break
-                chunk = self._chunk(event.data, opened)
-                if chunk is not None:
-                    yield chunk
-        except JulepError as exc:
+        except (JulepError, EventStreamError) as exc:
             if isinstance(exc, StreamError):
                 raise
             raise StreamError(
@@ -149,7 +152,7 @@ class AsyncChatStream:
                 error = payload["error"]
                 message = error.get("message", error) if isinstance(error, dict) else error
                 raise StreamError(
-                    f"the server reported an error mid-stream: {message}",
+                    f"the server reported an error mid-stream: {shorten(str(message))}",
                     partial_text=self.text,
                     method=opened.method,
                     url=opened.url,

@@ -15,13 +15,25 @@ import time
 import typing
 
 import aiohttp
+from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
 from ._config import Timeout
 from ._http import RawResponse
-from .errors import APIConnectionError, APITimeoutError, JulepError
+from ._sse import DEFAULT_MAX_EVENT_BYTES, Event, EventStreamError, SSEDecoder
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    JulepError,
+    ResponseTooLargeError,
+)
 
-_CONNECTION_ERRORS = (aiohttp.ClientError, OSError)
+# HttpProcessingError: aiohttp's parser refusing what the server sent (a header
+# line too long, a broken chunked or gzip body); it is no ClientError.
+_CONNECTION_ERRORS = (aiohttp.ClientError, HttpProcessingError, OSError)
+
+DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 
 
 class Transport:
@@ -32,10 +44,14 @@ class Transport:
         *,
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         self._session = session
         self._owns_session = session is None
         self._connection_limit = connection_limit
+        self._max_response_bytes = max_response_bytes
+        self._max_event_bytes = max_event_bytes
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closer: asyncio.Task[None] | None = None
         self._closed = False
@@ -48,7 +64,7 @@ class Transport:
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._closed:
-            raise JulepError("this client is closed; create a new one")
+            raise ClientClosedError("this client is closed; create a new one")
         loop = asyncio.get_running_loop()
         if self._session is not None and not self._owns_session:
             self._loop = loop  # a caller-owned session: its loop is the caller's business
@@ -100,8 +116,12 @@ class Transport:
                 timeout=_attempt_timeout(timeout, budget),
                 allow_redirects=False,
             ) as response:
-                body = await response.read()
+                body = await read_body(response, self._max_response_bytes, method, url)
         except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
+            raise _julep_error(method, url, exc) from exc
+        except RuntimeError as exc:
+            if not _closed_under_us(exc):
+                raise
             raise _julep_error(method, url, exc) from exc
         return RawResponse(
             method=method,
@@ -148,7 +168,14 @@ class Transport:
             response = await (
                 request if limit is None else asyncio.wait_for(_await(request), limit)
             )
-        return StreamBody(response, method=method, url=url, started=started)
+        return StreamBody(
+            response,
+            method=method,
+            url=url,
+            started=started,
+            max_response_bytes=self._max_response_bytes,
+            max_event_bytes=self._max_event_bytes,
+        )
 
     async def close(self) -> None:
         """Close the session if this transport created it; a borrowed one is left open."""
@@ -165,6 +192,11 @@ class Transport:
         await session.close()
         if closer is not None:
             closer.cancel()
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called: nothing is worth retrying any more."""
+        return self._closed
 
     def connections_in_use(self) -> int:
         """Connections taken from the pool and not yet returned (for diagnostics)."""
@@ -199,9 +231,18 @@ class StreamBody:
     """A response whose body is still arriving; ``close()`` it when done."""
 
     def __init__(
-        self, response: aiohttp.ClientResponse, *, method: str, url: str, started: float
+        self,
+        response: aiohttp.ClientResponse,
+        *,
+        method: str,
+        url: str,
+        started: float,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
         self._response = response
+        self._max_response_bytes = max_response_bytes
+        self._max_event_bytes = max_event_bytes
         self.method = method
         self.url = url
         self.status = response.status
@@ -217,7 +258,9 @@ class StreamBody:
         """Read the rest of the body and release the connection."""
         try:
             with map_errors(self.method, self.url):
-                body = await self._response.read()
+                body = await read_body(
+                    self._response, self._max_response_bytes, self.method, self.url
+                )
         finally:
             self._response.release()
         return RawResponse(
@@ -230,19 +273,84 @@ class StreamBody:
             elapsed=time.monotonic() - self._started,
         )
 
-    async def lines(self) -> typing.AsyncIterator[str]:
-        """The body line by line, without line endings."""
+    async def events(self) -> typing.AsyncIterator[list[Event]]:
+        """The body's server-sent events, as each piece of it arrives.
+
+        A piece may complete no event (a keep-alive comment, half an event): the
+        empty list lets the caller see that bytes arrived. The bytes are read as
+        they come, never a line at a time, so no line is too long for aiohttp;
+        an event over ``max_event_bytes`` or text that is not UTF-8 raises
+        ``EventStreamError``, and a body over ``max_response_bytes`` raises
+        ``ResponseTooLargeError`` after dropping the connection.
+        """
         content = self._response.content
+        decoder = SSEDecoder(self._max_event_bytes)
+        received = 0
         while True:
             with map_errors(self.method, self.url):
-                raw = await content.readline()
-            if not raw:
+                chunk = await content.readany()
+            if not chunk:
                 return
-            yield raw.decode("utf-8").rstrip("\r\n")
+            received += len(chunk)
+            over = received - self._max_response_bytes
+            if over > 0:
+                # The events within the limit still count: they go out first.
+                chunk = chunk[: len(chunk) - over]
+            try:
+                events = decoder.feed(chunk)
+            except EventStreamError as exc:
+                if exc.completed:
+                    yield exc.completed
+                raise
+            if over > 0:
+                if events:
+                    yield events
+                self.close()
+                raise _too_large(self._response, self._max_response_bytes, self.method, self.url)
+            yield events
 
     def close(self) -> None:
         """Drop the connection: a half-read stream cannot go back to the pool."""
         self._response.close()
+
+
+async def read_body(response: aiohttp.ClientResponse, limit: int, method: str, url: str) -> bytes:
+    """The whole body, or ``ResponseTooLargeError`` as soon as it passes ``limit`` bytes.
+
+    Counted after decompression, so a small gzip that inflates to gigabytes stops
+    at the limit too. Past it the connection is closed, not drained: the rest of
+    a hostile body is never read.
+    """
+    length = response.content_length
+    encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
+    if length is not None and not encoded:
+        if length > limit:
+            response.close()
+            raise _too_large(response, limit, method, url)
+        # The common case: a declared length within the limit, and aiohttp reads
+        # no more than the declared length.
+        return await response.read()
+    chunks: list[bytes] = []
+    received = 0
+    while chunk := await response.content.readany():
+        received += len(chunk)
+        if received > limit:
+            response.close()
+            raise _too_large(response, limit, method, url)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(
+    response: aiohttp.ClientResponse, limit: int, method: str, url: str
+) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        limit=limit,
+        status_code=response.status,
+        request_id=response.headers.get("x-request-id"),
+        method=method,
+        url=url,
+    )
 
 
 async def _close_with_loop(session: aiohttp.ClientSession) -> None:
@@ -294,10 +402,22 @@ def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionErro
     )
 
 
+def _closed_under_us(exc: RuntimeError) -> bool:
+    """Whether aiohttp raised RuntimeError for a connection or session closed while in
+    use (``close()`` with calls in flight, or a caller's session closed): that is a
+    failed request, not a bug, and aiohttp gives no other sign of it than the text.
+    """
+    return str(exc).startswith(("Connection closed", "Session is closed"))
+
+
 @contextlib.contextmanager
 def map_errors(method: str, url: str) -> typing.Iterator[None]:
     """Turn aiohttp and socket failures into julep errors, keeping the cause."""
     try:
         yield
     except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
+        raise _julep_error(method, url, exc) from exc
+    except RuntimeError as exc:
+        if not _closed_under_us(exc):
+            raise
         raise _julep_error(method, url, exc) from exc

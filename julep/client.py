@@ -11,7 +11,7 @@ import types
 import typing
 import weakref
 
-from ._config import RetryPolicy, Timeout
+from ._config import RetryPolicy, Secret, Timeout
 from ._operations.agents import AgentOperations
 from ._operations.chat import ChatOperations
 from ._operations.docs import DocOperations
@@ -20,7 +20,9 @@ from ._operations.sessions import SessionOperations
 from ._operations.tools import ToolOperations
 from ._operations.users import UserOperations
 from ._portal import Portal, blocking
+from ._sse import DEFAULT_MAX_EVENT_BYTES
 from ._sync_iter import blocking_iter, blocking_stream
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES
 from ._types import OMIT
 from .environment import JulepApiEnvironment
 
@@ -48,6 +50,12 @@ class AsyncJulepApi(
     Pass ``session=`` to use your own ``aiohttp.ClientSession``; it is never
     closed by the client. Otherwise the client opens one on first use, on the
     running loop, and ``close()`` (or ``async with``) closes it.
+
+    Whatever a server sends, memory stays bounded: a response body larger than
+    ``max_response_bytes`` (default 100 MiB, counted after decompression, and
+    for a stream its whole body) raises ``ResponseTooLargeError``; one event of
+    a stream larger than ``max_event_bytes`` (default 16 MiB) raises
+    ``StreamError``.
     """
 
 
@@ -74,7 +82,10 @@ class JulepApi:
         max_retries: int | RetryPolicy = 2,
         connection_limit: int = 100,
         headers: typing.Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
     ) -> None:
+        api_key = Secret(api_key) if isinstance(api_key, str) else api_key  # see BaseAsyncClient
         async_client = AsyncJulepApi(
             base_url=base_url,
             environment=environment,
@@ -83,6 +94,8 @@ class JulepApi:
             max_retries=max_retries,
             connection_limit=connection_limit,
             headers=headers,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         portal = Portal(on_fork=async_client._transport.forget)
         self._adopt(async_client, portal)
@@ -110,7 +123,9 @@ class JulepApi:
         return self._async.max_retries
 
     def __repr__(self) -> str:
-        return f"JulepApi(base_url={self.base_url!r})"
+        # Also for one whose __init__ failed: tracebacks rendered with locals show it.
+        async_client = self.__dict__.get("_async")
+        return f"JulepApi(base_url={async_client.base_url if async_client else None!r})"
 
     def __reduce__(self) -> typing.NoReturn:
         raise TypeError(

@@ -8,6 +8,7 @@
     │   ├── APIConnectionError        no response: refused, reset, DNS, TLS ...
     │   │   └── APITimeoutError       a connect, read, idle or total deadline passed
     │   ├── ResponseValidationError   a 2xx whose body is not JSON or not the expected shape
+    │   ├── ResponseTooLargeError     a response body over the client's ``max_response_bytes``
     │   ├── StreamError               a streamed chat broke off; carries the partial text
     │   └── APIStatusError            a non-2xx response (also ApiError, for 0.3.x code)
     │       ├── BadRequestError             400
@@ -20,7 +21,8 @@
     │       └── InternalServerError         >= 500
 
 The raw aiohttp or asyncio exception, when there is one, is kept as ``__cause__``.
-Messages never contain the API key.
+Messages never contain the API key, and quote at most a few KB of a response
+body; the whole body stays on the exception's ``body``.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "StreamError",
     "UnprocessableEntityError",
@@ -52,12 +55,20 @@ __all__ = [
 ]
 
 
+# How much of a response body (or of a detail derived from it) a message quotes:
+# enough to read the server's complaint, never megabytes in a log line.
+MESSAGE_BODY_LIMIT = 2048
+
+
+def shorten(text: str, limit: int = MESSAGE_BODY_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
 class JulepError(Exception):
     """The root of every error this SDK raises."""
-
-
-class ClientClosedError(JulepError):
-    """The client was closed: before this call, or while it was in flight."""
 
 
 class ConfigurationError(JulepError, ValueError):
@@ -86,6 +97,14 @@ class APIConnectionError(APIError):
     """No usable response arrived (connection refused or reset, DNS, TLS...)."""
 
 
+class ClientClosedError(APIConnectionError):
+    """The client was closed: before this call, or while it was in flight.
+
+    It is an ``APIConnectionError`` (the request could not complete), never
+    retried, and the same on both clients.
+    """
+
+
 class APITimeoutError(APIConnectionError):
     """A timeout passed: connect, per-attempt read, stream idle or the total deadline."""
 
@@ -106,6 +125,36 @@ class ResponseValidationError(APIError):
     ) -> None:
         super().__init__(message, method=method, url=url, retries_taken=retries_taken)
         self.body = body
+        self.status_code = status_code
+        self.request_id = request_id
+
+
+class ResponseTooLargeError(APIError):
+    """The response body grew past the client's ``max_response_bytes`` (counted after
+    decompression); reading stopped there and the connection was dropped.
+
+    ``limit`` is that cap; ``status_code`` the response's status. Not retried: the
+    same server would most likely send the same body again.
+    """
+
+    def __init__(
+        self,
+        *,
+        limit: int,
+        status_code: int,
+        request_id: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        retries_taken: int = 0,
+    ) -> None:
+        message = (
+            f"the response body is larger than max_response_bytes={limit} "
+            f"(status {status_code}); reading stopped and the connection was dropped"
+        )
+        if method and url:
+            message = f"{method} {url}: {message}"
+        super().__init__(message, method=method, url=url, retries_taken=retries_taken)
+        self.limit = limit
         self.status_code = status_code
         self.request_id = request_id
 
@@ -146,7 +195,10 @@ class APIStatusError(APIError, ApiError):
         retry_after: float | None = None,
         hint: str | None = None,
     ) -> None:
-        message = f"status_code: {status_code}, body: {body}"
+        # The 0.3.x layout, with the body cut short: a 50 MB error page must not
+        # become a 50 MB log line. ``self.body`` keeps all of it.
+        text = body if isinstance(body, str) else str(body)
+        message = f"status_code: {status_code}, body: {shorten(text)}"
         if method and url:
             message += f" ({method} {url}"
             message += f", request id {request_id})" if request_id else ")"

@@ -43,7 +43,7 @@ def test_decoder_handles_fields_comments_and_multiline_data() -> None:
     """Comments are ignored; data lines join with newlines; a blank line ends an event."""
     decoder = SSEDecoder()
     lines = [": ping", "event: delta", "id: 3", "data: a", "data:b", "", "", "data: [DONE]", ""]
-    events = [event for line in lines if (event := decoder.feed(line)) is not None]
+    events = [event for line in lines for event in decoder.feed(line.encode() + b"\n")]
     assert events == [Event(data="a\nb", event="delta", id="3"), Event(data="[DONE]", id="3")]
 
 
