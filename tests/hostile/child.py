@@ -17,6 +17,9 @@ import typing
 
 import julep
 
+# julep imports its parts on first use: load the clients (and aiohttp) now, so
+# the baseline taken before a case already includes them.
+_CLIENTS = (julep.AsyncJulepApi, julep.JulepApi)
 MESSAGES = [{"role": "user", "content": "hi"}]
 
 
