@@ -2,9 +2,8 @@
 lifecycle of the database, the model backend and the memory-job queue.
 
 Middlewares, outermost first: faults (when configured), auth (when an API key
-is set), idempotency, errors. Faults sit outside idempotency so an injected
-reset happens after the response was kept; errors sit inside so idempotency
-sees every failure as a response.
+is set), errors, idempotency. Faults sit outside idempotency so an injected
+reset happens after the write and its idempotency record were committed.
 """
 
 from __future__ import annotations
@@ -33,14 +32,14 @@ MAX_BODY_BYTES = 16 * 1024 * 1024  # docs may be long
 
 def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application:
     db = Database(config.db)
-    store = IdempotencyStore(db, persistent=config.db is not None)
+    store = IdempotencyStore(db)
     exempt = frozenset({OPENAPI_PATH})
     middlewares: list[Middleware] = []
     if faults is not None:
         middlewares.append(fault_middleware(faults, exempt=exempt))
     if config.api_key is not None:
         middlewares.append(auth_middleware(config.api_key, exempt=exempt))
-    middlewares += [idempotency_middleware(store), error_middleware]
+    middlewares += [error_middleware, idempotency_middleware(store)]
     app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY_BYTES)
     app[STATE] = AppState(
         config=config, db=db, backend=make_backend(config), jobs=MemoryJobs(db), idempotency=store
@@ -63,7 +62,7 @@ async def _lifecycle(app: web.Application) -> typing.AsyncIterator[None]:
     state = app[STATE]
     try:
         await state.db.open()
-        await state.idempotency.load()
+        await state.idempotency.start()
     except BaseException:
         await state.db.close()
         raise

@@ -15,8 +15,13 @@ the user, "Tell me more about X, Y, Z." naming the first three entities
 
 from __future__ import annotations
 
+import functools
+import sqlite3
+import typing
+
 import attrs
 
+from .._serde import dumps
 from ..models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
 from ..models.enums import ChatMlMessageRole, ChatResponseFinishReason
 from . import clock, textmatch
@@ -55,12 +60,29 @@ def suggestion_for(reply: str) -> str:
     return f"Tell me more about {', '.join(names)}." if names else "Tell me more."
 
 
-async def finish(state: AppState, turn: Turn, completion: Completion) -> ChatResponse:
-    """Record the exchange, queue the memory job, and build the response."""
+def _record_and_answer(
+    conn: sqlite3.Connection, exchange: chat_store.Exchange, answer: typing.Callable[[str], bytes]
+) -> tuple[str, str]:
+    # The answer is built inside the write's transaction, so the idempotency
+    # record of this request holds the whole answer (see idempotency.py).
+    replied_at = chat_store.record(conn, exchange)
+    return replied_at, answer(replied_at).decode()
+
+
+def recorded_answer(result: object) -> bytes | None:
+    """The ChatResponse JSON in what ``_record_and_answer`` returned, replayed by idempotency."""
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], str):
+        return result[1].encode()
+    return None
+
+
+async def finish(state: AppState, turn: Turn, completion: Completion) -> bytes:
+    """Record the exchange, queue the memory job; the ChatResponse as JSON."""
     body, setup = turn.body, turn.setup
     record = body.record is not False
     job_id = new_id() if body.remember is not False else None
     reply = chat_store.NewMessage(id=new_id(), role=completion.role, content=completion.content)
+    answer = functools.partial(_answer, turn, completion, reply.id, job_id)
     if record or job_id is not None:
         exchange = chat_store.Exchange(
             session_id=setup.session.id,
@@ -78,9 +100,11 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> ChatRes
             suggestion=suggestion_for(completion.content),
             job_id=job_id,
         )
-        replied_at = await state.db.run(chat_store.record, exchange)
+        replied_at, text = await state.db.run(_record_and_answer, exchange, answer)
+        response = text.encode()
     else:
         replied_at = clock.timestamp()
+        response = answer(replied_at)
     if job_id is not None:
         said = tuple(
             text_of(wire_content(m.content)) for m in body.messages if m.role.value in _USER_ROLES
@@ -94,27 +118,36 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> ChatRes
                 said_at=replied_at,
             )
         )
-    return ChatResponse(
-        id=turn.chat_id,
-        finish_reason=ChatResponseFinishReason(completion.finish_reason),
-        response=[
-            [
-                ChatMlMessage(
-                    id=reply.id,
-                    role=ChatMlMessageRole(completion.role),
-                    content=completion.content,
-                    created_at=clock.parse(replied_at),
-                )
-            ]
-        ],
-        usage=CompletionUsage(
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-            total_tokens=completion.prompt_tokens + completion.completion_tokens,
-        ),
-        jobs=[] if job_id is None else [job_id],
-        doc_ids=DocIds(
-            agent_doc_ids=[doc.id for doc in setup.docs if doc.owner == "agent"],
-            user_doc_ids=[doc.id for doc in setup.docs if doc.owner == "user"],
-        ),
+    return response
+
+
+def _answer(
+    turn: Turn, completion: Completion, reply_id: str, job_id: str | None, replied_at: str
+) -> bytes:
+    setup = turn.setup
+    return dumps(
+        ChatResponse(
+            id=turn.chat_id,
+            finish_reason=ChatResponseFinishReason(completion.finish_reason),
+            response=[
+                [
+                    ChatMlMessage(
+                        id=reply_id,
+                        role=ChatMlMessageRole(completion.role),
+                        content=completion.content,
+                        created_at=clock.parse(replied_at),
+                    )
+                ]
+            ],
+            usage=CompletionUsage(
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+                total_tokens=completion.prompt_tokens + completion.completion_tokens,
+            ),
+            jobs=[] if job_id is None else [job_id],
+            doc_ids=DocIds(
+                agent_doc_ids=[doc.id for doc in setup.docs if doc.owner == "agent"],
+                user_doc_ids=[doc.id for doc in setup.docs if doc.owner == "user"],
+            ),
+        )
     )
