@@ -1,8 +1,9 @@
 """The aiohttp application: routes under ``/api``, middlewares, and the
 lifecycle of the database, the model backend and the memory-job queue.
 
-Middlewares, outermost first: faults (when configured), auth (when an API key
-is set), errors, idempotency. Faults sit outside idempotency so an injected
+Middlewares, outermost first: faults (when configured), errors (so every
+failure below is a JSON answer), guard (Host and Content-Type), auth (when an
+API key is set), idempotency. Faults sit outside idempotency so an injected
 reset happens after the write and its idempotency record were committed.
 """
 
@@ -20,6 +21,7 @@ from .config import ServerConfig
 from .db import Database
 from .errors import error_middleware
 from .faults import FaultPlan, fault_middleware
+from .guard import guard_middleware
 from .idempotency import IdempotencyStore, idempotency_middleware
 from .jobs import MemoryJobs
 from .routes import OPERATIONS
@@ -27,7 +29,6 @@ from .state import STATE, AppState
 
 API_PREFIX = "/api"
 OPENAPI_PATH = API_PREFIX + "/openapi.json"
-MAX_BODY_BYTES = 16 * 1024 * 1024  # docs may be long
 
 
 def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application:
@@ -37,10 +38,11 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
     middlewares: list[Middleware] = []
     if faults is not None:
         middlewares.append(fault_middleware(faults, exempt=exempt))
+    middlewares += [error_middleware, guard_middleware(config)]
     if config.api_key is not None:
         middlewares.append(auth_middleware(config.api_key, exempt=exempt))
-    middlewares += [error_middleware, idempotency_middleware(store)]
-    app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY_BYTES)
+    middlewares.append(idempotency_middleware(store))
+    app = web.Application(middlewares=middlewares, client_max_size=config.max_body_bytes)
     app[STATE] = AppState(
         config=config, db=db, backend=make_backend(config), jobs=MemoryJobs(db), idempotency=store
     )

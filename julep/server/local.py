@@ -16,11 +16,12 @@ import concurrent.futures
 import logging
 import threading
 import types
+import typing
 
 from aiohttp import web
 
 from .app import API_PREFIX, build_app
-from .config import ServerConfig
+from .config import DEFAULT_MAX_BODY_BYTES, ServerConfig
 from .db import count_rows
 from .faults import KINDS
 from .state import STATE
@@ -37,7 +38,10 @@ class LocalServer:
     ``api_key=None`` accepts any key (dev mode); ``model`` is ``echo`` (an
     offline stand-in) or ``openai`` (``model_url`` is then an OpenAI-compatible
     base URL); ``faults`` is a fault-injection spec (see ``julep.server.faults``),
-    made repeatable by ``faults_seed``.
+    made repeatable by ``faults_seed``. A host that is not loopback needs an
+    ``api_key``. Without a key, only requests whose ``Host`` names this server
+    (or one of ``allow_hosts``; ``"*"`` allows any) are served.
+    ``max_body_bytes`` bounds a request body (413 beyond it).
     """
 
     def __init__(
@@ -51,6 +55,8 @@ class LocalServer:
         model_url: str | None = None,
         faults: str | None = None,
         faults_seed: int | None = None,
+        allow_hosts: typing.Sequence[str] = (),
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.config = ServerConfig(
             host=host,
@@ -61,6 +67,8 @@ class LocalServer:
             model_url=model_url,
             faults=faults,
             faults_seed=faults_seed,
+            allow_hosts=tuple(allow_hosts),
+            max_body_bytes=max_body_bytes,
         )
         self._faults = self.config.fault_plan()
         self._runner: web.AppRunner | None = None

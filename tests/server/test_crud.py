@@ -227,7 +227,8 @@ async def test_body_errors_use_wire_names(api: Api) -> None:
 
 async def test_body_that_is_not_json_is_422(api: Api) -> None:
     """A body that does not parse as JSON is 422."""
-    async with api.http.post(api.base_url + "/agents", data=b"{nope") as response:
+    headers = {"Content-Type": "application/json"}
+    async with api.http.post(api.base_url + "/agents", data=b"{nope", headers=headers) as response:
         assert response.status == 422
         assert await response.json() == {"detail": "body: not valid JSON"}
 

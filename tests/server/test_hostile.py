@@ -1,0 +1,128 @@
+"""Hostile input against the local server: each finding of the review is a test here."""
+
+from __future__ import annotations
+
+import asyncio
+import typing
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from julep.server import LocalServer
+from julep.server.cli import _api_key, _parser, main
+
+from .helpers import Api
+
+pytestmark = pytest.mark.anyio
+
+
+async def _raw(server: LocalServer, request: bytes) -> tuple[int, bytes]:
+    """Send ``request`` as raw bytes; the status and body of the answer."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout=10)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+# --- dev mode: what a web page could send ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+async def test_a_body_that_is_not_json_typed_is_415(
+    server: LocalServer, api: Api, content_type: str
+) -> None:
+    """A "simple" cross-origin POST (no preflight) is refused before anything runs."""
+    url = api.base_url + "/agents"
+    body = b'{"name": "from a web page"}'
+    async with api.http.post(url, data=body, headers={"Content-Type": content_type}) as reply:
+        assert reply.status == 415
+        assert "application/json" in (await reply.json())["detail"]
+    assert server.count("agents") == 0
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example"])
+async def test_a_foreign_host_header_is_421(server: LocalServer, api: Api, host: str) -> None:
+    """DNS rebinding: a page on another name reaching 127.0.0.1 is refused, with JSON."""
+    reply = await api.post("/agents", json={"name": "x"}, headers={"Host": host})
+    assert reply.status == 421
+    assert "--allow-host" in reply.body["detail"]
+    assert (await api.get("/agents", headers={"Host": host})).status == 421
+    assert server.count("agents") == 0
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:{port}", "127.0.0.1:{port}", "[::1]:8"])
+async def test_local_host_headers_are_served(server: LocalServer, api: Api, host: str) -> None:
+    """localhost and the loopback addresses, with or without a port, are served."""
+    headers = {"Host": host.format(port=server.port)}
+    assert (await api.get("/agents", headers=headers)).status == 200
+
+
+async def test_allowed_hosts_are_served() -> None:
+    """``allow_hosts`` adds names; ``*`` allows any; a keyed server checks no Host by default."""
+    for server, host in (
+        (LocalServer(allow_hosts=["dev.internal"]), "dev.internal:8080"),
+        (LocalServer(allow_hosts=["*"]), "anything.example"),
+        (LocalServer(api_key="k"), "anything.example"),
+    ):
+        async with server, aiohttp.ClientSession() as session:
+            headers = {"Host": host, "Authorization": "k"}
+            reply = await Api(session, server.base_url).get("/agents", headers=headers)
+            assert reply.status == 200
+
+
+def test_a_non_loopback_host_without_a_key_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """Listening beyond this machine without a key fails at start-up and says why."""
+    with pytest.raises(ValueError, match=r"not a loopback address.*API key"):
+        LocalServer(host="0.0.0.0")
+    assert main(["--host", "0.0.0.0"]) == 2
+    assert "JULEP_SERVER_API_KEY" in capsys.readouterr().err
+    LocalServer(host="0.0.0.0", api_key="k")  # with a key it is the user's choice
+    LocalServer(host="::1")
+
+
+def test_the_key_comes_from_the_environment_or_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JULEP_SERVER_API_KEY and --api-key-file keep the key out of ps."""
+    monkeypatch.setenv("JULEP_SERVER_API_KEY", "from-env")
+    assert _api_key(_parser().parse_args([])) == "from-env"
+    key_file = tmp_path / "key"
+    key_file.write_text("from-file\n")
+    assert _api_key(_parser().parse_args(["--api-key-file", str(key_file)])) == "from-file"
+    monkeypatch.delenv("JULEP_SERVER_API_KEY")
+    assert _api_key(_parser().parse_args([])) is None
+    assert main(["--api-key-file", str(tmp_path / "missing")]) == 2
+    assert main(["--api-key", "a", "--api-key-file", str(key_file)]) == 2
+
+
+async def test_a_non_utf8_authorization_header_is_a_json_401() -> None:
+    """A byte that is not UTF-8 in Authorization gets a JSON 401, not a text 500."""
+    async with LocalServer(api_key="k") as server:
+        status, body = await _raw(
+            server,
+            b"GET /api/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \xff\xfe\r\n"
+            b"Connection: close\r\n\r\n",
+        )
+    assert status == 401
+    assert body.startswith(b'{"detail":')
+
+
+async def test_every_error_is_json(api: Api) -> None:
+    """Unknown routes, wrong methods and bad keys all answer ``{"detail": ...}``."""
+    replies: list[typing.Any] = [
+        await api.get("/nowhere"),
+        await api.request("PUT", "/agents"),
+        await api.post("/agents", json=[1]),
+    ]
+    for reply in replies:
+        assert 400 <= reply.status < 500
+        assert isinstance(reply.body, dict) and "detail" in reply.body
