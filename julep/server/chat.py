@@ -24,7 +24,7 @@ import attrs
 from .._serde import dumps
 from ..models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
 from ..models.enums import ChatMlMessageRole, ChatResponseFinishReason
-from . import clock, textmatch
+from . import clock, offload, textmatch
 from .backends import Completion, Prompt
 from .prompt import build, text_of, wire_content
 from .schemas import ChatRequest
@@ -52,7 +52,12 @@ async def prepare(state: AppState, session_id: str, body: ChatRequest) -> Turn:
     if body.recall is not False:
         match = textmatch.fts_query(text_of(wire_content(body.messages[-1].content)))
     setup = await state.db.run(chat_store.load, session_id, match)
-    return Turn(chat_id=new_id(), body=body, setup=setup, prompt=build(setup, body))
+    prompt = await offload.run(_heavy(body), build, setup, body)
+    return Turn(chat_id=new_id(), body=body, setup=setup, prompt=prompt)
+
+
+def _heavy(body: ChatRequest) -> bool:
+    return len(body.messages) > offload.LARGE_CHAT
 
 
 def suggestion_for(reply: str) -> str:
@@ -84,21 +89,8 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> bytes:
     reply = chat_store.NewMessage(id=new_id(), role=completion.role, content=completion.content)
     answer = functools.partial(_answer, turn, completion, reply.id, job_id)
     if record or job_id is not None:
-        exchange = chat_store.Exchange(
-            session_id=setup.session.id,
-            inputs=tuple(
-                chat_store.NewMessage(
-                    id=new_id(),
-                    role=_STORED_ROLES.get(m.role.value, m.role.value),
-                    content=wire_content(m.content),
-                    name=m.name,
-                )
-                for m in body.messages
-            ),
-            reply=reply,
-            record=record,
-            suggestion=suggestion_for(completion.content),
-            job_id=job_id,
+        exchange = await offload.run(
+            _heavy(body), _exchange, turn, completion, reply, record=record, job_id=job_id
         )
         replied_at, text = await state.db.run(_record_and_answer, exchange, answer)
         response = text.encode()
@@ -106,9 +98,7 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> bytes:
         replied_at = clock.timestamp()
         response = answer(replied_at)
     if job_id is not None:
-        said = tuple(
-            text_of(wire_content(m.content)) for m in body.messages if m.role.value in _USER_ROLES
-        )
+        said = await offload.run(_heavy(body), _said, body)
         state.jobs.submit(
             MemoryJob(
                 id=job_id,
@@ -119,6 +109,38 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> bytes:
             )
         )
     return response
+
+
+def _exchange(
+    turn: Turn,
+    completion: Completion,
+    reply: chat_store.NewMessage,
+    *,
+    record: bool,
+    job_id: str | None,
+) -> chat_store.Exchange:
+    return chat_store.exchange(
+        session_id=turn.setup.session.id,
+        inputs=tuple(
+            chat_store.NewMessage(
+                id=new_id(),
+                role=_STORED_ROLES.get(m.role.value, m.role.value),
+                content=wire_content(m.content),
+                name=m.name,
+            )
+            for m in turn.body.messages
+        ),
+        reply=reply,
+        record=record,
+        suggestion=suggestion_for(completion.content),
+        job_id=job_id,
+    )
+
+
+def _said(body: ChatRequest) -> tuple[str, ...]:
+    return tuple(
+        text_of(wire_content(m.content)) for m in body.messages if m.role.value in _USER_ROLES
+    )
 
 
 def _answer(

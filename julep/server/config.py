@@ -9,7 +9,7 @@ import attrs
 from .faults import FaultPlan
 
 MODELS = ("echo", "openai")
-DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024  # a long chat with images as data: URLs, or long docs
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024  # a long chat with images as data: URLs, or long docs
 MIN_MAX_BODY_BYTES = 64 * 1024
 
 

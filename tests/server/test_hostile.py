@@ -126,3 +126,67 @@ async def test_every_error_is_json(api: Api) -> None:
     for reply in replies:
         assert 400 <= reply.status < 500
         assert isinstance(reply.body, dict) and "detail" in reply.body
+
+
+# --- bounded input ---------------------------------------------------------------
+
+
+def _nested(depth: int) -> str:
+    """JSON of an object ``depth`` levels deep: {"a": {"a": ... {}}}."""
+    return '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
+
+
+async def test_deep_metadata_is_refused_and_what_is_kept_reads_back(
+    server: LocalServer, api: Api
+) -> None:
+    """Nesting past 64 levels is a 422 naming the field; anything accepted lists fine."""
+    headers = {"Content-Type": "application/json"}
+    for depth, status in ((63, 201), (64, 422), (255, 422), (5000, 422)):
+        body = '{"name": "a", "metadata": ' + _nested(depth) + "}"
+        async with api.http.post(api.base_url + "/users", data=body, headers=headers) as reply:
+            assert reply.status == status
+            if status == 422:
+                detail = (await reply.json())["detail"]
+                assert detail.startswith("metadata.a.a" if depth < 1000 else "body")
+                assert detail.endswith("nested deeper than 64 levels")
+    listed = await api.get("/users")
+    assert listed.status == 200
+    assert len(listed.body["items"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "a", "metadata": {"blob": "x" * 70_000}}, "metadata"),
+        ({"name": "n" * 257}, "name"),
+        ({"name": "a", "tools": [{}] * 129}, "tools"),
+        ({"name": "a", "instructions": ["be brief"] * 1001}, "instructions"),
+    ],
+)
+async def test_oversized_fields_are_422_naming_the_field(
+    server: LocalServer, api: Api, body: dict[str, typing.Any], field: str
+) -> None:
+    """Each field has a size bound; past it the 422 says which field and what the bound is."""
+    reply = await api.post("/agents", json=body)
+    assert reply.status == 422
+    assert reply.body["detail"].startswith(f"{field}: at most")
+    assert server.count("agents") == 0
+
+
+async def test_a_chat_has_at_most_2000_messages(server: LocalServer, api: Api) -> None:
+    """More messages than a real chat sends is a 422 before any work is done."""
+    session_id = await api.session(await api.agent())
+    messages = [{"role": "user", "content": "hi"}] * 2001
+    reply = await api.post(f"/sessions/{session_id}/chat", json={"messages": messages})
+    assert (reply.status, reply.body["detail"]) == (422, "messages: at most 2000 items, got 2001")
+    assert server.count("messages") == 0
+
+
+async def test_a_body_past_the_limit_is_a_json_413() -> None:
+    """``max_body_bytes`` bounds a body; past it the answer is 413 with a JSON detail."""
+    async with LocalServer(max_body_bytes=64 * 1024) as server, aiohttp.ClientSession() as session:
+        api = Api(session, server.base_url)
+        reply = await api.post("/agents", json={"name": "a", "about": "x" * 70_000})
+        assert reply.status == 413
+        assert "detail" in reply.body
+        assert (await api.post("/agents", json={"name": "a", "about": "x" * 60_000})).status == 201
