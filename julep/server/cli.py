@@ -19,6 +19,7 @@ import sys
 
 from .config import DEFAULT_MAX_BODY_BYTES, MODELS
 from .local import LocalServer
+from .resources import raise_descriptor_limit
 
 KEY_ENV = "JULEP_SERVER_API_KEY"
 
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"julep serve: {exc}", file=sys.stderr)
         return 2
+    raise_descriptor_limit()
     try:
         asyncio.run(_serve(server))
     except OSError as exc:  # e.g. the port is taken

@@ -11,6 +11,10 @@ from .faults import FaultPlan
 MODELS = ("echo", "openai")
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024  # a long chat with images as data: URLs, or long docs
 MIN_MAX_BODY_BYTES = 64 * 1024
+# An idle keep-alive connection, or one whose request headers have not all
+# arrived, is closed after this long (longer than the SDK's own 15 s pool
+# keep-alive, so clients usually close first).
+DEFAULT_IDLE_TIMEOUT = 30.0
 
 
 def is_loopback(host: str) -> bool:
@@ -37,6 +41,7 @@ class ServerConfig:
     faults_seed: int | None = None
     allow_hosts: tuple[str, ...] = ()  # more Host header values to accept; "*" accepts any
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -58,6 +63,8 @@ class ServerConfig:
             raise ValueError(
                 f"max_body_bytes must be at least {MIN_MAX_BODY_BYTES}, got {self.max_body_bytes}"
             )
+        if not self.idle_timeout > 0:
+            raise ValueError(f"idle_timeout must be more than 0 seconds, got {self.idle_timeout}")
         for host in self.allow_hosts:
             if not host or any(c in host for c in "/ ,"):
                 raise ValueError(f"allow_hosts: {host!r} is not a host name or address")

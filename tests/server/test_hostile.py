@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import typing
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from julep.server import LocalServer
 from julep.server.cli import _api_key, _parser, main
+from julep.server.resources import AcceptErrorFilter
 
 from .helpers import Api
 
@@ -190,3 +192,48 @@ async def test_a_body_past_the_limit_is_a_json_413() -> None:
         assert reply.status == 413
         assert "detail" in reply.body
         assert (await api.post("/agents", json={"name": "a", "about": "x" * 60_000})).status == 201
+
+
+# --- connections and descriptors ------------------------------------------------
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET /api/agents HTTP/1.1\r\nHost: local"])
+async def test_silent_and_slow_header_connections_are_closed(sent: bytes) -> None:
+    """A connection that sends nothing, or never finishes its headers, is closed."""
+    async with LocalServer(idle_timeout=0.2) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(sent)
+            await writer.drain()
+            assert await asyncio.wait_for(reader.read(), timeout=10) == b""
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+
+async def test_an_idle_keep_alive_connection_is_closed() -> None:
+    """After a response, a kept-alive connection with nothing more to do is closed."""
+    async with LocalServer(idle_timeout=0.2) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(b"GET /api/agents HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            await writer.drain()
+            assert (await reader.readline()).startswith(b"HTTP/1.1 200")
+            await asyncio.wait_for(reader.read(), timeout=10)  # returns once the server closes
+            assert reader.at_eof()
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+
+def test_accept_errors_are_logged_at_most_once_a_second() -> None:
+    """A flood of accept failures (fd exhaustion) passes one record per interval, with a count."""
+    log_filter = AcceptErrorFilter(interval=3600)
+    flood = [
+        logging.LogRecord("asyncio", logging.ERROR, "x", 1, message, None, None)
+        for message in ["socket.accept() out of system resource"] * 500
+        + ["Exception in callback BaseSelectorEventLoop._start_serving(...)"] * 500
+    ]
+    assert sum(log_filter.filter(record) for record in flood) == 1
+    other = logging.LogRecord("asyncio", logging.ERROR, "x", 1, "something else", None, None)
+    assert log_filter.filter(other)
