@@ -21,11 +21,11 @@ import typing
 
 import attrs
 
-from .._serde import dumps
 from ..models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
 from ..models.enums import ChatMlMessageRole, ChatResponseFinishReason
 from . import clock, offload, textmatch
 from .backends import Completion, Prompt
+from .encode import response_json
 from .prompt import build, text_of, wire_content
 from .schemas import ChatRequest
 from .state import AppState
@@ -147,7 +147,7 @@ def _answer(
     turn: Turn, completion: Completion, reply_id: str, job_id: str | None, replied_at: str
 ) -> bytes:
     setup = turn.setup
-    return dumps(
+    return response_json(
         ChatResponse(
             id=turn.chat_id,
             finish_reason=ChatResponseFinishReason(completion.finish_reason),
