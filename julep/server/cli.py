@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 
-from .config import DEFAULT_MAX_BODY_BYTES, MODELS
+from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, MODELS
 from .local import LocalServer
 from .resources import raise_descriptor_limit
 
@@ -72,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
         help="also accept requests whose Host header names NAME (repeatable; * accepts any)",
     )
     parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection idle, or still sending its headers, this long"
+        f" (default {DEFAULT_IDLE_TIMEOUT:g})",
+    )
+    parser.add_argument(
         "--max-body-mb",
         type=float,
         default=DEFAULT_MAX_BODY_BYTES / 2**20,
@@ -122,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             faults_seed=options.faults_seed,
             allow_hosts=options.allow_host,
             max_body_bytes=int(options.max_body_mb * 2**20),
+            idle_timeout=options.idle_timeout,
         )
     except ValueError as exc:
         print(f"julep serve: {exc}", file=sys.stderr)

@@ -38,6 +38,7 @@ import orjson
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from . import offload
 from .db import GUARD, Database
 from .errors import invalid
 from .store import idempotency as records
@@ -51,6 +52,7 @@ SWEEP_SECONDS = 60.0
 MAX_RECORDS = 100_000
 MAX_BYTES = 64 * 1024 * 1024
 MAX_KEY_LENGTH = 255
+LARGE_BODY_BYTES = 256 * 1024
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -199,12 +201,13 @@ def idempotency_middleware(store: IdempotencyStore) -> Middleware:
         key = _key_of(request)
         if key is None:
             return await handler(request)
-        claim = Claim(
-            store,
-            key,
-            fingerprint(request.method, request.path, await request.read()),
-            asyncio.current_task(),
+        body = await request.read()
+        # hashlib lets go of the interpreter while hashing, so a large body
+        # hashes on a thread while the loop serves others.
+        digest = await offload.run(
+            len(body) > LARGE_BODY_BYTES, fingerprint, request.method, request.path, body
         )
+        claim = Claim(store, key, digest, asyncio.current_task())
         # A repeat that arrives while the first run is going waits for its end.
         while (running := store.in_flight.get(key)) is not None:
             await running.wait()
