@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import typing
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import aiohttp
+import hypothesis
+import orjson
 import pytest
+from hypothesis import strategies as st
 
 from julep.server import LocalServer
 from julep.server.cli import _api_key, _parser, main
@@ -237,3 +242,67 @@ def test_accept_errors_are_logged_at_most_once_a_second() -> None:
     assert sum(log_filter.filter(record) for record in flood) == 1
     other = logging.LogRecord("asyncio", logging.ERROR, "x", 1, "something else", None, None)
     assert log_filter.filter(other)
+
+
+# --- generated hostile bodies ---------------------------------------------------
+
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)  # JSON numbers orjson keeps exact
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+def _deepen(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = {"d": value}
+    return value
+
+
+def _send(base_url: str, method: str, path: str, body: bytes) -> tuple[int, typing.Any]:
+    request = urllib.request.Request(
+        base_url + path,
+        data=body or None,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, orjson.loads(response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, orjson.loads(error.read())
+
+
+@pytest.fixture(scope="module")
+def threaded_server() -> typing.Iterator[LocalServer]:
+    with LocalServer() as running:
+        yield running
+
+
+@hypothesis.settings(max_examples=60, deadline=None, database=None)
+@hypothesis.given(metadata=_JSON, depth=st.integers(min_value=0, max_value=70))
+def test_whatever_metadata_is_accepted_reads_back(
+    threaded_server: LocalServer, metadata: object, depth: int
+) -> None:
+    """Generated metadata, nested up to 70 deep: a 201 or a 422, and what is kept reads back."""
+    body = orjson.dumps({"name": "h", "metadata": {"m": _deepen(metadata, depth)}})
+    status, reply = _send(threaded_server.base_url, "POST", "/users", body)
+    assert status in (201, 422), reply
+    if status == 201:
+        got_status, user = _send(threaded_server.base_url, "GET", f"/users/{reply['id']}", b"")
+        assert got_status == 200
+        assert user["metadata"] == {"m": _deepen(metadata, depth)}
+        listed_status, _ = _send(threaded_server.base_url, "GET", "/users?limit=1000", b"")
+        assert listed_status == 200
+    else:
+        assert "levels" in reply["detail"] or "bytes" in reply["detail"], reply
