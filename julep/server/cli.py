@@ -29,6 +29,11 @@ def _api_key(options: argparse.Namespace) -> str | None:
     if options.api_key is not None and options.api_key_file is not None:
         raise ValueError("give --api-key or --api-key-file, not both")
     if options.api_key is not None:
+        print(
+            f"julep serve: note: --api-key is visible to every local user in ps;"
+            f" {KEY_ENV} or --api-key-file keep it private",
+            file=sys.stderr,
+        )
         return str(options.api_key)
     if options.api_key_file is not None:
         try:

@@ -166,8 +166,12 @@ ERROR = {
 }
 _STATUS_TEXT = {
     400: "Bad request (an invalid metadata_filter)",
+    401: "An Authorization header that is not UTF-8 text",
     403: "Missing or wrong API key",
     404: "Not found",
+    413: "The body is larger than the server's limit",
+    415: "The body is not application/json",
+    421: "The Host header does not name this server (dev mode)",
     422: "The request does not fit the API (the detail names the field)",
     502: "The model backend failed",
 }
@@ -301,7 +305,9 @@ def _operation(operation: Operation, components: _Components, *, secured: bool) 
             "description": "Server-sent events: reply pieces, the final ChatResponse, then [DONE].",
         }
     responses: JSONSchema = {str(operation.status): {"description": "Success", "content": content}}
-    for status in sorted({*operation.errors, *((403,) if secured else ())}):
+    guarded = (401, 403) if secured else (421,)
+    with_body = (413, 415) if operation.body is not None else ()
+    for status in sorted({*operation.errors, *guarded, *with_body}):
         responses[str(status)] = {
             "description": _STATUS_TEXT[status],
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
