@@ -22,6 +22,7 @@ from .local import LocalServer
 from .resources import raise_descriptor_limit
 
 KEY_ENV = "JULEP_SERVER_API_KEY"
+SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 
 
 def _api_key(options: argparse.Namespace) -> str | None:
@@ -141,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"julep serve: {exc}", file=sys.stderr)
         return 2
     raise_descriptor_limit()
+    # Large requests do their CPU work on worker threads; a shorter switch
+    # interval hands the interpreter back to the event loop sooner.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         asyncio.run(_serve(server))
     except OSError as exc:  # e.g. the port is taken
