@@ -72,9 +72,11 @@ class IdempotencyStore:
         ttl: float = TTL_SECONDS,
         max_records: int = MAX_RECORDS,
         max_bytes: int = MAX_BYTES,
+        sweep_seconds: float = SWEEP_SECONDS,
     ) -> None:
         self.db = db
         self.ttl = ttl
+        self.sweep_seconds = sweep_seconds
         self.max_records = max_records
         self.max_bytes = max_bytes
         self.records = 0
@@ -95,7 +97,7 @@ class IdempotencyStore:
 
     async def _sweep_forever(self) -> None:
         while True:
-            await asyncio.sleep(SWEEP_SECONDS)
+            await asyncio.sleep(self.sweep_seconds)
             await self.db.run(self._sweep)
 
     def _sweep(self, conn: sqlite3.Connection) -> None:

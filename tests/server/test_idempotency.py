@@ -132,11 +132,27 @@ async def test_the_store_is_bounded_and_expires() -> None:
         await db.run(put, "big", 9_900)
         assert await db.run(_keys) == ["k4", "big"]
         assert store.bytes <= 10_000
-        store.ttl = 0
-        await db.run(store._sweep)
-        assert (store.records, store.bytes, await db.run(_keys)) == (0, 0, [])
         await store.aclose()
     finally:
+        await db.close()
+
+
+async def test_expired_records_are_swept_while_running() -> None:
+    """The sweeper drops expired records as the server runs, not only at start-up."""
+    db = Database(None)
+    await db.open()
+    store = IdempotencyStore(db, ttl=0.05, sweep_seconds=0.05)
+    try:
+        await store.start()
+        await db.run(lambda conn: store.save(conn, "old", Record(b"f", b"{}")))
+        assert store.records == 1
+        for _ in range(200):  # bounded: about 10 s
+            if await db.run(_keys) == []:
+                break
+            await asyncio.sleep(0.05)
+        assert (await db.run(_keys), store.records, store.bytes) == ([], 0, 0)
+    finally:
+        await store.aclose()
         await db.close()
 
 
