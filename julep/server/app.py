@@ -1,10 +1,10 @@
 """The aiohttp application: routes under ``/api``, middlewares, and the
 lifecycle of the database, the model backend and the memory-job queue.
 
-Middlewares, outermost first: faults (when configured), auth (when an API key
-is set), idempotency, errors. Faults sit outside idempotency so an injected
-reset happens after the response was kept; errors sit inside so idempotency
-sees every failure as a response.
+Middlewares, outermost first: faults (when configured), errors (so every
+failure below is a JSON answer), guard (Host and Content-Type), auth (when an
+API key is set), idempotency. Faults sit outside idempotency so an injected
+reset happens after the write and its idempotency record were committed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .config import ServerConfig
 from .db import Database
 from .errors import error_middleware
 from .faults import FaultPlan, fault_middleware
+from .guard import guard_middleware
 from .idempotency import IdempotencyStore, idempotency_middleware
 from .jobs import MemoryJobs
 from .routes import OPERATIONS, openai_gateway
@@ -28,20 +29,20 @@ from .state import STATE, AppState
 
 API_PREFIX = "/api"
 OPENAPI_PATH = API_PREFIX + "/openapi.json"
-MAX_BODY_BYTES = 16 * 1024 * 1024  # docs may be long
 
 
 def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application:
     db = Database(config.db)
-    store = IdempotencyStore(db, persistent=config.db is not None)
+    store = IdempotencyStore(db)
     exempt = frozenset({OPENAPI_PATH})
     middlewares: list[Middleware] = []
     if faults is not None:
         middlewares.append(fault_middleware(faults, exempt=exempt))
+    middlewares += [error_middleware, guard_middleware(config)]
     if config.api_key is not None:
         middlewares.append(auth_middleware(config.api_key, exempt=exempt))
-    middlewares += [idempotency_middleware(store), error_middleware]
-    app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY_BYTES)
+    middlewares.append(idempotency_middleware(store))
+    app = web.Application(middlewares=middlewares, client_max_size=config.max_body_bytes)
     app[STATE] = AppState(
         config=config, db=db, backend=make_backend(config), jobs=MemoryJobs(db), idempotency=store
     )
@@ -64,7 +65,7 @@ async def _lifecycle(app: web.Application) -> typing.AsyncIterator[None]:
     state = app[STATE]
     try:
         await state.db.open()
-        await state.idempotency.load()
+        await state.idempotency.start()
     except BaseException:
         await state.db.close()
         raise

@@ -22,13 +22,20 @@ def _presented(header: str) -> str:
 
 
 def auth_middleware(api_key: str, *, exempt: frozenset[str]) -> Middleware:
-    """403 ``Could not validate API KEY`` for any request without the key (but ``exempt`` paths)."""
+    """403 ``Could not validate API KEY`` for any request without the key (but ``exempt`` paths).
+
+    A header that is not UTF-8 text (aiohttp hands its bytes over as surrogate
+    escapes) is a 401: it cannot hold any key.
+    """
     expected = api_key.encode()
 
     @web.middleware
     async def check_key(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path not in exempt:
-            given = _presented(request.headers.get("Authorization", "")).encode()
+            try:
+                given = _presented(request.headers.get("Authorization", "")).encode()
+            except UnicodeEncodeError:
+                return error_response(401, "Authorization: the header is not valid UTF-8 text")
             if not hmac.compare_digest(given, expected):
                 return error_response(403, "Could not validate API KEY")
         return await handler(request)

@@ -15,12 +15,17 @@ the user, "Tell me more about X, Y, Z." naming the first three entities
 
 from __future__ import annotations
 
+import functools
+import sqlite3
+import typing
+
 import attrs
 
 from ..models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
 from ..models.enums import ChatMlMessageRole, ChatResponseFinishReason
-from . import clock, textmatch
+from . import clock, offload, textmatch
 from .backends import Completion, Prompt
+from .encode import response_json
 from .prompt import build, text_of, wire_content
 from .schemas import ChatRequest
 from .state import AppState
@@ -47,7 +52,12 @@ async def prepare(state: AppState, session_id: str, body: ChatRequest) -> Turn:
     if body.recall is not False:
         match = textmatch.fts_query(text_of(wire_content(body.messages[-1].content)))
     setup = await state.db.run(chat_store.load, session_id, match)
-    return Turn(chat_id=new_id(), body=body, setup=setup, prompt=build(setup, body))
+    prompt = await offload.run(_heavy(body), build, setup, body)
+    return Turn(chat_id=new_id(), body=body, setup=setup, prompt=prompt)
+
+
+def _heavy(body: ChatRequest) -> bool:
+    return len(body.messages) > offload.LARGE_CHAT
 
 
 def suggestion_for(reply: str) -> str:
@@ -55,36 +65,40 @@ def suggestion_for(reply: str) -> str:
     return f"Tell me more about {', '.join(names)}." if names else "Tell me more."
 
 
-async def finish(state: AppState, turn: Turn, completion: Completion) -> ChatResponse:
-    """Record the exchange, queue the memory job, and build the response."""
+def _record_and_answer(
+    conn: sqlite3.Connection, exchange: chat_store.Exchange, answer: typing.Callable[[str], bytes]
+) -> tuple[str, str]:
+    # The answer is built inside the write's transaction, so the idempotency
+    # record of this request holds the whole answer (see idempotency.py).
+    replied_at = chat_store.record(conn, exchange)
+    return replied_at, answer(replied_at).decode()
+
+
+def recorded_answer(result: object) -> bytes | None:
+    """The ChatResponse JSON in what ``_record_and_answer`` returned, replayed by idempotency."""
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], str):
+        return result[1].encode()
+    return None
+
+
+async def finish(state: AppState, turn: Turn, completion: Completion) -> bytes:
+    """Record the exchange, queue the memory job; the ChatResponse as JSON."""
     body, setup = turn.body, turn.setup
     record = body.record is not False
     job_id = new_id() if body.remember is not False else None
     reply = chat_store.NewMessage(id=new_id(), role=completion.role, content=completion.content)
+    answer = functools.partial(_answer, turn, completion, reply.id, job_id)
     if record or job_id is not None:
-        exchange = chat_store.Exchange(
-            session_id=setup.session.id,
-            inputs=tuple(
-                chat_store.NewMessage(
-                    id=new_id(),
-                    role=_STORED_ROLES.get(m.role.value, m.role.value),
-                    content=wire_content(m.content),
-                    name=m.name,
-                )
-                for m in body.messages
-            ),
-            reply=reply,
-            record=record,
-            suggestion=suggestion_for(completion.content),
-            job_id=job_id,
+        exchange = await offload.run(
+            _heavy(body), _exchange, turn, completion, reply, record=record, job_id=job_id
         )
-        replied_at = await state.db.run(chat_store.record, exchange)
+        replied_at, text = await state.db.run(_record_and_answer, exchange, answer)
+        response = text.encode()
     else:
         replied_at = clock.timestamp()
+        response = answer(replied_at)
     if job_id is not None:
-        said = tuple(
-            text_of(wire_content(m.content)) for m in body.messages if m.role.value in _USER_ROLES
-        )
+        said = await offload.run(_heavy(body), _said, body)
         state.jobs.submit(
             MemoryJob(
                 id=job_id,
@@ -94,27 +108,68 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> ChatRes
                 said_at=replied_at,
             )
         )
-    return ChatResponse(
-        id=turn.chat_id,
-        finish_reason=ChatResponseFinishReason(completion.finish_reason),
-        response=[
-            [
-                ChatMlMessage(
-                    id=reply.id,
-                    role=ChatMlMessageRole(completion.role),
-                    content=completion.content,
-                    created_at=clock.parse(replied_at),
-                )
-            ]
-        ],
-        usage=CompletionUsage(
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-            total_tokens=completion.prompt_tokens + completion.completion_tokens,
+    return response
+
+
+def _exchange(
+    turn: Turn,
+    completion: Completion,
+    reply: chat_store.NewMessage,
+    *,
+    record: bool,
+    job_id: str | None,
+) -> chat_store.Exchange:
+    return chat_store.exchange(
+        session_id=turn.setup.session.id,
+        inputs=tuple(
+            chat_store.NewMessage(
+                id=new_id(),
+                role=_STORED_ROLES.get(m.role.value, m.role.value),
+                content=wire_content(m.content),
+                name=m.name,
+            )
+            for m in turn.body.messages
         ),
-        jobs=[] if job_id is None else [job_id],
-        doc_ids=DocIds(
-            agent_doc_ids=[doc.id for doc in setup.docs if doc.owner == "agent"],
-            user_doc_ids=[doc.id for doc in setup.docs if doc.owner == "user"],
-        ),
+        reply=reply,
+        record=record,
+        suggestion=suggestion_for(completion.content),
+        job_id=job_id,
+    )
+
+
+def _said(body: ChatRequest) -> tuple[str, ...]:
+    return tuple(
+        text_of(wire_content(m.content)) for m in body.messages if m.role.value in _USER_ROLES
+    )
+
+
+def _answer(
+    turn: Turn, completion: Completion, reply_id: str, job_id: str | None, replied_at: str
+) -> bytes:
+    setup = turn.setup
+    return response_json(
+        ChatResponse(
+            id=turn.chat_id,
+            finish_reason=ChatResponseFinishReason(completion.finish_reason),
+            response=[
+                [
+                    ChatMlMessage(
+                        id=reply_id,
+                        role=ChatMlMessageRole(completion.role),
+                        content=completion.content,
+                        created_at=clock.parse(replied_at),
+                    )
+                ]
+            ],
+            usage=CompletionUsage(
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+                total_tokens=completion.prompt_tokens + completion.completion_tokens,
+            ),
+            jobs=[] if job_id is None else [job_id],
+            doc_ids=DocIds(
+                agent_doc_ids=[doc.id for doc in setup.docs if doc.owner == "agent"],
+                user_doc_ids=[doc.id for doc in setup.docs if doc.owner == "user"],
+            ),
+        )
     )

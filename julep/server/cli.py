@@ -2,7 +2,10 @@
 
 ::
 
-    python -m julep serve --port 8080 --db julep.db --api-key secret
+    JULEP_SERVER_API_KEY=secret python -m julep serve --port 8080 --db julep.db
+
+The key is best given in ``JULEP_SERVER_API_KEY`` or ``--api-key-file``:
+``--api-key`` shows it to every local user in ``ps``.
 """
 
 from __future__ import annotations
@@ -14,8 +17,35 @@ import os
 import signal
 import sys
 
-from .config import MODELS
+from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, MODELS
 from .local import LocalServer
+from .resources import raise_descriptor_limit
+
+KEY_ENV = "JULEP_SERVER_API_KEY"
+SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
+
+
+def _api_key(options: argparse.Namespace) -> str | None:
+    """The key from --api-key, else --api-key-file, else the environment; None for dev mode."""
+    if options.api_key is not None and options.api_key_file is not None:
+        raise ValueError("give --api-key or --api-key-file, not both")
+    if options.api_key is not None:
+        print(
+            f"julep serve: note: --api-key is visible to every local user in ps;"
+            f" {KEY_ENV} or --api-key-file keep it private",
+            file=sys.stderr,
+        )
+        return str(options.api_key)
+    if options.api_key_file is not None:
+        try:
+            with open(options.api_key_file, encoding="utf-8") as file:
+                key = file.read().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"--api-key-file: cannot read {options.api_key_file}: {exc}") from None
+        if not key:
+            raise ValueError(f"--api-key-file: {options.api_key_file} is empty")
+        return key
+    return os.environ.get(KEY_ENV) or None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +62,35 @@ def _parser() -> argparse.ArgumentParser:
         "--db", metavar="PATH", help="SQLite file to keep data in (default: in memory)"
     )
     parser.add_argument(
-        "--api-key", metavar="KEY", help="require this key (default: accept any, dev mode)"
+        "--api-key",
+        metavar="KEY",
+        help=f"require this key (visible in ps: prefer {KEY_ENV} or --api-key-file;"
+        " default: no key, dev mode, 127.0.0.1 only)",
+    )
+    parser.add_argument(
+        "--api-key-file", metavar="PATH", help="require the key held in this file (one line)"
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also accept requests whose Host header names NAME (repeatable; * accepts any)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection idle, or still sending its headers, this long"
+        f" (default {DEFAULT_IDLE_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=DEFAULT_MAX_BODY_BYTES / 2**20,
+        metavar="MB",
+        help=f"largest request body, in MiB (default {DEFAULT_MAX_BODY_BYTES // 2**20})",
     )
     parser.add_argument(
         "--model", choices=MODELS, default="echo", help="model backend (default echo)"
@@ -77,16 +135,23 @@ def main(argv: list[str] | None = None) -> int:
             host=options.host,
             port=options.port,
             db=options.db,
-            api_key=options.api_key,
+            api_key=_api_key(options),
             model=options.model,
             model_url=options.model_url,
             model_key=options.model_key,
             faults=options.faults,
             faults_seed=options.faults_seed,
+            allow_hosts=options.allow_host,
+            max_body_bytes=int(options.max_body_mb * 2**20),
+            idle_timeout=options.idle_timeout,
         )
     except ValueError as exc:
         print(f"julep serve: {exc}", file=sys.stderr)
         return 2
+    raise_descriptor_limit()
+    # Large requests do their CPU work on worker threads; a shorter switch
+    # interval hands the interpreter back to the event loop sooner.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         asyncio.run(_serve(server))
     except OSError as exc:  # e.g. the port is taken

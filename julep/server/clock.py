@@ -22,10 +22,16 @@ class _Clock:
         self._last_micros = 0
 
     def timestamp(self) -> str:
+        return self.timestamps(1)[0]
+
+    def timestamps(self, count: int) -> list[str]:
         with self._lock:
-            micros = max(time.time_ns() // 1000, self._last_micros + 1)
-            self._last_micros = micros
-        return (_EPOCH + dt.timedelta(microseconds=micros)).isoformat(timespec="microseconds")
+            first = max(time.time_ns() // 1000, self._last_micros + 1)
+            self._last_micros = first + count - 1
+        return [
+            (_EPOCH + dt.timedelta(microseconds=micros)).isoformat(timespec="microseconds")
+            for micros in range(first, first + count)
+        ]
 
 
 # One clock for the process: servers in the same process share it harmlessly.
@@ -35,6 +41,11 @@ _clock = _Clock()
 def timestamp() -> str:
     """Now, as RFC 3339 text, strictly later than any earlier call's result."""
     return _clock.timestamp()
+
+
+def timestamps(count: int) -> list[str]:
+    """``count`` consecutive timestamps, each later than the one before (one message each)."""
+    return _clock.timestamps(count)
 
 
 def parse(text: str) -> dt.datetime:

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import attrs
 
 from .faults import FaultPlan
 
 MODELS = ("echo", "openai")
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024  # a long chat with images as data: URLs, or long docs
+MIN_MAX_BODY_BYTES = 64 * 1024
+# An idle keep-alive connection, or one whose request headers have not all
+# arrived, is closed after this long (longer than the SDK's own 15 s pool
+# keep-alive, so clients usually close first).
+DEFAULT_IDLE_TIMEOUT = 30.0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (127.0.0.0/8, ::1 or localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name other than localhost may resolve to any address
 
 
 @attrs.frozen(kw_only=True)
@@ -22,6 +40,9 @@ class ServerConfig:
     model_key: str | None = attrs.field(default=None, repr=False)
     faults: str | None = None
     faults_seed: int | None = None
+    allow_hosts: tuple[str, ...] = ()  # more Host header values to accept; "*" accepts any
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -32,6 +53,22 @@ class ServerConfig:
             raise ValueError("model 'openai' needs model_url (an OpenAI-compatible base URL)")
         if self.api_key is not None and not self.api_key.strip():
             raise ValueError("api_key must not be empty; pass None for dev mode")
+        if self.api_key is None and not is_loopback(self.host):
+            raise ValueError(
+                f"host {self.host!r} is not a loopback address, so other machines could reach"
+                " the server, and without an API key anyone who can reach it may read and change"
+                " all its data (and spend the model's credits); set a key"
+                " (JULEP_SERVER_API_KEY, --api-key-file) or listen on 127.0.0.1"
+            )
+        if self.max_body_bytes < MIN_MAX_BODY_BYTES:
+            raise ValueError(
+                f"max_body_bytes must be at least {MIN_MAX_BODY_BYTES}, got {self.max_body_bytes}"
+            )
+        if not self.idle_timeout > 0:
+            raise ValueError(f"idle_timeout must be more than 0 seconds, got {self.idle_timeout}")
+        for host in self.allow_hosts:
+            if not host or any(c in host for c in "/ ,"):
+                raise ValueError(f"allow_hosts: {host!r} is not a host name or address")
         self.fault_plan()  # a bad spec fails here, before anything starts
 
     def fault_plan(self) -> FaultPlan | None:

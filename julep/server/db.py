@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import functools
 import sqlite3
 import typing
@@ -20,6 +21,25 @@ from .store.schema import COUNTABLE, DDL
 
 T = typing.TypeVar("T")
 P = typing.ParamSpec("P")
+
+
+class Guard(typing.Protocol):
+    """Something that wraps the transactions of one request (its idempotency record).
+
+    ``owner`` is the task of that request: work it spawned (memory jobs) runs
+    in other tasks and is not wrapped.
+    """
+
+    owner: asyncio.Task[typing.Any] | None
+
+    def run(self, conn: sqlite3.Connection, call: typing.Callable[[], T]) -> T:
+        """Run ``call`` inside the open transaction of ``conn``, adding to it as needed."""
+        ...
+
+
+GUARD: contextvars.ContextVar[Guard | None] = contextvars.ContextVar(
+    "julep_server_guard", default=None
+)
 
 
 def _metadata_matches(metadata: str, wanted: str) -> bool:
@@ -71,10 +91,16 @@ class Database:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """Run ``fn(conn, *args)`` on the database thread, committing unless it raises."""
+        """Run ``fn(conn, *args)`` on the database thread, committing unless it raises.
+
+        The request's ``GUARD``, if any, runs inside the same transaction.
+        """
         loop = asyncio.get_running_loop()
+        guard = GUARD.get()
+        if guard is not None and guard.owner is not asyncio.current_task():
+            guard = None
         return await loop.run_in_executor(
-            self._executor, functools.partial(self._transaction, fn, args, kwargs)
+            self._executor, functools.partial(self._transaction, fn, args, kwargs, guard)
         )
 
     def run_blocking(
@@ -84,19 +110,22 @@ class Database:
         **kwargs: P.kwargs,
     ) -> T:
         """``run`` for callers outside any event loop (tests counting rows from their thread)."""
-        return self._executor.submit(self._transaction, fn, args, kwargs).result()
+        return self._executor.submit(self._transaction, fn, args, kwargs, None).result()
 
     def _transaction(
         self,
         fn: typing.Callable[..., T],
         args: tuple[object, ...],
         kwargs: dict[str, object],
+        guard: Guard | None,
     ) -> T:
         conn = self._conn
         if conn is None:
             raise RuntimeError("the database is not open")
         with conn:
-            return fn(conn, *args, **kwargs)
+            if guard is None:
+                return fn(conn, *args, **kwargs)
+            return guard.run(conn, functools.partial(fn, conn, *args, **kwargs))
 
     async def close(self) -> None:
         """Close the connection on its own thread, then stop the thread."""

@@ -1,185 +1,228 @@
-"""Idempotency keys, so a client may retry any request safely.
+"""Idempotency keys, so a client may retry any write safely, even across a crash.
 
-A non-GET request may carry ``Idempotency-Key``. The first response to a
-(key, method, path) is kept for 24 hours and sent again, with
-``Idempotent-Replayed: true``, for every repeat; a repeat that arrives while
-the first is still running waits for it. Responses of 500 and above (a crash
-in a handler) are not kept, so a retry runs again. A streamed chat's final
-ChatResponse is kept and replayed as JSON or as a stream, by the repeat's
-``Accept``.
+A non-GET request may carry ``Idempotency-Key``. The request's fingerprint
+(a SHA-256 of its method, path and body) and what each of its database
+writes returned are recorded **in the transaction of the write itself**: a
+crash keeps the write and its record, or neither. A repeat of the request
+with the same key runs the handler again, but each recorded write returns
+its recorded result instead of running, so the repeat answers as the first
+did (``Idempotent-Replayed: true``) and writes nothing. A streamed chat's
+recorded result is its whole ChatResponse, replayed as JSON or as a stream by
+the repeat's ``Accept``; the model is not asked again.
 
-At most ``MAX_ENTRIES`` are kept, the oldest forgotten first. Entries live
-in memory; with a database file they are also written to it
-(without the request waiting for the write) and read back at start, so
-retries across a restart are safe too.
+Keys are global: the same key with another method, path or body is a 422
+naming the key. 422, not 409, because the SDK retries 409, and this request
+can never succeed as sent: the caller must pick a new key. A request that
+writes nothing (a 422 from validation, a 404) leaves no record, so a
+corrected retry with the same key runs. A repeat that arrives while the
+first is still running waits for it.
+
+Records expire after ``TTL_SECONDS`` (checked on every lookup and swept every
+``SWEEP_SECONDS``); the store keeps at most ``MAX_RECORDS`` records and
+``MAX_BYTES`` bytes, dropping the oldest first. Records live only in SQLite
+(a file with ``--db``), so replaying a large answer reads it from the
+database instead of keeping it in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
-import contextvars
-import logging
+import contextlib
+import hashlib
+import sqlite3
 import time
+import typing
 
 import attrs
+import orjson
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from . import sse
-from .db import Database
-from .store import idempotency as rows
-from .store.idempotency import Key
+from . import offload
+from .db import GUARD, Database
+from .errors import invalid
+from .store import idempotency as records
 
-logger = logging.getLogger("julep.server")
-TTL_SECONDS = 24 * 3600
-MAX_ENTRIES = 100_000  # a bound on memory under long load runs; the oldest go first
+T = typing.TypeVar("T")
+
 HEADER = "Idempotency-Key"
 REPLAYED = {"Idempotent-Replayed": "true"}
+TTL_SECONDS = 24 * 3600
+SWEEP_SECONDS = 60.0
+MAX_RECORDS = 100_000
+MAX_BYTES = 64 * 1024 * 1024
+MAX_KEY_LENGTH = 255
+LARGE_BODY_BYTES = 256 * 1024
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-@attrs.frozen(kw_only=True)
-class Stored:
-    status: int
-    content_type: str
-    body: bytes
-    chat_stream: bool = False  # a streamed chat's ChatResponse: may be replayed as a stream
-    stored_at: float = attrs.field(factory=time.time)
-
-
-@attrs.define
-class _Slot:
-    stored: Stored | None = None
-
-
-# Where a handler leaves the result to keep when its response has no body to
-# keep (a stream). A context variable, not request storage: it needs no
-# particular aiohttp version, and set/reset pairs keep requests apart.
-_SLOT: contextvars.ContextVar[_Slot | None] = contextvars.ContextVar(
-    "julep_idempotent_slot", default=None
-)
-
-
-def keep(stored: Stored) -> None:
-    """Record the result that an idempotent repeat of the current request replays."""
-    slot = _SLOT.get()
-    if slot is not None:
-        slot.stored = stored
+def fingerprint(method: str, path: str, body: bytes) -> bytes:
+    digest = hashlib.sha256(f"{method}\n{path}\n".encode())
+    digest.update(body)
+    return digest.digest()
 
 
 class IdempotencyStore:
-    def __init__(self, db: Database, *, persistent: bool, ttl: float = TTL_SECONDS) -> None:
-        self._db = db
-        self._persistent = persistent
-        self._ttl = ttl
-        self._entries: collections.OrderedDict[Key, Stored] = collections.OrderedDict()
-        self._writes: set[asyncio.Future[None]] = set()
-        self.in_flight: dict[Key, asyncio.Event] = {}
+    """The bounds and the sweeper of the records; the counts change on the database thread only."""
 
-    async def load(self) -> None:
-        if not self._persistent:
-            return
-        for key, status, content_type, body, chat_stream, stored_at in await self._db.run(
-            rows.load, time.time() - self._ttl, MAX_ENTRIES
-        ):
-            self._entries[key] = Stored(
-                status=status,
-                content_type=content_type,
-                body=body,
-                chat_stream=chat_stream,
-                stored_at=stored_at,
-            )
+    def __init__(
+        self,
+        db: Database,
+        *,
+        ttl: float = TTL_SECONDS,
+        max_records: int = MAX_RECORDS,
+        max_bytes: int = MAX_BYTES,
+        sweep_seconds: float = SWEEP_SECONDS,
+    ) -> None:
+        self.db = db
+        self.ttl = ttl
+        self.sweep_seconds = sweep_seconds
+        self.max_records = max_records
+        self.max_bytes = max_bytes
+        self.records = 0
+        self.bytes = 0
+        self.in_flight: dict[str, asyncio.Event] = {}
+        self._sweeper: asyncio.Task[None] | None = None
 
-    def get(self, key: Key) -> Stored | None:
-        stored = self._entries.get(key)
-        if stored is None or stored.stored_at < time.time() - self._ttl:
-            return None
-        return stored
-
-    def put(self, key: Key, stored: Stored) -> None:
-        expired = time.time() - self._ttl
-        # Oldest first, so expired entries are all at the front.
-        while self._entries and (
-            len(self._entries) >= MAX_ENTRIES
-            or next(iter(self._entries.values())).stored_at < expired
-        ):
-            self._entries.popitem(last=False)
-        self._entries[key] = stored
-        if self._persistent:
-            row = (
-                key,
-                stored.status,
-                stored.content_type,
-                stored.body,
-                stored.chat_stream,
-                stored.stored_at,
-            )
-            write = asyncio.ensure_future(self._db.run(rows.save, row))
-            self._writes.add(write)
-            write.add_done_callback(self._written)
-
-    def _written(self, write: asyncio.Future[None]) -> None:
-        self._writes.discard(write)
-        if not write.cancelled() and write.exception() is not None:
-            logger.error("could not store an idempotent response", exc_info=write.exception())
+    async def start(self) -> None:
+        await self.db.run(self._sweep)
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="julep-idempotency-sweep")
 
     async def aclose(self) -> None:
-        """Wait for the writes still on their way to the database."""
-        if self._writes:
-            await asyncio.gather(*self._writes, return_exceptions=True)
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.sweep_seconds)
+            await self.db.run(self._sweep)
+
+    def _sweep(self, conn: sqlite3.Connection) -> None:
+        records.expire(conn, time.time() - self.ttl)
+        self.records, self.bytes = records.totals(conn)
+
+    def save(self, conn: sqlite3.Connection, key: str, record: records.Record) -> None:
+        """Store ``record`` in the caller's transaction; the oldest go beyond the bounds."""
+        added, grown = records.save(conn, key, record, time.time())
+        self.records += added
+        self.bytes += grown
+        excess_records = self.records - self.max_records
+        excess_bytes = self.bytes - self.max_bytes
+        if excess_records > 0 or excess_bytes > 0:
+            records.drop_oldest(conn, excess_records, excess_bytes)
+            self.records, self.bytes = records.totals(conn)
 
 
-def _capture(slot: _Slot, response: web.StreamResponse) -> Stored | None:
-    if slot.stored is not None:
-        return slot.stored
-    if isinstance(response, web.Response) and response.status < 500:
-        body = response.body
-        if isinstance(body, (bytes, bytearray)):
-            return Stored(
-                status=response.status, content_type=response.content_type, body=bytes(body)
+@attrs.define(eq=False)
+class Claim:
+    """One keyed request: finds its record at its first transaction, then records or replays."""
+
+    store: IdempotencyStore
+    key: str
+    fingerprint: bytes
+    owner: asyncio.Task[typing.Any] | None
+    replayed: bool = False
+    _checked: bool = False
+    _calls: int = 0
+    _results: dict[str, typing.Any] = attrs.field(factory=dict)
+
+    def run(self, conn: sqlite3.Connection, call: typing.Callable[[], T]) -> T:
+        index = str(self._calls)
+        self._calls += 1
+        if not self._checked:
+            self._checked = True
+            self._look_up(conn)
+        if self.replayed:
+            if index in self._results:
+                return typing.cast(T, _as_result(self._results[index]))
+            return call()  # a read: run it again
+        changes = conn.total_changes
+        result = call()
+        if conn.total_changes != changes:
+            self._results[index] = result
+            record = records.Record(self.fingerprint, orjson.dumps(self._results))
+            self.store.save(conn, self.key, record)
+        return result
+
+    def _look_up(self, conn: sqlite3.Connection) -> None:
+        found = records.find(conn, self.key, time.time() - self.store.ttl)
+        if found is None:
+            return
+        if found.fingerprint != self.fingerprint:
+            raise invalid(
+                f"{HEADER} {self.key!r} was already used for a different request"
+                " (another method, path or body); send a new key for a new request"
             )
+        self.replayed = True
+        self._results = orjson.loads(found.results)
+
+    def earlier_result(self) -> typing.Any:
+        """The result of the last write the first run of this request recorded, if replaying."""
+        if not self.replayed or not self._results:
+            return None
+        return _as_result(self._results[max(self._results, key=int)])
+
+
+def _as_result(value: typing.Any) -> typing.Any:
+    # Writes return strings or tuples of them; JSON gives the tuples back as lists.
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _nothing(_: sqlite3.Connection) -> None:
     return None
 
 
-async def _replay(request: web.Request, stored: Stored) -> web.StreamResponse:
-    if stored.chat_stream and sse.accepts(request):
-        return await sse.replay(request, stored.body, REPLAYED)
-    return web.Response(
-        status=stored.status,
-        body=stored.body,
-        headers={"Content-Type": stored.content_type, **REPLAYED},
-    )
+async def replayed_result(db: Database) -> typing.Any:
+    """For a repeat of a keyed request: what its first run's last write returned; else None.
+
+    A handler that must not redo work outside the database (ask the model
+    again) calls this first.
+    """
+    claim = GUARD.get()
+    if not isinstance(claim, Claim) or claim.owner is not asyncio.current_task():
+        return None
+    await db.run(_nothing)  # the first transaction looks the key up
+    return claim.earlier_result()
+
+
+def _key_of(request: web.Request) -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None or request.method in _SAFE_METHODS:
+        return None
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise invalid(f"{HEADER}: must be 1 to {MAX_KEY_LENGTH} characters long")
+    return key
 
 
 def idempotency_middleware(store: IdempotencyStore) -> Middleware:
     @web.middleware
     async def idempotency(request: web.Request, handler: Handler) -> web.StreamResponse:
-        header = request.headers.get(HEADER)
-        if header is None or request.method == "GET":
+        key = _key_of(request)
+        if key is None:
             return await handler(request)
-        key = (header, request.method, request.path)
-        while True:
-            stored = store.get(key)
-            if stored is not None:
-                return await _replay(request, stored)
-            running = store.in_flight.get(key)
-            if running is None:
-                break
-            # The first request with this key is still running: wait, then replay
-            # it (or, if it kept nothing, run this one).
+        body = await request.read()
+        # hashlib lets go of the interpreter while hashing, so a large body
+        # hashes on a thread while the loop serves others.
+        digest = await offload.run(
+            len(body) > LARGE_BODY_BYTES, fingerprint, request.method, request.path, body
+        )
+        claim = Claim(store, key, digest, asyncio.current_task())
+        # A repeat that arrives while the first run is going waits for its end.
+        while (running := store.in_flight.get(key)) is not None:
             await running.wait()
         done = store.in_flight[key] = asyncio.Event()
-        slot = _Slot()
-        token = _SLOT.set(slot)
+        token = GUARD.set(claim)
         try:
             response = await handler(request)
-            stored = _capture(slot, response)
-            if stored is not None:
-                store.put(key, stored)
-            return response
         finally:
-            _SLOT.reset(token)
+            GUARD.reset(token)
             del store.in_flight[key]
             done.set()
+        if claim.replayed and not response.prepared:
+            response.headers.update(REPLAYED)
+        return response
 
     return idempotency

@@ -16,13 +16,15 @@ import concurrent.futures
 import logging
 import threading
 import types
+import typing
 
 from aiohttp import web
 
 from .app import API_PREFIX, build_app
-from .config import ServerConfig
+from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, ServerConfig
 from .db import count_rows
 from .faults import KINDS
+from .resources import limit_accept_error_logs
 from .state import STATE
 from .store.schema import COUNTABLE
 
@@ -40,7 +42,12 @@ class LocalServer:
     ``api_key=None`` accepts any key (dev mode); ``model`` is ``echo`` (an
     offline stand-in) or ``openai`` (``model_url`` is then an OpenAI-compatible
     base URL); ``faults`` is a fault-injection spec (see ``julep.server.faults``),
-    made repeatable by ``faults_seed``.
+    made repeatable by ``faults_seed``. A host that is not loopback needs an
+    ``api_key``. Without a key, only requests whose ``Host`` names this server
+    (or one of ``allow_hosts``; ``"*"`` allows any) are served.
+    ``max_body_bytes`` bounds a request body (413 beyond it); a connection
+    idle, or still sending its request headers, for ``idle_timeout`` seconds
+    is closed.
     """
 
     def __init__(
@@ -55,6 +62,9 @@ class LocalServer:
         model_key: str | None = None,
         faults: str | None = None,
         faults_seed: int | None = None,
+        allow_hosts: typing.Sequence[str] = (),
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
         self.config = ServerConfig(
             host=host,
@@ -66,6 +76,9 @@ class LocalServer:
             model_key=model_key,
             faults=faults,
             faults_seed=faults_seed,
+            allow_hosts=tuple(allow_hosts),
+            max_body_bytes=max_body_bytes,
+            idle_timeout=idle_timeout,
         )
         self._faults = self.config.fault_plan()
         self._runner: web.AppRunner | None = None
@@ -112,10 +125,14 @@ class LocalServer:
         """Start serving on the running loop."""
         if self._runner is not None:
             raise RuntimeError("the server is already running")
+        limit_accept_error_logs()
         runner = web.AppRunner(
             build_app(self.config, self._faults),
             access_log=None,
             shutdown_timeout=SHUTDOWN_TIMEOUT,
+            # aiohttp's keep-alive timer also runs before the first request and
+            # is not reset by partial headers: it bounds slow headers too.
+            keepalive_timeout=self.config.idle_timeout,
         )
         await runner.setup()
         try:

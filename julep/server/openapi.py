@@ -2,7 +2,13 @@
 
 Request and response schemas come from the attrs classes themselves (the
 SDK's models and ``schemas.py``), walked by type; only the constraints the
-classes cannot express (patterns, ranges, formats) are listed here.
+classes cannot express (patterns, ranges, formats, defaults) are listed here.
+
+Nullability follows the spec, not the classes: an optional field is left out
+when it has no value, so only the fields the spec marks nullable (in
+``NULLABLE``) admit ``null``. (The server still accepts ``null`` for any
+optional request field, as julep 0.3.9 sends them.) Every ``id`` and ``*_id``
+field is ``format: uuid``.
 """
 
 from __future__ import annotations
@@ -17,36 +23,124 @@ import attrs
 import orjson
 
 from ..models import (
+    Agent,
+    AgentDefaultSettings,
     ChatMlImageContentPart,
+    ChatMlImageContentPartImageUrl,
     ChatMlMessageContentItem,
     ChatMlTextContentPart,
+    ChatSettingsResponseFormat,
     FreeformObject,
+    InputChatMlMessage,
+    JobStatus,
+    Memory,
+    NamedToolChoice,
+    Session,
+    User,
 )
+from . import limits
+from .ranges import RANGES, STOP_ITEMS, TOOL_CHOICES
 from .routes import Operation
 from .schemas import (
     MAX_TOKEN_BUDGET,
     MAX_TOKENS_LIMIT,
     ChatRequest,
+    CreateAgentRequest,
     CreateSessionRequest,
+    CreateUserRequest,
     PatchSessionRequest,
     UpdateSessionRequest,
 )
+from .store.agents import DEFAULT_MODEL
+from .store.users import DEFAULT_NAME
 from .validation import WIRE_NAMES
 
 JSONSchema = dict[str, typing.Any]
 
-_UUID = {"format": "uuid"}
 _BUDGET = {"minimum": 0, "maximum": MAX_TOKEN_BUDGET}
+_STOP_LOW, _STOP_HIGH = STOP_ITEMS
 # Checks the server makes that the classes' types do not show.
 CONSTRAINTS: dict[tuple[type, str], JSONSchema] = {
-    (ChatRequest, "messages"): {"minItems": 1},
+    (ChatRequest, "messages"): {"minItems": 1, "maxItems": limits.MAX_CHAT_MESSAGES},
     (ChatRequest, "max_tokens"): {"minimum": 1, "maximum": MAX_TOKENS_LIMIT},
-    (CreateSessionRequest, "agent_id"): _UUID,
-    (CreateSessionRequest, "user_id"): _UUID,
+    (ChatRequest, "stop"): {"minItems": _STOP_LOW, "maxItems": _STOP_HIGH},
     (CreateSessionRequest, "token_budget"): _BUDGET,
     (UpdateSessionRequest, "token_budget"): _BUDGET,
     (PatchSessionRequest, "token_budget"): _BUDGET,
+    **{
+        (cls, name): allowed.schema()
+        for cls, fields in RANGES.items()
+        for name, allowed in fields.items()
+    },
 }
+
+
+def _tool_choice(components: _Components) -> JSONSchema:
+    return {
+        "anyOf": [
+            {"type": "string", "enum": list(TOOL_CHOICES)},
+            components.ref(NamedToolChoice),
+            {"type": "null"},
+        ]
+    }
+
+
+# Schemas the classes' types cannot give at all.
+REPLACED: dict[tuple[type, str], typing.Callable[[_Components], JSONSchema]] = {
+    (ChatRequest, "tool_choice"): _tool_choice,
+}
+# The fields the spec lets be null; every other optional field is left out instead.
+_CHAT_NULLABLE = (
+    "tools", "tool_choice", "frequency_penalty", "length_penalty", "logit_bias", "max_tokens",
+    "presence_penalty", "repetition_penalty", "seed", "stop", "stream", "temperature", "top_p",
+)  # fmt: skip
+_SETTINGS_NULLABLE = (
+    "frequency_penalty", "length_penalty", "presence_penalty", "repetition_penalty",
+    "temperature", "top_p",
+)  # fmt: skip
+NULLABLE = frozenset(
+    {
+        *((ChatRequest, name) for name in _CHAT_NULLABLE),
+        *((AgentDefaultSettings, name) for name in _SETTINGS_NULLABLE),
+        (CreateSessionRequest, "user_id"),
+    }
+)
+# The spec's defaults, which are also what the server fills in.
+_SETTINGS_DEFAULTS = {
+    "frequency_penalty": 0,
+    "length_penalty": 1,
+    "presence_penalty": 0,
+    "repetition_penalty": 1,
+    "temperature": 0.75,
+    "top_p": 1,
+    "min_p": 0.01,
+}
+DEFAULTS: dict[tuple[type, str], typing.Any] = {
+    **{(AgentDefaultSettings, name): value for name, value in _SETTINGS_DEFAULTS.items()},
+    **{(ChatRequest, name): value for name, value in _SETTINGS_DEFAULTS.items()},
+    (ChatRequest, "max_tokens"): 200,
+    (ChatRequest, "stream"): False,
+    (ChatRequest, "recall"): True,
+    (ChatRequest, "record"): True,
+    (ChatRequest, "remember"): True,
+    (Agent, "model"): DEFAULT_MODEL,
+    (Agent, "about"): "",
+    (CreateAgentRequest, "model"): DEFAULT_MODEL,
+    (CreateAgentRequest, "about"): "",
+    (User, "name"): DEFAULT_NAME,
+    (User, "about"): "",
+    (CreateUserRequest, "name"): DEFAULT_NAME,
+    (CreateUserRequest, "about"): "",
+    (Session, "render_templates"): False,
+    (CreateSessionRequest, "render_templates"): False,
+    (InputChatMlMessage, "continue"): False,
+    (ChatMlImageContentPartImageUrl, "detail"): "auto",
+    (ChatSettingsResponseFormat, "type"): "text",
+    (JobStatus, "has_progress"): False,
+    (JobStatus, "progress"): 0,
+    (Memory, "sentiment"): 0,
+}
+
 # Fields the wire requires though the class gives them a default: content
 # parts are told apart by their type, so the server needs it.
 REQUIRED = frozenset({(ChatMlTextContentPart, "type"), (ChatMlImageContentPart, "type")})
@@ -66,16 +160,21 @@ ERROR = {
 }
 _STATUS_TEXT = {
     400: "Bad request (an invalid metadata_filter)",
+    401: "An Authorization header that is not UTF-8 text",
     403: "Missing or wrong API key",
     404: "Not found",
+    413: "The body is larger than the server's limit",
+    415: "The body is not application/json",
+    421: "The Host header does not name this server (dev mode)",
     422: "The request does not fit the API (the detail names the field)",
     502: "The model backend failed",
 }
 
 
 class _Components:
-    def __init__(self) -> None:
+    def __init__(self, *, accepted_nulls: bool = False) -> None:
         self.schemas: dict[str, JSONSchema] = {}
+        self.accepted_nulls = accepted_nulls
 
     def ref(self, cls: type) -> JSONSchema:
         name = cls.__name__
@@ -91,18 +190,30 @@ class _Components:
         properties: dict[str, JSONSchema] = {}
         required = []
         for field in attrs.fields(typing.cast("type[attrs.AttrsInstance]", cls)):
-            if not field.init or not field.eq:
-                continue  # bookkeeping (response_info, _present), never on the wire
+            if not field.init:
+                continue  # bookkeeping such as response_info, never on the wire
             name = WIRE_NAMES.get(field.name, field.name)
-            properties[name] = {
-                **self.schema(hints[field.name]),
-                **CONSTRAINTS.get((cls, field.name), {}),
-            }
-            if field.default is attrs.NOTHING or (cls, field.name) in REQUIRED:
+            properties[name] = self._property(cls, name, hints[field.name])
+            if field.default is attrs.NOTHING or (cls, name) in REQUIRED:
                 required.append(name)
         schema: JSONSchema = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
+        return schema
+
+    def _property(self, cls: type, name: str, hint: object) -> JSONSchema:
+        key = (cls, name)
+        if key in REPLACED:
+            return REPLACED[key](self)
+        nullable = key in NULLABLE or self.accepted_nulls
+        schema = self.schema(hint if nullable else _without_none(hint))
+        if name == "id" or name.endswith("_id"):
+            schema["format"] = "uuid"
+        elif (name.endswith("_ids") or name == "jobs") and "items" in schema:
+            schema["items"] = {**schema["items"], "format": "uuid"}
+        schema.update(CONSTRAINTS.get(key, {}))
+        if key in DEFAULTS:
+            schema["default"] = DEFAULTS[key]
         return schema
 
     def schema(self, hint: object) -> JSONSchema:
@@ -127,6 +238,14 @@ class _Components:
         if isinstance(hint, type) and (attrs.has(hint) or issubclass(hint, enum.Enum)):
             return self.ref(hint)
         raise TypeError(f"no JSON schema for {hint!r}")
+
+
+def _without_none(hint: object) -> object:
+    """``hint`` without its ``None`` arm: an optional field that is left out, never null."""
+    if typing.get_origin(hint) not in (typing.Union, types.UnionType):
+        return hint
+    arms = tuple(arm for arm in typing.get_args(hint) if arm is not type(None))
+    return arms[0] if len(arms) == 1 else typing.Union[arms]
 
 
 def _content_part(components: _Components) -> JSONSchema:
@@ -180,7 +299,9 @@ def _operation(operation: Operation, components: _Components, *, secured: bool) 
             "description": "Server-sent events: reply pieces, the final ChatResponse, then [DONE].",
         }
     responses: JSONSchema = {str(operation.status): {"description": "Success", "content": content}}
-    for status in sorted({*operation.errors, *((403,) if secured else ())}):
+    guarded = (401, 403) if secured else (421,)
+    with_body = (413, 415) if operation.body is not None else ()
+    for status in sorted({*operation.errors, *guarded, *with_body}):
         responses[str(status)] = {
             "description": _STATUS_TEXT[status],
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -199,13 +320,21 @@ def _operation(operation: Operation, components: _Components, *, secured: bool) 
     return spec
 
 
-def document(operations: typing.Sequence[Operation], *, server_url: str, secured: bool) -> bytes:
+def document(
+    operations: typing.Sequence[Operation],
+    *,
+    server_url: str,
+    secured: bool,
+    accepted_nulls: bool = False,
+) -> bytes:
     """The OpenAPI document as JSON bytes (built once, at start).
 
     ``secured`` says whether the server checks an API key: a server in dev
-    mode requires none, and its document says so.
+    mode requires none, and its document says so. ``accepted_nulls`` lets
+    every optional field be null: not the contract, but what the server
+    accepts (julep 0.3.9 sends nulls), for tests that probe what is refused.
     """
-    components = _Components()
+    components = _Components(accepted_nulls=accepted_nulls)
     components.schemas["Error"] = ERROR
     paths: dict[str, JSONSchema] = {}
     for operation in operations:

@@ -6,6 +6,7 @@ the API of 0.3.x) whose detail names the offending parameter.
 
 from __future__ import annotations
 
+import asyncio
 import typing
 import uuid
 
@@ -13,6 +14,7 @@ import attrs
 import orjson
 from aiohttp import web
 
+from . import limits
 from .errors import RequestError, invalid
 from .validation import structure
 
@@ -109,15 +111,39 @@ def list_query(request: web.Request) -> ListQuery:
     )
 
 
-async def json_body(request: web.Request) -> object:
-    """The request body parsed as JSON (422 if it is not JSON)."""
-    data = await request.read()
+# Bodies larger than this are decoded and checked on a worker thread, so one
+# large request does not hold up the event loop (and every other request).
+INLINE_BODY_BYTES = 64 * 1024
+
+
+def parse(data: bytes) -> object:
+    """``data`` parsed as JSON and checked against ``limits`` (422 otherwise)."""
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
+        parsed = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc):
+            raise invalid(f"body: nested deeper than {limits.MAX_DEPTH} levels") from None
         raise invalid("body: not valid JSON") from None
+    limits.check(parsed)
+    return parsed
+
+
+def decode(data: bytes, cls: type[T]) -> T:
+    """``data`` parsed as JSON, checked against ``limits`` and structured as ``cls``."""
+    return structure(parse(data), cls)
+
+
+async def _off_loop_if_large(data: bytes, work: typing.Callable[[bytes], T]) -> T:
+    if len(data) <= INLINE_BODY_BYTES:
+        return work(data)
+    return await asyncio.get_running_loop().run_in_executor(None, work, data)
+
+
+async def json_body(request: web.Request) -> object:
+    """The request body as checked JSON, for routes that read it without a model."""
+    return await _off_loop_if_large(await request.read(), parse)
 
 
 async def body(request: web.Request, cls: type[T]) -> T:
     """The JSON body structured as ``cls`` with the SDK's converter (422 on any mismatch)."""
-    return structure(await json_body(request), cls)
+    return await _off_loop_if_large(await request.read(), lambda data: decode(data, cls))

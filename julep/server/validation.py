@@ -17,6 +17,7 @@ import attrs
 import cattrs
 
 from .._serde import converter, json_type
+from . import ranges
 from .errors import invalid
 
 T = typing.TypeVar("T")
@@ -108,7 +109,7 @@ def structure(data: object, cls: type[T]) -> T:
         result = converter.structure(data, cls)
     except Exception as exc:  # cattrs wraps what the hooks and attrs validators raise
         raise invalid(validation_detail(exc)) from None
-    unknown = list(_unknown_enums(result, ""))
+    unknown = [*_unknown_enums(result, ""), *ranges.problems(result)]
     if unknown:
         raise invalid("; ".join(unknown))
     return result

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import orjson
 import pytest
 
 from julep.server import LocalServer
+from julep.server.db import Database
+from julep.server.idempotency import IdempotencyStore
+from julep.server.store.idempotency import Record
 
 from .helpers import Api, sse_events
 
@@ -29,21 +33,44 @@ async def test_a_repeated_create_is_replayed_not_repeated(server: LocalServer, a
     assert server.count("agents") == 1
 
 
-async def test_keys_are_scoped_to_method_and_path(server: LocalServer, api: Api) -> None:
-    """The same key on another path, or no key at all, is a new request."""
-    await api.post("/agents", json={"name": "a"}, headers=_key("k"))
-    await api.post("/users", json={"name": "u"}, headers=_key("k"))
+async def test_requests_without_a_key_are_all_new(server: LocalServer, api: Api) -> None:
+    """Without a key every request runs."""
     await api.post("/agents", json={"name": "b"})
-    await api.post("/agents", json={"name": "c"})
-    assert (server.count("agents"), server.count("users")) == (3, 1)
+    await api.post("/agents", json={"name": "b"})
+    assert server.count("agents") == 2
 
 
-async def test_errors_are_replayed_too(api: Api) -> None:
-    """A 4xx answer is the first response as well, and is replayed."""
+async def test_a_key_reused_for_another_request_is_refused(server: LocalServer, api: Api) -> None:
+    """Another body, path or method with a used key is a 422 naming the key, and writes nothing."""
+    first = await api.post("/agents", json={"name": "Alice"}, headers=_key("k"))
+    assert first.status == 201
+    for path, body in (("/agents", {"name": "Bob"}), ("/users", {"name": "Alice"})):
+        reply = await api.post(path, json=body, headers=_key("k"))
+        assert reply.status == 422
+        assert "Idempotency-Key 'k'" in reply.body["detail"]
+    agent_id = first.body["id"]
+    patched = await api.patch(f"/agents/{agent_id}", json={"name": "Bob"}, headers=_key("k"))
+    assert patched.status == 422
+    assert (server.count("agents"), server.count("users")) == (1, 0)
+    assert (await api.get(f"/agents/{agent_id}")).body["name"] == "Alice"
+
+
+async def test_failed_requests_leave_no_record(server: LocalServer, api: Api) -> None:
+    """A 422 or 404 writes nothing, so a corrected retry with the same key runs."""
     first = await api.post("/agents", json={}, headers=_key("bad"))
     second = await api.post("/agents", json={"name": "now valid"}, headers=_key("bad"))
-    assert first.status == second.status == 422
-    assert second.headers["Idempotent-Replayed"] == "true"
+    assert (first.status, second.status) == (422, 201)
+    assert "Idempotent-Replayed" not in second.headers
+    missing = "/agents/00000000-0000-4000-8000-000000000000"
+    assert (await api.delete(missing, headers=_key("gone"))).status == 404
+    assert server.count("agents") == 1
+
+
+async def test_an_overlong_key_is_refused(api: Api) -> None:
+    """A key longer than 255 characters is a 422 that names the header."""
+    reply = await api.post("/agents", json={"name": "a"}, headers=_key("k" * 256))
+    assert reply.status == 422
+    assert reply.body["detail"].startswith("Idempotency-Key")
 
 
 async def test_a_repeated_delete_replays_202(api: Api) -> None:
@@ -86,3 +113,48 @@ async def test_get_ignores_the_key(api: Api) -> None:
     reply = await api.get("/agents", headers=_key("g"))
     assert len(reply.body["items"]) == 1
     assert "Idempotent-Replayed" not in reply.headers
+
+
+async def test_the_store_is_bounded_and_expires() -> None:
+    """Past its record or byte bound the oldest records go; a sweep drops expired ones."""
+    db = Database(None)
+    await db.open()
+    try:
+        store = IdempotencyStore(db, ttl=3600, max_records=3, max_bytes=10_000)
+        await store.start()
+
+        def put(conn: sqlite3.Connection, key: str, size: int) -> None:
+            store.save(conn, key, Record(b"f" * 32, b"x" * size))
+
+        for index in range(5):
+            await db.run(put, f"k{index}", 10)
+        assert (store.records, await db.run(_keys)) == (3, ["k2", "k3", "k4"])
+        await db.run(put, "big", 9_900)
+        assert await db.run(_keys) == ["k4", "big"]
+        assert store.bytes <= 10_000
+        await store.aclose()
+    finally:
+        await db.close()
+
+
+async def test_expired_records_are_swept_while_running() -> None:
+    """The sweeper drops expired records as the server runs, not only at start-up."""
+    db = Database(None)
+    await db.open()
+    store = IdempotencyStore(db, ttl=0.05, sweep_seconds=0.05)
+    try:
+        await store.start()
+        await db.run(lambda conn: store.save(conn, "old", Record(b"f", b"{}")))
+        assert store.records == 1
+        for _ in range(200):  # bounded: about 10 s
+            if await db.run(_keys) == []:
+                break
+            await asyncio.sleep(0.05)
+        assert (await db.run(_keys), store.records, store.bytes) == ([], 0, 0)
+    finally:
+        await store.aclose()
+        await db.close()
+
+
+def _keys(conn: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in conn.execute("SELECT key FROM idempotent_requests ORDER BY rowid")]

@@ -35,7 +35,7 @@ async def test_every_operation_is_documented(api: Api) -> None:
     assert set(found) == OPERATIONS
     method, path, create = found["create_agent"]
     assert (method, path) == ("post", "/agents")
-    assert set(create["responses"]) == {"201", "422"}
+    assert set(create["responses"]) == {"201", "413", "415", "421", "422"}
     assert create["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/CreateAgentRequest"
     }

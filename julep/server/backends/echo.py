@@ -28,6 +28,7 @@ import random
 import re
 import typing
 
+from .. import offload
 from ._types import Completion, Prompt
 
 OPENERS = ("Sure.", "Certainly.", "Okay.", "Right.", "Of course.", "Gladly.", "Alright.", "Well.")
@@ -77,19 +78,21 @@ def pieces(text: str) -> list[str]:
     return _PIECE.findall(text)
 
 
+def _complete(prompt: Prompt) -> Completion:
+    content, finish_reason = cut(compose(prompt), prompt.settings.stop, prompt.settings.max_tokens)
+    return Completion(
+        content=content,
+        finish_reason=finish_reason,
+        prompt_tokens=prompt.prompt_tokens(),
+        completion_tokens=len(content.split()),
+    )
+
+
 class EchoBackend:
     """The default backend; see the module docstring for what it does."""
 
     async def complete(self, prompt: Prompt) -> Completion:
-        content, finish_reason = cut(
-            compose(prompt), prompt.settings.stop, prompt.settings.max_tokens
-        )
-        return Completion(
-            content=content,
-            finish_reason=finish_reason,
-            prompt_tokens=prompt.prompt_tokens(),
-            completion_tokens=len(content.split()),
-        )
+        return await offload.run(len(prompt.messages) > offload.LARGE_CHAT, _complete, prompt)
 
     async def stream(self, prompt: Prompt) -> typing.AsyncIterator[list[str] | Completion]:
         completion = await self.complete(prompt)

@@ -8,9 +8,9 @@ import attrs
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from ..._serde import dumps
 from ...models import ResourceCreatedResponse, ResourceDeletedResponse, ResourceUpdatedResponse
 from .. import clock
+from ..encode import response_json
 from ..params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 
 
@@ -73,7 +73,7 @@ LIST = (
 
 
 def json(model: object, status: int = 200) -> web.Response:
-    return web.Response(body=dumps(model), status=status, content_type="application/json")
+    return web.Response(body=response_json(model), status=status, content_type="application/json")
 
 
 def created(resource_id: str, timestamp: str, jobs: typing.Sequence[str] = ()) -> web.Response:

@@ -7,7 +7,6 @@ import logging
 
 from aiohttp import web
 
-from ..._serde import dumps
 from ...models import (
     ChatResponse,
     GetHistoryResponse,
@@ -18,7 +17,7 @@ from .. import chat, sse
 from ..backends import BackendError, Completion
 from ..errors import RequestError
 from ..faults import reset_requested
-from ..idempotency import Stored, keep
+from ..idempotency import REPLAYED, replayed_result
 from ..params import body, page, path_id
 from ..schemas import ChatRequest
 from ..state import STATE, AppState
@@ -32,6 +31,11 @@ async def chat_handler(request: web.Request) -> web.StreamResponse:
     session_id = path_id(request, "session_id")
     payload = await body(request, ChatRequest)
     state = request.app[STATE]
+    earlier = chat.recorded_answer(await replayed_result(state.db))
+    if earlier is not None:  # a repeat: the answer is recorded, the model is not asked again
+        if payload.stream and sse.accepts(request):
+            return await sse.replay(request, earlier, REPLAYED)
+        return web.Response(body=earlier, content_type="application/json")
     turn = await chat.prepare(state, session_id, payload)
     if payload.stream and sse.accepts(request):
         return await _stream(request, state, turn)
@@ -39,15 +43,7 @@ async def chat_handler(request: web.Request) -> web.StreamResponse:
         completion = await state.backend.complete(turn.prompt)
     except BackendError as exc:
         raise RequestError(502, f"model backend error: {exc}") from exc
-    response = dumps(await chat.finish(state, turn, completion))
-    keep(
-        Stored(
-            status=200,
-            content_type="application/json",
-            body=response,
-            chat_stream=bool(payload.stream),
-        )
-    )
+    response = await chat.finish(state, turn, completion)
     return web.Response(body=response, content_type="application/json")
 
 
@@ -62,7 +58,7 @@ async def _stream(request: web.Request, state: AppState, turn: chat.Turn) -> web
                 await stream.write(b"".join(sse.delta(turn.chat_id, piece) for piece in item))
         if completion is None:
             raise BackendError("the model's stream ended without a result")
-        final = dumps(await chat.finish(state, turn, completion))
+        final = await chat.finish(state, turn, completion)
     except ConnectionError:
         return stream  # the client went away; there is no one to tell
     except BackendError as exc:
@@ -72,7 +68,6 @@ async def _stream(request: web.Request, state: AppState, turn: chat.Turn) -> web
     except Exception:
         logger.exception("streamed chat failed")
         return await _fail(stream, "Internal Server Error", "server_error")
-    keep(Stored(status=200, content_type="application/json", body=final, chat_stream=True))
     if reset_requested():
         return stream  # an injected reset: the work is done, the ending is never sent
     await stream.write(sse.event(final) + sse.DONE)

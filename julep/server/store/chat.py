@@ -104,54 +104,70 @@ class NewMessage:
 
 @attrs.frozen(kw_only=True)
 class Exchange:
-    """What one chat turn writes."""
+    """What one chat turn writes, made ready (JSON, timestamps) before the transaction."""
 
     session_id: str
-    inputs: tuple[NewMessage, ...]
-    reply: NewMessage
-    record: bool
+    reply_id: str
+    replied_at: str
+    rows: tuple[tuple[object, ...], ...]  # the messages to record, the reply last; or none
     suggestion: str | None
     job_id: str | None
 
 
-def record(conn: sqlite3.Connection, exchange: Exchange) -> str:
-    """Store the exchange (when ``record``), its suggestion and its job; returns the reply's time.
-
-    Each message gets its own, later timestamp, so history reads back in order.
+def exchange(
+    *,
+    session_id: str,
+    inputs: typing.Sequence[NewMessage],
+    reply: NewMessage,
+    record: bool,
+    suggestion: str | None,
+    job_id: str | None,
+) -> Exchange:
+    """The exchange to ``record``; each message gets its own, later timestamp, so history
+    reads back in order. Built outside the database thread, which stays free for others.
     """
+    times = clock.timestamps(len(inputs) + 1)
+    rows: tuple[tuple[object, ...], ...] = ()
+    if record:
+        messages = (*inputs, reply)
+        rows = tuple(
+            _message_row(session_id, message, at)
+            for message, at in zip(messages, times, strict=True)
+        )
+    return Exchange(
+        session_id=session_id,
+        reply_id=reply.id,
+        replied_at=times[-1],
+        rows=rows,
+        suggestion=suggestion,
+        job_id=job_id,
+    )
+
+
+def record(conn: sqlite3.Connection, exchange: Exchange) -> str:
+    """Store the exchange, its suggestion and its job; returns the reply's time."""
     require(conn, "session_id", exchange.session_id)
-    if exchange.record:
-        for message in exchange.inputs:
-            _insert_message(conn, exchange.session_id, message)
-    replied_at = clock.timestamp()
-    if exchange.record:
-        _insert_message(conn, exchange.session_id, exchange.reply, replied_at)
+    if exchange.rows:
+        conn.executemany(_INSERT_MESSAGE, exchange.rows)
         if exchange.suggestion is not None:
             conn.execute(
                 "INSERT INTO suggestions (session_id, target, content, message_id, created_at)"
                 " VALUES (?, 'user', ?, ?, ?)",
-                (exchange.session_id, exchange.suggestion, exchange.reply.id, replied_at),
+                (exchange.session_id, exchange.suggestion, exchange.reply_id, exchange.replied_at),
             )
     if exchange.job_id is not None:
         jobs.insert(conn, exchange.job_id, "remember")
-    return replied_at
+    return exchange.replied_at
 
 
-def _insert_message(
-    conn: sqlite3.Connection, session_id: str, message: NewMessage, at: str | None = None
-) -> None:
-    conn.execute(
-        "INSERT INTO messages (id, session_id, role, name, content, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            message.id,
-            session_id,
-            message.role,
-            message.name,
-            to_json(message.content),
-            at or clock.timestamp(),
-        ),
-    )
+_INSERT_MESSAGE = (
+    "INSERT INTO messages (id, session_id, role, name, content, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _message_row(session_id: str, message: NewMessage, at: str) -> tuple[object, ...]:
+    return (message.id, session_id, message.role, message.name, to_json(message.content), at)
 
 
 def history(conn: sqlite3.Connection, session_id: str, page: Page) -> list[ChatMlMessage]:

@@ -1,34 +1,66 @@
-"""Stored first responses of requests that carried an ``Idempotency-Key``."""
+"""Idempotency records: what the writes of a request with an ``Idempotency-Key`` returned.
+
+A record is written in the transaction of the write it protects, so a crash
+keeps both or neither. ``size`` is the record's byte count, kept so the
+store's total can be bounded without reading the records.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
-Key = tuple[str, str, str]  # (Idempotency-Key, method, path)
-Row = tuple[
-    Key, int, str, bytes, bool, float
-]  # key, status, content type, body, chat stream, stored at
+import attrs
 
 
-def load(conn: sqlite3.Connection, since: float, limit: int) -> list[Row]:
-    """The newest ``limit`` entries stored after ``since`` (epoch seconds), oldest first.
-
-    Entries older than ``since`` are deleted.
-    """
-    conn.execute("DELETE FROM idempotency WHERE stored_at <= ?", (since,))
-    rows = conn.execute(
-        "SELECT key, method, path, status, content_type, body, chat_stream, stored_at"
-        " FROM idempotency ORDER BY stored_at DESC LIMIT ?",
-        (limit,),
-    ).fetchall()
-    return [((r[0], r[1], r[2]), r[3], r[4], bytes(r[5]), bool(r[6]), r[7]) for r in reversed(rows)]
+@attrs.frozen
+class Record:
+    fingerprint: bytes
+    results: bytes  # a JSON object: the index of each write call of the request -> its result
 
 
-def save(conn: sqlite3.Connection, row: Row) -> None:
-    key, status, content_type, body, chat_stream, stored_at = row
+def find(conn: sqlite3.Connection, key: str, since: float) -> Record | None:
+    """The record of ``key`` stored after ``since`` (epoch seconds), if any."""
+    row = conn.execute(
+        "SELECT fingerprint, results FROM idempotent_requests WHERE key = ? AND stored_at > ?",
+        (key, since),
+    ).fetchone()
+    return None if row is None else Record(bytes(row[0]), bytes(row[1]))
+
+
+def save(conn: sqlite3.Connection, key: str, record: Record, stored_at: float) -> tuple[int, int]:
+    """Insert or replace the record of ``key``; how many records and bytes the store grew by."""
+    old = conn.execute("SELECT size FROM idempotent_requests WHERE key = ?", (key,)).fetchone()
+    size = len(key) + len(record.fingerprint) + len(record.results)
     conn.execute(
-        "INSERT OR REPLACE INTO idempotency"
-        " (key, method, path, status, content_type, body, chat_stream, stored_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (*key, status, content_type, body, chat_stream, stored_at),
+        "INSERT OR REPLACE INTO idempotent_requests (key, fingerprint, results, size, stored_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (key, record.fingerprint, record.results, size, stored_at),
     )
+    if old is None:
+        return 1, size
+    return 0, size - int(old[0])
+
+
+def totals(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(records, bytes) in the store."""
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum(size), 0) FROM idempotent_requests"
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def expire(conn: sqlite3.Connection, before: float) -> None:
+    conn.execute("DELETE FROM idempotent_requests WHERE stored_at <= ?", (before,))
+
+
+def drop_oldest(conn: sqlite3.Connection, records: int, size: int) -> None:
+    """Delete the oldest records until ``records`` of them and ``size`` bytes are gone."""
+    rows = conn.execute("SELECT key, size FROM idempotent_requests ORDER BY stored_at, rowid")
+    doomed: list[tuple[str]] = []
+    for key, row_size in rows:
+        if records <= 0 and size <= 0:
+            break
+        doomed.append((key,))
+        records -= 1
+        size -= row_size
+    conn.executemany("DELETE FROM idempotent_requests WHERE key = ?", doomed)

@@ -130,17 +130,15 @@ CREATE TABLE IF NOT EXISTS jobs (
     updated_at TEXT NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS idempotency (
-    key TEXT NOT NULL,
-    method TEXT NOT NULL,
-    path TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    content_type TEXT NOT NULL,
-    body BLOB NOT NULL,
-    chat_stream INTEGER NOT NULL,
-    stored_at REAL NOT NULL,
-    PRIMARY KEY (key, method, path)
+DROP TABLE IF EXISTS idempotency;  -- an older layout, not written with the writes it kept
+CREATE TABLE IF NOT EXISTS idempotent_requests (
+    key TEXT PRIMARY KEY,
+    fingerprint BLOB NOT NULL,
+    results BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    stored_at REAL NOT NULL
 );
+CREATE INDEX IF NOT EXISTS idempotent_requests_stored_at ON idempotent_requests (stored_at);
 """
 
 # What ``LocalServer.count`` may count: the resources, not the bookkeeping tables.

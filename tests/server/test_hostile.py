@@ -1,0 +1,308 @@
+"""Hostile input against the local server: each finding of the review is a test here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import typing
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+import hypothesis
+import orjson
+import pytest
+from hypothesis import strategies as st
+
+from julep.server import LocalServer
+from julep.server.cli import _api_key, _parser, main
+from julep.server.resources import AcceptErrorFilter
+
+from .helpers import Api
+
+pytestmark = pytest.mark.anyio
+
+
+async def _raw(server: LocalServer, request: bytes) -> tuple[int, bytes]:
+    """Send ``request`` as raw bytes; the status and body of the answer."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), timeout=10)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+# --- dev mode: what a web page could send ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+async def test_a_body_that_is_not_json_typed_is_415(
+    server: LocalServer, api: Api, content_type: str
+) -> None:
+    """A "simple" cross-origin POST (no preflight) is refused before anything runs."""
+    url = api.base_url + "/agents"
+    body = b'{"name": "from a web page"}'
+    async with api.http.post(url, data=body, headers={"Content-Type": content_type}) as reply:
+        assert reply.status == 415
+        assert "application/json" in (await reply.json())["detail"]
+    assert server.count("agents") == 0
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example"])
+async def test_a_foreign_host_header_is_421(server: LocalServer, api: Api, host: str) -> None:
+    """DNS rebinding: a page on another name reaching 127.0.0.1 is refused, with JSON."""
+    reply = await api.post("/agents", json={"name": "x"}, headers={"Host": host})
+    assert reply.status == 421
+    assert "--allow-host" in reply.body["detail"]
+    assert (await api.get("/agents", headers={"Host": host})).status == 421
+    assert server.count("agents") == 0
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:{port}", "127.0.0.1:{port}", "[::1]:8"])
+async def test_local_host_headers_are_served(server: LocalServer, api: Api, host: str) -> None:
+    """localhost and the loopback addresses, with or without a port, are served."""
+    headers = {"Host": host.format(port=server.port)}
+    assert (await api.get("/agents", headers=headers)).status == 200
+
+
+async def test_allowed_hosts_are_served() -> None:
+    """``allow_hosts`` adds names; ``*`` allows any; a keyed server checks no Host by default."""
+    for server, host in (
+        (LocalServer(allow_hosts=["dev.internal"]), "dev.internal:8080"),
+        (LocalServer(allow_hosts=["*"]), "anything.example"),
+        (LocalServer(api_key="k"), "anything.example"),
+    ):
+        async with server, aiohttp.ClientSession() as session:
+            headers = {"Host": host, "Authorization": "k"}
+            reply = await Api(session, server.base_url).get("/agents", headers=headers)
+            assert reply.status == 200
+
+
+def test_a_non_loopback_host_without_a_key_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """Listening beyond this machine without a key fails at start-up and says why."""
+    with pytest.raises(ValueError, match=r"not a loopback address.*API key"):
+        LocalServer(host="0.0.0.0")
+    assert main(["--host", "0.0.0.0"]) == 2
+    assert "JULEP_SERVER_API_KEY" in capsys.readouterr().err
+    LocalServer(host="0.0.0.0", api_key="k")  # with a key it is the user's choice
+    LocalServer(host="::1")
+
+
+def test_the_key_comes_from_the_environment_or_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JULEP_SERVER_API_KEY and --api-key-file keep the key out of ps."""
+    monkeypatch.setenv("JULEP_SERVER_API_KEY", "from-env")
+    assert _api_key(_parser().parse_args([])) == "from-env"
+    key_file = tmp_path / "key"
+    key_file.write_text("from-file\n")
+    assert _api_key(_parser().parse_args(["--api-key-file", str(key_file)])) == "from-file"
+    monkeypatch.delenv("JULEP_SERVER_API_KEY")
+    assert _api_key(_parser().parse_args([])) is None
+    assert main(["--api-key-file", str(tmp_path / "missing")]) == 2
+    assert main(["--api-key", "a", "--api-key-file", str(key_file)]) == 2
+
+
+async def test_a_non_utf8_authorization_header_is_a_json_401() -> None:
+    """A byte that is not UTF-8 in Authorization gets a JSON 401, not a text 500."""
+    async with LocalServer(api_key="k") as server:
+        status, body = await _raw(
+            server,
+            b"GET /api/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \xff\xfe\r\n"
+            b"Connection: close\r\n\r\n",
+        )
+    assert status == 401
+    assert body.startswith(b'{"detail":')
+
+
+async def test_every_error_is_json(api: Api) -> None:
+    """Unknown routes, wrong methods and bad keys all answer ``{"detail": ...}``."""
+    replies: list[typing.Any] = [
+        await api.get("/nowhere"),
+        await api.request("PUT", "/agents"),
+        await api.post("/agents", json=[1]),
+    ]
+    for reply in replies:
+        assert 400 <= reply.status < 500
+        assert isinstance(reply.body, dict) and "detail" in reply.body
+
+
+# --- bounded input ---------------------------------------------------------------
+
+
+def _nested(depth: int) -> str:
+    """JSON of an object ``depth`` levels deep: {"a": {"a": ... {}}}."""
+    return '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
+
+
+async def test_deep_metadata_is_refused_and_what_is_kept_reads_back(
+    server: LocalServer, api: Api
+) -> None:
+    """Nesting past 64 levels is a 422 naming the field; anything accepted lists fine."""
+    headers = {"Content-Type": "application/json"}
+    for depth, status in ((63, 201), (64, 422), (255, 422), (5000, 422)):
+        body = '{"name": "a", "metadata": ' + _nested(depth) + "}"
+        async with api.http.post(api.base_url + "/users", data=body, headers=headers) as reply:
+            assert reply.status == status
+            if status == 422:
+                detail = (await reply.json())["detail"]
+                assert detail.startswith("metadata.a.a" if depth < 1000 else "body")
+                assert detail.endswith("nested deeper than 64 levels")
+    listed = await api.get("/users")
+    assert listed.status == 200
+    assert len(listed.body["items"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "a", "metadata": {"blob": "x" * 70_000}}, "metadata"),
+        ({"name": "n" * 257}, "name"),
+        ({"name": "a", "tools": [{}] * 129}, "tools"),
+        ({"name": "a", "instructions": ["be brief"] * 1001}, "instructions"),
+    ],
+)
+async def test_oversized_fields_are_422_naming_the_field(
+    server: LocalServer, api: Api, body: dict[str, typing.Any], field: str
+) -> None:
+    """Each field has a size bound; past it the 422 says which field and what the bound is."""
+    reply = await api.post("/agents", json=body)
+    assert reply.status == 422
+    assert reply.body["detail"].startswith(f"{field}: at most")
+    assert server.count("agents") == 0
+
+
+async def test_a_chat_has_at_most_2000_messages(server: LocalServer, api: Api) -> None:
+    """More messages than a real chat sends is a 422 before any work is done."""
+    session_id = await api.session(await api.agent())
+    messages = [{"role": "user", "content": "hi"}] * 2001
+    reply = await api.post(f"/sessions/{session_id}/chat", json={"messages": messages})
+    assert (reply.status, reply.body["detail"]) == (422, "messages: at most 2000 items, got 2001")
+    assert server.count("messages") == 0
+
+
+async def test_a_body_past_the_limit_is_a_json_413() -> None:
+    """``max_body_bytes`` bounds a body; past it the answer is 413 with a JSON detail."""
+    async with LocalServer(max_body_bytes=64 * 1024) as server, aiohttp.ClientSession() as session:
+        api = Api(session, server.base_url)
+        reply = await api.post("/agents", json={"name": "a", "about": "x" * 70_000})
+        assert reply.status == 413
+        assert "detail" in reply.body
+        assert (await api.post("/agents", json={"name": "a", "about": "x" * 60_000})).status == 201
+
+
+# --- connections and descriptors ------------------------------------------------
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET /api/agents HTTP/1.1\r\nHost: local"])
+async def test_silent_and_slow_header_connections_are_closed(sent: bytes) -> None:
+    """A connection that sends nothing, or never finishes its headers, is closed."""
+    async with LocalServer(idle_timeout=0.2) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(sent)
+            await writer.drain()
+            assert await asyncio.wait_for(reader.read(), timeout=10) == b""
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+
+async def test_an_idle_keep_alive_connection_is_closed() -> None:
+    """After a response, a kept-alive connection with nothing more to do is closed."""
+    async with LocalServer(idle_timeout=0.2) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(b"GET /api/agents HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            await writer.drain()
+            assert (await reader.readline()).startswith(b"HTTP/1.1 200")
+            await asyncio.wait_for(reader.read(), timeout=10)  # returns once the server closes
+            assert reader.at_eof()
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+
+def test_accept_errors_are_logged_at_most_once_a_second() -> None:
+    """A flood of accept failures (fd exhaustion) passes one record per interval, with a count."""
+    log_filter = AcceptErrorFilter(interval=3600)
+    flood = [
+        logging.LogRecord("asyncio", logging.ERROR, "x", 1, message, None, None)
+        for message in ["socket.accept() out of system resource"] * 500
+        + ["Exception in callback BaseSelectorEventLoop._start_serving(...)"] * 500
+    ]
+    assert sum(log_filter.filter(record) for record in flood) == 1
+    other = logging.LogRecord("asyncio", logging.ERROR, "x", 1, "something else", None, None)
+    assert log_filter.filter(other)
+
+
+# --- generated hostile bodies ---------------------------------------------------
+
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)  # JSON numbers orjson keeps exact
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+def _deepen(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = {"d": value}
+    return value
+
+
+def _send(base_url: str, method: str, path: str, body: bytes) -> tuple[int, typing.Any]:
+    request = urllib.request.Request(
+        base_url + path,
+        data=body or None,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, orjson.loads(response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, orjson.loads(error.read())
+
+
+@pytest.fixture(scope="module")
+def threaded_server() -> typing.Iterator[LocalServer]:
+    with LocalServer() as running:
+        yield running
+
+
+@hypothesis.settings(max_examples=60, deadline=None, database=None)
+@hypothesis.given(metadata=_JSON, depth=st.integers(min_value=0, max_value=70))
+def test_whatever_metadata_is_accepted_reads_back(
+    threaded_server: LocalServer, metadata: object, depth: int
+) -> None:
+    """Generated metadata, nested up to 70 deep: a 201 or a 422, and what is kept reads back."""
+    body = orjson.dumps({"name": "h", "metadata": {"m": _deepen(metadata, depth)}})
+    status, reply = _send(threaded_server.base_url, "POST", "/users", body)
+    assert status in (201, 422), reply
+    if status == 201:
+        got_status, user = _send(threaded_server.base_url, "GET", f"/users/{reply['id']}", b"")
+        assert got_status == 200
+        assert user["metadata"] == {"m": _deepen(metadata, depth)}
+        listed_status, _ = _send(threaded_server.base_url, "GET", "/users?limit=1000", b"")
+        assert listed_status == 200
+    else:
+        assert "levels" in reply["detail"] or "bytes" in reply["detail"], reply
