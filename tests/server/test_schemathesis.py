@@ -38,7 +38,7 @@ def server() -> typing.Iterator[LocalServer]:
 
 @pytest.mark.schemathesis
 @schema.parametrize()
-@hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None)
+@hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True)
 def test_the_server_keeps_its_own_contract(case: typing.Any, server: LocalServer) -> None:
     """No 5xx, and every status, header and body matches the OpenAPI document."""
     case.call_and_validate(base_url=server.base_url)
