@@ -8,10 +8,11 @@ interleaved so drift spreads over every variant; each cell reports the median.
 
 Run from the repo root with the dev virtualenv, e.g.:
 
-    /work/venv/bin/python benchmarks/chat_throughput.py \\
-        --julep039-python /work/venv039/bin/python
+    JULEP039_PYTHON=<venv with julep 0.3.9>/bin/python python benchmarks/chat_throughput.py
 
-See benchmarks/README for the flags and how to read the output.
+``--smoke`` runs every variant once with a few requests, unpinned, and exits
+non-zero if any run fails (CI does this). See benchmarks/README for the flags
+and how to read the output.
 """
 
 from __future__ import annotations
@@ -44,13 +45,20 @@ ALL_VARIANTS = (
     "sdk_async",
     "sdk_sync_1t",
     "sdk_sync_8t",
+    "sdk_sync_1t_uvloop",
+    "sdk_sync_8t_uvloop",
     "httpx_raw",
     "julep039",
 )
 # Variants that import the new SDK from --sdk-root (repo checkout).
-SDK_VARIANTS = frozenset({"aiohttp_cattrs", "sdk_async", "sdk_sync_1t", "sdk_sync_8t"})
 # Sync variants run at a fixed caller-thread count, whatever --concurrency says.
-FIXED_CONCURRENCY = {"sdk_sync_1t": 1, "sdk_sync_8t": 8}
+FIXED_CONCURRENCY = {
+    "sdk_sync_1t": 1,
+    "sdk_sync_8t": 8,
+    "sdk_sync_1t_uvloop": 1,
+    "sdk_sync_8t_uvloop": 8,
+}
+SDK_VARIANTS = frozenset({"aiohttp_cattrs", "sdk_async", *FIXED_CONCURRENCY})
 _PROXY_VARS = (
     "http_proxy",
     "https_proxy",
@@ -232,13 +240,20 @@ def aggregate(cell: Cell, runs: list[dict[str, Any]]) -> CellStats | None:
 
 
 # Ratios reported at every measured C: the goals' pairs first, then context
-# pairs comparable to perf-anchors section 3 (useful before the SDK exists).
+# pairs comparable to perf-anchors section 3.
 _SDK_PAIRS = (
     ("sdk_async", "aiohttp_raw"),
     ("sdk_async", "aiohttp_cattrs"),
     ("sdk_async", "julep039"),
 )
-_SYNC_PAIRS = (("sdk_sync_1t", "sdk_async", 1), ("sdk_sync_8t", "sdk_async", 8))
+_SYNC_PAIRS = (
+    ("sdk_sync_1t", "sdk_async", 1),
+    ("sdk_sync_8t", "sdk_async", 8),
+    ("sdk_sync_1t_uvloop", "sdk_async", 1),
+    ("sdk_sync_8t_uvloop", "sdk_async", 8),
+    ("sdk_sync_1t_uvloop", "sdk_sync_1t", 1),
+    ("sdk_sync_8t_uvloop", "sdk_sync_8t", 8),
+)
 _CONTEXT_PAIRS = (
     ("aiohttp_cattrs", "aiohttp_raw"),
     ("aiohttp_cattrs", "julep039"),
@@ -308,12 +323,30 @@ GOALS = (
         0.8,
     ),
     Goal(
+        "SDK async >= 0.95x aiohttp+cattrs at C=64",
+        ("sdk_async", 64),
+        ("aiohttp_cattrs", 64),
+        0.95,
+    ),
+    Goal(
+        "SDK async >= 0.95x aiohttp+cattrs at C=512",
+        ("sdk_async", 512),
+        ("aiohttp_cattrs", 512),
+        0.95,
+    ),
+    Goal(
         "SDK async >= 10x julep 0.3.9 at C=64",
         ("sdk_async", 64),
         ("julep039", 64),
         10.0,
     ),
     Goal("SDK sync C=1 >= 0.6x SDK async C=1", ("sdk_sync_1t", 1), ("sdk_async", 1), 0.6),
+    Goal(
+        "SDK sync 8 threads on uvloop >= 1.0x SDK async C=8",
+        ("sdk_sync_8t_uvloop", 8),
+        ("sdk_async", 8),
+        1.0,
+    ),
 )
 
 
@@ -374,14 +407,14 @@ def _fmt(x: float | None, spec: str) -> str:
 
 def format_table(stats: list[CellStats]) -> str:
     head = (
-        f"{'variant':<16}{'C':>5}{'N':>7}{'req/s':>10}{'CPU us/req':>12}"
+        f"{'variant':<20}{'C':>5}{'N':>7}{'req/s':>10}{'CPU us/req':>12}"
         f"{'spread':>8}{'server':>8}{'RSS MB':>8}{'runs':>6}"
     )
     lines = [head, "-" * len(head)]
     for s in stats:
         flag = "  INVALID (server > 30% of a core)" if s.invalid else ""
         lines.append(
-            f"{s.cell.variant:<16}{s.cell.concurrency:>5}{s.cell.requests:>7}"
+            f"{s.cell.variant:<20}{s.cell.concurrency:>5}{s.cell.requests:>7}"
             f"{s.req_per_s:>10,.0f}{s.cpu_us:>12,.0f}{s.spread:>8.0%}"
             f"{_fmt(s.server_util_max, '.2f'):>8}{_fmt(s.rss_mb, '.0f'):>8}{len(s.runs):>6}{flag}"
         )
@@ -394,7 +427,7 @@ def format_ratios(ratios: list[Ratio]) -> str:
         rounds = " ".join(f"{x:.2f}" for x in r.per_round)
         flag = "  INVALID" if r.invalid else ""
         lines.append(
-            f"  {r.label:<36}{_fmt(r.value, '7.2f')}x   dCPU {_fmt(r.cpu_delta_us, '+6.0f')} us"
+            f"  {r.label:<44}{_fmt(r.value, '7.2f')}x   dCPU {_fmt(r.cpu_delta_us, '+6.0f')} us"
             f"   per round: {rounds}{flag}"
         )
     return "\n".join(lines) if lines else "  (no comparable pairs measured)"
@@ -503,10 +536,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stop starting new runs after this long",
     )
     p.add_argument("--json", type=Path, default=HERE / "results" / "chat_throughput.json")
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI check: C=8, a few requests, 1 round, unpinned; exit 1 if any run fails",
+    )
     args = p.parse_args(argv)
+    if args.smoke:
+        args.concurrency, args.requests, args.rounds = [8], SMOKE_REQUESTS, 1
+        args.no_pin, args.child_timeout, args.max_total_seconds = True, 60.0, 300.0
     if args.requests < 1 or args.rounds < 1:
         p.error("--requests and --rounds must be >= 1")
     return args
+
+
+SMOKE_REQUESTS = 20
 
 
 def resolve_pinning(args: argparse.Namespace, notes: list[str]) -> None:
@@ -576,7 +620,7 @@ def run_rounds(
 
 
 def progress_line(rnd: int, cell: Cell, res: dict[str, Any]) -> str:
-    tag = f"round {rnd} {cell.variant:<15} C={cell.concurrency:<4}"
+    tag = f"round {rnd} {cell.variant:<19} C={cell.concurrency:<4}"
     if "skip" in res:
         return f"{tag} SKIP: {res['skip']}"
     if "error" in res:
@@ -641,8 +685,10 @@ def report(
     print("\ngoals:")
     for g in goals:
         measured = "not measured" if g["ratio"] is None else f"measured {g['ratio']:.2f}x"
-        print(f"  {g['status']:<6} {g['goal']:<42} {measured}")
+        print(f"  {g['status']:<6} {g['goal']:<54} {measured}")
     errors = [r for r in runs if "error" in r]
+    if args.smoke:
+        plan.notes.append("smoke run: too few requests for the numbers to mean anything")
     for note in (
         sorted(set(plan.notes))
         + child_notes(runs)
@@ -721,7 +767,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     report(plan, runs, skipped=skipped, args=args, server=server, meta=meta)
-    return 0
+    failed = [r for r in runs if "error" in r]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
