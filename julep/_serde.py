@@ -236,42 +236,85 @@ def _is_model(t: object) -> bool:
     return isinstance(t, type) and attrs.has(t) and t.__module__.startswith("julep.")
 
 
+_NOT_ENCODED = frozenset({"response_info", "_present"})
+
+
 def _unstructure_factory(
     cls: type, converter: cattrs.Converter
 ) -> typing.Callable[[typing.Any], dict[str, typing.Any]]:
+    fields = attrs.fields(cls)
     overrides: dict[str, typing.Any] = {}
-    for field in attrs.fields(cls):
-        if field.name == "response_info":
+    for field in fields:
+        if field.name in _NOT_ENCODED:
             overrides[field.name] = override(omit=True)
         elif field.default is OMIT or field.name in _RENAMED:
             overrides[field.name] = override(
                 omit_if_default=field.default is OMIT, rename=_RENAMED.get(field.name)
             )
-    return make_dict_unstructure_fn(cls, converter, **overrides)
+    built: typing.Callable[[typing.Any], dict[str, typing.Any]] = make_dict_unstructure_fn(
+        cls, converter, **overrides
+    )
+    if not hasattr(fields, "_present"):
+        return built
+    # What a decoded model's absent field holds: None, or a default like "" or 0.
+    absent = tuple(
+        (
+            field.name,
+            _RENAMED.get(field.name, field.name),
+            None if isinstance(field.default, attrs.Factory) else field.default,  # type: ignore[arg-type]
+        )
+        for field in fields
+        if field.name not in _NOT_ENCODED
+    )
+    unstructure = converter.unstructure
+
+    def unstructure_model(value: typing.Any) -> dict[str, typing.Any]:
+        present = value._present
+        if present is None:
+            return built(value)
+        # Decoded: the keys it came with, and whatever the caller set since
+        # (attrs.evolve keeps _present and changes fields).
+        out: dict[str, typing.Any] = {}
+        for name, wire, default in absent:
+            item = getattr(value, name)
+            if wire in present or not (item is None or item is OMIT or item is default):
+                out[wire] = unstructure(item)
+        return out
+
+    return unstructure_model
 
 
 def _structure_factory(
     cls: type, converter: cattrs.Converter
 ) -> typing.Callable[[typing.Any, type], typing.Any]:
-    renames: dict[str, typing.Any] = {
-        name: override(rename=wire)
-        for name, wire in _RENAMED.items()
-        if hasattr(attrs.fields(cls), name)
+    fields = attrs.fields(cls)
+    overrides: dict[str, typing.Any] = {
+        name: override(rename=wire) for name, wire in _RENAMED.items() if hasattr(fields, name)
     }
+    tracks_presence = hasattr(fields, "_present")
+    if tracks_presence:
+        overrides["_present"] = override(omit=True)
     structure: typing.Callable[[typing.Any, type], typing.Any] = make_dict_structure_fn(
-        cls, converter, **renames
+        cls, converter, **overrides
     )
-    omitted = {_RENAMED.get(f.name, f.name): None for f in attrs.fields(cls) if f.default is OMIT}
+    omitted = {_RENAMED.get(f.name, f.name): None for f in fields if f.default is OMIT}
+    set_attribute = object.__setattr__
 
     def structure_object(value: typing.Any, t: type) -> typing.Any:
         # The generated function reads keys with `in`, so a list would pass as
         # an object with every field missing.
         if not isinstance(value, dict):
             raise TypeError(f"expected an object, got {json_type(value)}")
+        # A tuple: quicker to make than a set, small, picklable; it is searched
+        # only when the model is encoded again.
+        keys = tuple(value)
         # A field the JSON leaves out reads as None on a decoded object.
         if omitted and not omitted.keys() <= value.keys():
             value = {**omitted, **value}
-        return structure(value, t)
+        result = structure(value, t)
+        if tracks_presence:
+            set_attribute(result, "_present", keys)
+        return result
 
     return structure_object
 

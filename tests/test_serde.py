@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 
+import attrs
 import cattrs
 import pytest
 
@@ -101,3 +104,35 @@ def test_unknown_enum_values_decode_leniently_but_never_pass_as_arguments() -> N
         converter.structure({"role": "bad", "content": "x"}, julep.InputChatMlMessage)
     with pytest.raises(ValueError, match="expected one of"):
         julep.CreateToolRequest(type=tool.type, function=tool.function)
+
+
+def test_decoded_models_re_encode_exactly_what_they_received() -> None:
+    """Absent stays absent and null stays null when a decoded model is encoded again."""
+    settings = converter.structure({"temperature": 0.5, "top_p": None}, julep.AgentDefaultSettings)
+    assert settings.preset is None and settings.min_p is None
+    assert dumps(settings) == b'{"temperature":0.5,"top_p":null}'
+    tool = converter.structure(
+        {"id": "t", "type": "function", "function": {"name": "f", "parameters": {}}}, julep.Tool
+    )
+    assert tool.function.description is None
+    assert encode_json({"tools": [tool]}) == (
+        b'{"tools":[{"id":"t","type":"function","function":{"name":"f","parameters":{}}}]}'
+    )
+
+
+def test_evolved_and_copied_models_keep_what_was_present() -> None:
+    """attrs.evolve, copy and pickle keep the decoded keys and add the fields changed since."""
+    settings = converter.structure({"preset": "fun"}, julep.AgentDefaultSettings)
+    changed = attrs.evolve(settings, temperature=0.2)
+    assert dumps(changed) == b'{"temperature":0.2,"preset":"fun"}'
+    assert dumps(attrs.evolve(settings, preset=None)) == b'{"preset":null}'
+    assert dumps(copy.deepcopy(settings)) == b'{"preset":"fun"}'
+    assert dumps(pickle.loads(pickle.dumps(settings))) == b'{"preset":"fun"}'
+
+
+def test_models_built_in_code_write_every_field_set() -> None:
+    """A model the caller builds writes its set fields, None as null, and required ones."""
+    assert dumps(julep.FunctionDef(name="f", parameters={}, description=None)) == (
+        b'{"name":"f","parameters":{},"description":null}'
+    )
+    assert dumps(julep.AgentDefaultSettings()) == b"{}"

@@ -1,4 +1,4 @@
-"""Bases shared by every model: response bookkeeping and free-form objects."""
+"""Bases shared by every model: presence tracking, response bookkeeping, free-form objects."""
 
 from __future__ import annotations
 
@@ -18,7 +18,26 @@ class ResponseInfo:
 
 
 @attrs.frozen(kw_only=True)
-class ResponseModel:
+class Model:
+    """Every attrs model of the API.
+
+    ``_present`` holds the wire keys of the JSON object a model was decoded
+    from (``None`` on a model built in code). Encoding a decoded model writes
+    those keys, plus any other field the caller set to a value, so an object
+    read from the API and sent back says what it received: absent stays absent,
+    ``null`` stays ``null`` (pydantic's "fields set").
+
+    It is an ``__init__`` argument only so that ``attrs.evolve`` carries it to
+    the copy; nobody needs to pass it. It takes no part in equality or repr.
+    """
+
+    _present: tuple[str, ...] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="_present"
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ResponseModel(Model):
     """A model decoded from a response body.
 
     ``response_info`` is filled in by the client after decoding; it is never

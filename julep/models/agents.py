@@ -9,7 +9,7 @@ import attrs
 
 from .._types import OMIT
 from . import _convert
-from ._base import FreeformObject, ResponseModel
+from ._base import FreeformObject, Model, ResponseModel
 from .enums import ChatSettingsPreset
 
 AgentInstructions = typing.Union[str, list[str]]
@@ -35,7 +35,7 @@ class PatchAgentRequestMetadata(FreeformObject):
 
 
 @attrs.frozen(kw_only=True)
-class AgentDefaultSettings:
+class AgentDefaultSettings(Model):
     frequency_penalty: float | None = OMIT
     length_penalty: float | None = OMIT
     presence_penalty: float | None = OMIT

@@ -9,7 +9,7 @@ import attrs
 
 from .._types import OMIT
 from . import _convert
-from ._base import FreeformObject, ResponseModel
+from ._base import FreeformObject, Model, ResponseModel
 from .docs import DocIds
 from .enums import (
     ChatMlImageContentPartImageUrlDetail,
@@ -23,13 +23,13 @@ from .tools import ChatInputDataToolChoice, Tool
 
 
 @attrs.frozen(kw_only=True)
-class ChatMlTextContentPart:
+class ChatMlTextContentPart(Model):
     text: str
     type: typing.Literal["text"] = "text"
 
 
 @attrs.frozen(kw_only=True)
-class ChatMlImageContentPartImageUrl:
+class ChatMlImageContentPartImageUrl(Model):
     url: str
     detail: ChatMlImageContentPartImageUrlDetail | None = attrs.field(
         default=OMIT, converter=_convert.image_detail
@@ -37,7 +37,7 @@ class ChatMlImageContentPartImageUrl:
 
 
 @attrs.frozen(kw_only=True)
-class ChatMlImageContentPart:
+class ChatMlImageContentPart(Model):
     image_url: ChatMlImageContentPartImageUrl
     type: typing.Literal["image_url"] = "image_url"
 
@@ -57,7 +57,7 @@ InputChatMlMessageContent = ChatMlMessageContent
 
 
 @attrs.frozen(kw_only=True)
-class InputChatMlMessage:
+class InputChatMlMessage(Model):
     role: InputChatMlMessageRole = attrs.field(converter=_convert.input_role)
     content: InputChatMlMessageContent
     name: str | None = OMIT
@@ -78,7 +78,7 @@ class ChatSettingsResponseFormatSchema(FreeformObject):
 
 
 @attrs.frozen(kw_only=True)
-class ChatSettingsResponseFormat:
+class ChatSettingsResponseFormat(Model):
     type: ChatSettingsResponseFormatType | None = attrs.field(
         default=OMIT, converter=_convert.response_format_type
     )
@@ -90,7 +90,7 @@ ChatSettingsStop = typing.Union[str, list[str], None]
 
 
 @attrs.frozen(kw_only=True)
-class ChatSettings:
+class ChatSettings(Model):
     frequency_penalty: float | None = OMIT
     length_penalty: float | None = OMIT
     logit_bias: dict[str, int | None] | None = OMIT
@@ -108,14 +108,14 @@ class ChatSettings:
 
 
 @attrs.frozen(kw_only=True)
-class ChatInputData:
+class ChatInputData(Model):
     messages: list[InputChatMlMessage]
     tools: list[Tool] | None = OMIT
     tool_choice: ChatInputDataToolChoice | None = OMIT
 
 
 @attrs.frozen(kw_only=True)
-class CompletionUsage:
+class CompletionUsage(Model):
     completion_tokens: int
     prompt_tokens: int
     total_tokens: int

@@ -8,7 +8,7 @@ import typing
 import attrs
 
 from .._types import OMIT
-from ._base import FreeformObject, ResponseModel
+from ._base import FreeformObject, Model, ResponseModel
 
 CreateDocContent = typing.Union[str, list[str]]
 DocContent = CreateDocContent
@@ -23,7 +23,7 @@ class DocMetadata(FreeformObject):
 
 
 @attrs.frozen(kw_only=True)
-class CreateDoc:
+class CreateDoc(Model):
     title: str
     content: CreateDocContent
     metadata: dict[str, typing.Any] | None = OMIT
@@ -39,7 +39,7 @@ class Doc(ResponseModel):
 
 
 @attrs.frozen(kw_only=True)
-class DocIds:
+class DocIds(Model):
     agent_doc_ids: list[str]
     user_doc_ids: list[str]
 

@@ -8,7 +8,7 @@ import typing
 import attrs
 
 from .._types import OMIT
-from ._base import FreeformObject, ResponseModel
+from ._base import FreeformObject, Model, ResponseModel
 
 
 class MemoryEntitiesItem(FreeformObject):
@@ -34,7 +34,7 @@ class GetAgentMemoriesResponse(ResponseModel):
 
 
 @attrs.frozen(kw_only=True)
-class MemoryAccessOptions:
+class MemoryAccessOptions(Model):
     recall: bool | None = OMIT
     record: bool | None = OMIT
     remember: bool | None = OMIT

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import attrs
 
-from ._base import ResponseModel
+from ._base import Model, ResponseModel
 from .chat import ChatMlMessage, CompletionUsage
 from .docs import DocIds
 from .enums import ChatMlMessageRole, ChatResponseFinishReason
 
 
 @attrs.frozen(kw_only=True)
-class ChatStreamDelta:
+class ChatStreamDelta(Model):
     """New text of the reply (``role`` is set on the first piece)."""
 
     content: str = ""

@@ -8,28 +8,28 @@ import attrs
 
 from .._types import OMIT
 from . import _convert
-from ._base import ResponseModel
+from ._base import Model, ResponseModel
 from .enums import ToolType
 
 FunctionParameters = dict[str, typing.Any]
 
 
 @attrs.frozen(kw_only=True)
-class FunctionDef:
+class FunctionDef(Model):
     name: str
     parameters: FunctionParameters
     description: str | None = OMIT
 
 
 @attrs.frozen(kw_only=True)
-class PartialFunctionDef:
+class PartialFunctionDef(Model):
     name: str | None = OMIT
     description: str | None = OMIT
     parameters: FunctionParameters | None = OMIT
 
 
 @attrs.frozen(kw_only=True)
-class CreateToolRequest:
+class CreateToolRequest(Model):
     type: ToolType = attrs.field(converter=_convert.tool_type_strict)
     function: FunctionDef
 
@@ -47,18 +47,18 @@ class GetAgentToolsResponse(ResponseModel):
 
 
 @attrs.frozen(kw_only=True)
-class NamedToolChoiceFunction:
+class NamedToolChoiceFunction(Model):
     name: str
 
 
 @attrs.frozen(kw_only=True)
-class NamedToolChoice:
+class NamedToolChoice(Model):
     function: NamedToolChoiceFunction
     type: typing.Literal["function"] = "function"
 
 
 @attrs.frozen(kw_only=True)
-class FunctionCallOption:
+class FunctionCallOption(Model):
     name: str
 
 

@@ -97,8 +97,8 @@ class _Components:
         properties: dict[str, JSONSchema] = {}
         required = []
         for field in attrs.fields(typing.cast("type[attrs.AttrsInstance]", cls)):
-            if not field.init:
-                continue  # bookkeeping such as response_info, never on the wire
+            if not field.init or not field.eq:
+                continue  # bookkeeping (response_info, _present), never on the wire
             name = WIRE_NAMES.get(field.name, field.name)
             properties[name] = {
                 **self.schema(hints[field.name]),
