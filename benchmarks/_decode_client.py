@@ -1,8 +1,10 @@
 """One decode_scale.py measurement in a fresh interpreter: one client, one operation, every N.
 
-Prints one JSON line: per item count, the median time of a whole call (HTTP
-GET plus decode into typed objects) and of decoding alone (bytes already in
-hand), or ``{"skip": reason}`` when the client cannot run here.
+Prints one JSON line: per item count, the median client CPU time (and wall
+time) of a whole call (HTTP GET plus decode into typed objects) and of
+decoding alone (bytes already in hand), or ``{"skip": reason}`` when the
+client cannot run here. CPU time, because on a shared machine wall time
+also counts the moments this process was not running.
 
 Only the stdlib is imported at module level: the ``julep039`` client runs
 under julep 0.3.9's side virtualenv.
@@ -154,6 +156,7 @@ def julep039(port: int, op: str) -> Client:
 
 CLIENTS: dict[str, Callable[[int, str], Client]] = {
     "sdk": sdk,
+    "sdk_base": sdk,  # the same code, imported from the baseline checkout
     "pydantic2": pydantic2,
     "msgspec": msgspec_,
     "julep039": julep039,
@@ -209,22 +212,25 @@ async def measure(
         for items in sizes:
             _check(await client.fetch(items), items, op)  # warm-up, and checked
             call_s: list[float] = []
+            wall_s: list[float] = []
             while not _enough(call_s, budget):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 await client.fetch(items)
-                call_s.append(time.perf_counter() - t0)
+                call_s.append(time.process_time() - c0)
+                wall_s.append(time.perf_counter() - t0)
             body = _get(port, items, op)
             _check(client.decode(body), items, op)
             decode_s: list[float] = []
             while not _enough(decode_s, budget):
-                t0 = time.perf_counter()
+                c0 = time.process_time()
                 client.decode(body)
-                decode_s.append(time.perf_counter() - t0)
+                decode_s.append(time.process_time() - c0)
             rows.append(
                 {
                     "items": items,
                     "body_bytes": len(body),
                     "call_s": statistics.median(call_s),
+                    "call_wall_s": statistics.median(wall_s),
                     "decode_s": statistics.median(decode_s),
                     "calls": len(call_s),
                 }

@@ -7,10 +7,12 @@ Four clients side by side in one run, each in a fresh interpreter per round:
   msgspec    aiohttp + equivalent msgspec Structs
   julep039   julep 0.3.9 (httpx + pydantic.v1) in the virtualenv at
              $JULEP039_PYTHON (skipped, and said so, when unset)
+  sdk_base   the SDK from another checkout (--baseline-sdk-root), to measure
+             a change before and after in one run (skipped without it)
 
 Every client gets the same canned bodies from the asyncio stub server (the
-item count is in the URL). For each size it reports the median time of a
-whole call and of decoding alone, per item, then whether the SDK meets its
+item count is in the URL). For each size it reports the median client CPU
+time of a whole call and of decoding alone, per item, then whether the SDK meets its
 goals: per item no slower than pydantic v2 at 1,000 items, and linear
 (per-item time at the largest size within 1.3x of that at 1,000).
 
@@ -39,7 +41,7 @@ import _servers
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 CHILD = HERE / "_decode_client.py"
-CLIENTS = ("sdk", "pydantic2", "msgspec", "julep039")
+CLIENTS = ("sdk", "sdk_base", "pydantic2", "msgspec", "julep039")
 OPS = ("list_agents", "get_history")
 LINEAR_LIMIT = 1.3  # per-item time at the largest N / at 1,000 items
 _PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
@@ -69,7 +71,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--items", type=_sizes, default=[1, 100, 1000, 10000])
     p.add_argument("--ops", type=_csv(OPS), default=list(OPS))
-    p.add_argument("--clients", type=_csv(CLIENTS), default=list(CLIENTS))
+    p.add_argument("--clients", type=_csv(CLIENTS), default=None, help="default: all that apply")
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds; median reported")
     p.add_argument("--min-seconds", type=float, default=1.0, help="timed calls per size last this")
     p.add_argument("--min-calls", type=int, default=5)
@@ -81,6 +83,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--python", default=sys.executable, help="interpreter for the other clients")
     p.add_argument("--sdk-root", type=Path, default=REPO_ROOT, help="directory containing julep/")
+    p.add_argument(
+        "--baseline-sdk-root",
+        type=Path,
+        default=None,
+        help="another checkout's root, measured as sdk_base (e.g. from git archive)",
+    )
     p.add_argument("--server-cpu", type=int, default=0)
     p.add_argument("--client-cpu", type=int, default=1)
     p.add_argument("--no-pin", action="store_true", help="do not pin server/client to CPUs")
@@ -92,6 +100,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="CI check: 1 and 10 items, one call each, 1 round; exit 1 if any run fails",
     )
     args = p.parse_args(argv)
+    if args.clients is None:
+        args.clients = [c for c in CLIENTS if c != "sdk_base" or args.baseline_sdk_root]
     if args.smoke:
         args.items, args.rounds, args.no_pin = [1, 10], 1, True
         args.min_seconds, args.min_calls, args.max_calls = 0.0, 1, 1
@@ -103,12 +113,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def child_env(client: str, sdk_root: Path) -> dict[str, str]:
+def child_env(client: str, args: argparse.Namespace) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _PROXY_VARS}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env.pop("PYTHONPATH", None)
     if client != "julep039":  # the checkout's julep/ must not shadow 0.3.9
-        env["PYTHONPATH"] = str(sdk_root)
+        root = args.baseline_sdk_root if client == "sdk_base" else args.sdk_root
+        env["PYTHONPATH"] = str(root)
     return env
 
 
@@ -116,6 +127,8 @@ def run_child(client: str, op: str, port: int, args: argparse.Namespace) -> dict
     python = args.julep039_python if client == "julep039" else args.python
     if python is None:
         return {"skip": "set JULEP039_PYTHON (or --julep039-python) to a julep 0.3.9 virtualenv"}
+    if client == "sdk_base" and args.baseline_sdk_root is None:
+        return {"skip": "no --baseline-sdk-root"}
     cmd = [
         python,
         str(CHILD),
@@ -131,7 +144,7 @@ def run_child(client: str, op: str, port: int, args: argparse.Namespace) -> dict
             capture_output=True,
             text=True,
             timeout=args.child_timeout,
-            env=child_env(client, args.sdk_root),
+            env=child_env(client, args),
             cwd=tempfile.gettempdir(),
             stdin=subprocess.DEVNULL,
             preexec_fn=lambda: _servers.preexec_pin(args.client_cpu, True),
@@ -189,7 +202,7 @@ def format_op(op: str, cells: dict[tuple[str, str, int], dict[str, float]], args
     head = f"{'items':>7}{'bytes/item':>11}" + "".join(
         f"{c + ' call':>16}{c + ' dec':>15}" for c in clients
     )
-    lines = [f"{op}: microseconds per item (median of rounds)", head, "-" * len(head)]
+    lines = [f"{op}: client CPU microseconds per item (median of rounds)", head, "-" * len(head)]
     for n in args.items:
         size = cells.get(("sdk", op, n), {}).get("body_bytes") or next(
             (v["body_bytes"] for k, v in cells.items() if k[1:] == (op, n)), None
@@ -205,7 +218,7 @@ def format_op(op: str, cells: dict[tuple[str, str, int], dict[str, float]], args
 
 def ratios(op: str, cells: dict[tuple[str, str, int], dict[str, float]], args: Any) -> list[str]:
     lines = []
-    for other in ("pydantic2", "msgspec", "julep039"):
+    for other in ("sdk_base", "pydantic2", "msgspec", "julep039"):
         for n in args.items:
             sdk, them = cells.get(("sdk", op, n)), cells.get((other, op, n))
             if sdk and them:
@@ -272,8 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         measured = "not measured" if g["ratio"] is None else f"measured {g['ratio']:.2f}x"
         print(f"  {g['status']:<5} {g['goal']:<58} {measured}")
     print(
-        "note: 'call' is a whole GET through the client (HTTP + decode), 'dec' decoding alone "
-        "(bytes in hand); both per item. Ratios within one run hold; absolute times drift."
+        "note: client CPU time per item; 'call' is a whole GET through the client (HTTP + decode),"
+        " 'dec' decoding alone (bytes in hand). Ratios within one run hold; absolute times drift."
     )
     if args.smoke:
         print("note: smoke run: one call per size; the numbers mean nothing")
