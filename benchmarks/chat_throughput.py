@@ -1,6 +1,6 @@
 """Concurrent chat throughput: the new SDK against its floors and julep 0.3.9.
 
-Reproduces the method of shared/reference/perf-anchors.md: a loopback server
+Method: a loopback server
 that costs the client nothing (nginx answering a canned ChatResponse, server
 pinned to CPU 0), one fresh client interpreter per measurement (pinned to
 CPU 1), a closed loop of C workers, warm-up, then N timed requests. Rounds are
@@ -90,7 +90,7 @@ class Plan:
 
 
 def warmup_for(concurrency: int, requests: int) -> int:
-    """max(2C, 500) as in perf-anchors, scaled down for small N but never below C,
+    """max(2C, 500), scaled down for small N but never below C,
     so every pooled connection is opened before timing starts."""
     return max(concurrency, min(max(2 * concurrency, 500), requests))
 
@@ -118,7 +118,7 @@ def build_plan(args: argparse.Namespace) -> Plan:
                 n = args.julep039_c512_requests
                 plan.notes.append(
                     f"julep039 at C={c} runs N={n} instead of {args.requests} "
-                    "(julep 0.3.9 collapses at high C; perf-anchors allows N=2,000 there)"
+                    "(julep 0.3.9 manages only ~30-100 req/s at high C)"
                 )
             if n < c:
                 plan.notes.append(f"{v} C={c}: N={n} < C, so not all workers stay busy")
@@ -240,7 +240,7 @@ def aggregate(cell: Cell, runs: list[dict[str, Any]]) -> CellStats | None:
 
 
 # Ratios reported at every measured C: the goals' pairs first, then context
-# pairs comparable to perf-anchors section 3.
+# pairs (the SDK floor against the transport floor and julep 0.3.9).
 _SDK_PAIRS = (
     ("sdk_async", "aiohttp_raw"),
     ("sdk_async", "aiohttp_cattrs"),
@@ -294,7 +294,7 @@ def compute_ratios(
         r.value = num.req_per_s / den.req_per_s
         r.cpu_delta_us = num.cpu_us - den.cpu_us
         nr, dr = num.by_round(), den.by_round()
-        # Same-round ratios are steadier than ratios of medians (perf-anchors 2.1).
+        # Same-round ratios are steadier than ratios of medians: drift hits both.
         r.per_round = [nr[k]["req_per_s"] / dr[k]["req_per_s"] for k in sorted(nr) if k in dr]
         r.invalid = num.invalid or den.invalid
         out.append(r)

@@ -1,6 +1,6 @@
 """Per-call cost of bridging a sync caller onto an event-loop thread.
 
-Informs the sync facade's design (perf-anchors 4.3, goals G4/G4b/G4c): each
+Informs the sync facade's design (one long-lived bridge per client): each
 measurement awaits an async no-op, so everything timed is bridge overhead.
 
   portal_call      anyio ``start_blocking_portal()`` kept open, ``portal.call(noop)``
