@@ -1,10 +1,10 @@
 """Concurrent chat throughput: the new SDK against its floors and julep 0.3.9.
 
-Method: a loopback server
-that costs the client nothing (nginx answering a canned ChatResponse, server
-pinned to CPU 0), one fresh client interpreter per measurement (pinned to
-CPU 1), a closed loop of C workers, warm-up, then N timed requests. Rounds are
-interleaved so drift spreads over every variant; each cell reports the median.
+Method: a loopback server that costs the client nothing (nginx answering a
+canned ChatResponse, server pinned to CPU 0), one fresh client interpreter per
+measurement (pinned to CPU 1), a closed loop of C workers, warm-up, then N
+timed requests. Rounds are interleaved so drift spreads over every variant;
+each cell reports the median.
 
 Run from the repo root with the dev virtualenv, e.g.:
 
