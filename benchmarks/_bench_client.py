@@ -365,6 +365,7 @@ ASYNC_VARIANTS: dict[
     "aiohttp_raw": aiohttp_raw,
     "aiohttp_cattrs": aiohttp_cattrs,
     "sdk_async": sdk_async,
+    "sdk_async_base": sdk_async,  # the parent puts another checkout on its path
     "httpx_raw": httpx_raw,
     "julep039": julep039,
 }

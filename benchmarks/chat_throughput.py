@@ -43,6 +43,7 @@ ALL_VARIANTS = (
     "aiohttp_raw",
     "aiohttp_cattrs",
     "sdk_async",
+    "sdk_async_base",
     "sdk_sync_1t",
     "sdk_sync_8t",
     "sdk_sync_1t_uvloop",
@@ -58,7 +59,7 @@ FIXED_CONCURRENCY = {
     "sdk_sync_1t_uvloop": 1,
     "sdk_sync_8t_uvloop": 8,
 }
-SDK_VARIANTS = frozenset({"aiohttp_cattrs", "sdk_async", *FIXED_CONCURRENCY})
+SDK_VARIANTS = frozenset({"aiohttp_cattrs", "sdk_async", "sdk_async_base", *FIXED_CONCURRENCY})
 _PROXY_VARS = (
     "http_proxy",
     "https_proxy",
@@ -130,13 +131,14 @@ def build_plan(args: argparse.Namespace) -> Plan:
 # Running one child
 
 
-def child_env(variant: str, sdk_root: Path) -> dict[str, str]:
+def child_env(variant: str, args: argparse.Namespace) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _PROXY_VARS}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env.pop("PYTHONPATH", None)
     if variant in SDK_VARIANTS:
         # The SDK under test is the checkout, whether or not it is pip-installed.
-        env["PYTHONPATH"] = str(sdk_root)
+        base = variant == "sdk_async_base"
+        env["PYTHONPATH"] = str(args.baseline_sdk_root if base else args.sdk_root)
     # julep039 gets no PYTHONPATH: the checkout's julep/ must not shadow 0.3.9.
     return env
 
@@ -162,7 +164,7 @@ def run_child(
             text=True,
             timeout=args.child_timeout,
             cwd=cwd,
-            env=child_env(cell.variant, args.sdk_root),
+            env=child_env(cell.variant, args),
             stdin=subprocess.DEVNULL,
             # Single-threaded parent: preexec_fn is safe. Pins the child and
             # makes it die with us if the parent is killed.
@@ -242,6 +244,7 @@ def aggregate(cell: Cell, runs: list[dict[str, Any]]) -> CellStats | None:
 # Ratios reported at every measured C: the goals' pairs first, then context
 # pairs (the SDK floor against the transport floor and julep 0.3.9).
 _SDK_PAIRS = (
+    ("sdk_async", "sdk_async_base"),
     ("sdk_async", "aiohttp_raw"),
     ("sdk_async", "aiohttp_cattrs"),
     ("sdk_async", "julep039"),
@@ -501,8 +504,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--variants",
         type=_variant_list,
-        default=list(ALL_VARIANTS),
-        help="comma list from: " + ",".join(ALL_VARIANTS),
+        default=None,
+        help="comma list from: " + ",".join(ALL_VARIANTS) + " (default: all that apply)",
     )
     p.add_argument(
         "--julep039-python",
@@ -517,6 +520,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--python", default=sys.executable, help="interpreter for all other variants")
     p.add_argument("--sdk-root", type=Path, default=REPO_ROOT, help="directory containing julep/")
+    p.add_argument(
+        "--baseline-sdk-root",
+        type=Path,
+        default=None,
+        help="another checkout's root, run as sdk_async_base (before/after in one run)",
+    )
     p.add_argument("--server", choices=("auto", "nginx", "asyncio"), default="auto")
     p.add_argument("--nginx", default=None, help="nginx binary (default: from PATH)")
     p.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
@@ -542,6 +551,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="CI check: C=8, a few requests, 1 round, unpinned; exit 1 if any run fails",
     )
     args = p.parse_args(argv)
+    if args.variants is None:
+        args.variants = [v for v in ALL_VARIANTS if v != "sdk_async_base" or args.baseline_sdk_root]
+    elif "sdk_async_base" in args.variants and args.baseline_sdk_root is None:
+        p.error("sdk_async_base needs --baseline-sdk-root")
     if args.smoke:
         args.concurrency, args.requests, args.rounds = [8], SMOKE_REQUESTS, 1
         args.no_pin, args.child_timeout, args.max_total_seconds = True, 60.0, 300.0
