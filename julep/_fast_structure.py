@@ -96,7 +96,8 @@ class _Builder:
             # any other form goes to the hook, which owns RFC 3339.
             self.lines.append(
                 f"{indent}if {var}.__class__ is str and len({var}) in (20, 24, 27) "
-                f"and {var}[10] == 'T' and {var}[-1] == 'Z': {var} = _fromiso({var})"
+                f"and {var}[10] == 'T' and {var}[19] in '.Z' and {var}[-1] == 'Z': "
+                f"{var} = _fromiso({var})"
             )
             self.lines.append(f"{indent}else: {var} = {h}({var}, {tn})")
         elif isinstance(t, type) and issubclass(t, enum.Enum):
