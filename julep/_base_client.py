@@ -15,7 +15,6 @@ import types
 import typing
 
 import aiohttp
-import orjson
 
 from . import _http
 from ._config import (
@@ -42,6 +41,15 @@ USER_AGENT = (
     f"aiohttp {aiohttp.__version__})"
 )
 _NOT_GIVEN: typing.Any = object()
+
+
+class _Request(typing.NamedTuple):
+    """A request ready to send, as many times as the retry policy allows."""
+
+    method: str
+    url: str
+    headers: typing.Mapping[str, str]
+    data: bytes | None
 
 
 class BaseAsyncClient:
@@ -168,6 +176,33 @@ class BaseAsyncClient:
         """The key of one call: the caller's fixed one, else a fresh random one."""
         return self._idempotency_key or secrets.token_hex(16)
 
+    def _build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: str = "",
+        json: JSONObject | None = None,
+        stream: bool = False,
+    ) -> _Request:
+        """The one place a request is made: URL, headers, idempotency key and body.
+
+        Plain, streamed and retried calls all send what this returns, so a body
+        holding models encodes the same way on every path.
+        """
+        url = self._base_url + path + ("?" + query if query else "")
+        if json is None:
+            data, headers = None, self._headers
+        else:
+            data, headers = encode_json(json), self._json_headers
+        if stream:
+            headers = {**headers, "Accept": "text/event-stream"}
+        if method != "GET":
+            # One key for every attempt of this call: a server that has seen it
+            # replays its first answer instead of doing the work twice.
+            headers = {**headers, "Idempotency-Key": self._new_idempotency_key()}
+        return _Request(method, url, headers, data)
+
     @typing.overload
     async def _request(
         self,
@@ -199,37 +234,27 @@ class BaseAsyncClient:
         query: str = "",
         json: JSONObject | None = None,
     ) -> _T | None:
-        url = self._base_url + path + ("?" + query if query else "")
-        if json is None:
-            data, headers = None, self._headers
-        else:
-            data, headers = encode_json(json), self._json_headers
-        if method != "GET":
-            # One key for every attempt of this call: a server that has seen it
-            # replays its first answer instead of doing the work twice.
-            headers = {**headers, "Idempotency-Key": self._new_idempotency_key()}
+        request = self._build_request(method, path, query=query, json=json)
         # The first attempt is made here, not through the retry loop: most calls
         # succeed at once, and each coroutine layer costs on every call.
         timeout = self._timeout
         started = time.monotonic()
         try:
             raw = await self._transport.send(
-                method, url, headers=headers, data=data, timeout=timeout, budget=timeout.total
+                method,
+                request.url,
+                headers=request.headers,
+                data=request.data,
+                timeout=timeout,
+                budget=timeout.total,
             )
         except APIConnectionError as exc:
-            raw = await self._retry_request(
-                method=method, url=url, headers=headers, data=data, failure=exc, started=started
-            )
+            raw = await self._retry_request(request, failure=exc, started=started)
         else:
             _log_response(raw)
             if not 200 <= raw.status < 300:
                 raw = await self._retry_request(
-                    method=method,
-                    url=url,
-                    headers=headers,
-                    data=data,
-                    failure=_http.status_error(raw),
-                    started=started,
+                    request, failure=_http.status_error(raw), started=started
                 )
         if cast_to is None:
             return None
@@ -237,11 +262,8 @@ class BaseAsyncClient:
 
     async def _retry_request(
         self,
+        request: _Request,
         *,
-        method: str,
-        url: str,
-        headers: typing.Mapping[str, str],
-        data: bytes | None,
         failure: APIConnectionError | APIStatusError,
         started: float,
     ) -> _http.RawResponse:
@@ -249,10 +271,15 @@ class BaseAsyncClient:
 
         async def attempt(budget: float | None) -> _http.RawResponse:
             return await self._transport.send(
-                method, url, headers=headers, data=data, timeout=self._timeout, budget=budget
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=request.data,
+                timeout=self._timeout,
+                budget=budget,
             )
 
-        return await self._with_retries(method, url, attempt, failure, started)
+        return await self._with_retries(request.method, request.url, attempt, failure, started)
 
     async def _open_stream(
         self, method: str, path: str, json: JSONObject
@@ -262,23 +289,22 @@ class BaseAsyncClient:
         A 2xx that is not an event stream (a server that ignored the request to
         stream) comes back read, as a RawResponse.
         """
-        url = self._base_url + path
-        headers = {
-            **self._json_headers,
-            "Accept": "text/event-stream",
-            "Idempotency-Key": self._new_idempotency_key(),
-        }
-        data = orjson.dumps(json)
+        request = self._build_request(method, path, json=json, stream=True)
 
         async def attempt(budget: float | None) -> _http.RawResponse | StreamBody:
             stream = await self._transport.open_stream(
-                method, url, headers=headers, data=data, timeout=self._timeout, budget=budget
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=request.data,
+                timeout=self._timeout,
+                budget=budget,
             )
             if 200 <= stream.status < 300 and stream.content_type == "text/event-stream":
                 return stream
             return await stream.read_all()
 
-        return await self._with_retries(method, url, attempt)
+        return await self._with_retries(request.method, request.url, attempt)
 
     async def _with_retries(
         self,

@@ -3,10 +3,14 @@
 - Optional request fields default to ``OMIT`` and are left out of the JSON;
   ``None`` is sent as ``null``.
 - Missing optional fields in a response decode to ``None``, never ``OMIT``.
+- A decoded model keeps the keys it was decoded with (``Model._present``);
+  encoded again, it writes those keys plus the fields set since, so absent
+  stays absent and ``null`` stays ``null``. A model built in code writes the
+  fields given to it.
 - Enums are written as their values; an unknown value in a response decodes to
   a pseudo-member of the enum, so a server that adds a value breaks nothing.
-- Datetimes are RFC 3339 with a zone (naive ones are taken as UTC); epoch
-  numbers are accepted on input.
+- Datetimes are RFC 3339 with a zone (naive ones are taken as UTC), parsed by
+  ``_rfc3339`` alike on every Python; epoch numbers are accepted on input.
 - Unions are decided by the JSON shape: ``str | list[str]`` (instructions, doc
   content, stop), ``str | list[part]`` (message content, parts chosen by their
   ``type``), ``str | NamedToolChoice`` (tool_choice).
@@ -33,9 +37,11 @@ from cattrs.preconf.orjson import make_converter
 
 from . import models
 from ._fast_structure import make_fast_structure
+from ._rfc3339 import parse_datetime
 from ._types import OMIT
 from .models._base import FreeformObject
 from .models._enum_values import lenient_enum, strict_enum
+from .models._export import is_set, iso_datetime
 from .models.enums import _StrEnum
 
 __all__ = ["converter", "dumps", "encode_json", "json_type", "lenient_enum", "loads", "strict_enum"]
@@ -139,24 +145,14 @@ converter.register_structure_hook_factory(_is_list, _list_factory)
 
 def _structure_datetime(value: object, _: type) -> dt.datetime:
     if isinstance(value, str):
-        # Python 3.10's fromisoformat does not know the "Z" suffix.
-        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-        parsed = dt.datetime.fromisoformat(text)
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        parsed = dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
-    else:
-        raise TypeError(f"expected an RFC 3339 datetime, got {json_type(value)}")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
-
-
-def _unstructure_datetime(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.isoformat()
+        return parse_datetime(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+    raise TypeError(f"expected an RFC 3339 datetime, got {json_type(value)}")
 
 
 converter.register_structure_hook(dt.datetime, _structure_datetime)
-converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
+converter.register_unstructure_hook(dt.datetime, iso_datetime)
 
 
 # --- enums -------------------------------------------------------------------
@@ -268,28 +264,22 @@ def _unstructure_factory(
     )
     if not hasattr(fields, "_present"):
         return built
-    # What a decoded model's absent field holds: None, or a default like "" or 0.
-    absent = tuple(
-        (
-            field.name,
-            _RENAMED.get(field.name, field.name),
-            None if isinstance(field.default, attrs.Factory) else field.default,  # type: ignore[arg-type]
-        )
+    encoded = tuple(
+        (field, _RENAMED.get(field.name, field.name))
         for field in fields
         if field.name not in _NOT_ENCODED
     )
     unstructure = converter.unstructure
 
     def unstructure_model(value: typing.Any) -> dict[str, typing.Any]:
-        present = value._present
-        if present is None:
+        if value._present is None:
             return built(value)
         # Decoded: the keys it came with, and whatever the caller set since
         # (attrs.evolve keeps _present and changes fields).
         out: dict[str, typing.Any] = {}
-        for name, wire, default in absent:
-            item = getattr(value, name)
-            if wire in present or not (item is None or item is OMIT or item is default):
+        for field, wire in encoded:
+            item = getattr(value, field.name)
+            if is_set(value, field, item):
                 out[wire] = unstructure(item)
         return out
 
@@ -319,7 +309,7 @@ def _structure_factory(
             raise TypeError(f"expected an object, got {json_type(value)}")
         # A tuple: quicker to make than a set, small, picklable; it is searched
         # only when the model is encoded again.
-        keys = tuple(value)
+        keys = tuple(value) if tracks_presence else None
         # A field the JSON leaves out reads as None on a decoded object.
         if omitted and not omitted.keys() <= value.keys():
             value = {**omitted, **value}

@@ -54,7 +54,28 @@ class ChatOperations(BaseAsyncClient):
         ``ChatResponse`` is returned; use ``chat_stream`` to see it arrive.
         """
         path = f"sessions/{p.path_id('session_id', session_id)}/chat"
-        body = chat_body(locals())
+        body = chat_body(
+            messages=messages,
+            tools=tools,
+            tool_choice=tool_choice,
+            frequency_penalty=frequency_penalty,
+            length_penalty=length_penalty,
+            logit_bias=logit_bias,
+            max_tokens=max_tokens,
+            presence_penalty=presence_penalty,
+            repetition_penalty=repetition_penalty,
+            response_format=response_format,
+            seed=seed,
+            stop=stop,
+            stream=stream,
+            temperature=temperature,
+            top_p=top_p,
+            min_p=min_p,
+            preset=preset,
+            recall=recall,
+            record=record,
+            remember=remember,
+        )
         if stream is True:
             async with AsyncChatStream(self, path, body) as streamed:
                 return await streamed.until_done()
@@ -95,5 +116,26 @@ class ChatOperations(BaseAsyncClient):
             reply = stream.final_response
         """
         path = f"sessions/{p.path_id('session_id', session_id)}/chat"
-        body = chat_body({**locals(), "stream": True})
+        body = chat_body(
+            messages=messages,
+            tools=tools,
+            tool_choice=tool_choice,
+            frequency_penalty=frequency_penalty,
+            length_penalty=length_penalty,
+            logit_bias=logit_bias,
+            max_tokens=max_tokens,
+            presence_penalty=presence_penalty,
+            repetition_penalty=repetition_penalty,
+            response_format=response_format,
+            seed=seed,
+            stop=stop,
+            stream=True,
+            temperature=temperature,
+            top_p=top_p,
+            min_p=min_p,
+            preset=preset,
+            recall=recall,
+            record=record,
+            remember=remember,
+        )
         return AsyncChatStream(self, path, body)

@@ -29,53 +29,69 @@ def _check_stop(name: str, value: object) -> None:
         raise ValueError(f"{name} takes at most 4 sequences, got {len(value)}")
 
 
-_SETTING_CHECKS: dict[str, typing.Callable[[str, object], None]] = {
-    "frequency_penalty": p.check_number,
-    "length_penalty": p.check_number,
-    "logit_bias": _check_logit_bias,
-    "max_tokens": p.check_int,
-    "presence_penalty": p.check_number,
-    "repetition_penalty": p.check_number,
-    "seed": p.check_int,
-    "stop": _check_stop,
-    "stream": p.check_bool,
-    "temperature": p.check_number,
-    "top_p": p.check_number,
-    "min_p": p.check_number,
-    "recall": p.check_bool,
-    "record": p.check_bool,
-    "remember": p.check_bool,
-}
+def chat_body(
+    *,
+    messages: object,
+    tools: object,
+    tool_choice: object,
+    frequency_penalty: object,
+    length_penalty: object,
+    logit_bias: object,
+    max_tokens: object,
+    presence_penalty: object,
+    repetition_penalty: object,
+    response_format: object,
+    seed: object,
+    stop: object,
+    stream: object,
+    temperature: object,
+    top_p: object,
+    min_p: object,
+    preset: object,
+    recall: object,
+    record: object,
+    remember: object,
+) -> JSONObject:
+    """The JSON body of a chat call, from the call's arguments.
 
-
-def chat_body(arguments: dict[str, typing.Any]) -> JSONObject:
-    """The JSON body of a chat call, from the call's arguments (its ``locals()``).
-
-    Arguments left out are not in the body; the rest are checked first.
+    Every argument is named, so a parameter renamed in ``chat`` fails in the
+    type checker, not at run time. Arguments left out (``OMIT``) are not in the
+    body; the rest are checked first.
     """
-    messages = arguments["messages"]
     if messages is None:
         raise TypeError("messages must be a list of InputChatMlMessage, got None")
     body: JSONObject = {
         "messages": p.models("messages", InputChatMlMessage, messages, non_empty=True)
     }
-    tools = arguments["tools"]
     if tools is not OMIT:
         body["tools"] = p.models("tools", Tool, tools)
-    tool_choice = arguments["tool_choice"]
     if tool_choice is not OMIT:
         body["tool_choice"] = _tool_choice(tool_choice)
-    for name, check in _SETTING_CHECKS.items():
-        value = arguments[name]
+    settings: tuple[tuple[str, object, typing.Callable[[str, object], None]], ...] = (
+        ("frequency_penalty", frequency_penalty, p.check_number),
+        ("length_penalty", length_penalty, p.check_number),
+        ("logit_bias", logit_bias, _check_logit_bias),
+        ("max_tokens", max_tokens, p.check_int),
+        ("presence_penalty", presence_penalty, p.check_number),
+        ("repetition_penalty", repetition_penalty, p.check_number),
+        ("seed", seed, p.check_int),
+        ("stop", stop, _check_stop),
+        ("stream", stream, p.check_bool),
+        ("temperature", temperature, p.check_number),
+        ("top_p", top_p, p.check_number),
+        ("min_p", min_p, p.check_number),
+        ("recall", recall, p.check_bool),
+        ("record", record, p.check_bool),
+        ("remember", remember, p.check_bool),
+    )
+    for name, value, check in settings:
         if value is not OMIT:
             check(name, value)
             body[name] = list(value) if isinstance(value, tuple) else value
-    response_format = arguments["response_format"]
     if response_format is not OMIT:
         body["response_format"] = p.model(
             "response_format", ChatSettingsResponseFormat, response_format
         )
-    preset = arguments["preset"]
     if preset is not OMIT:
         body["preset"] = p.enum_value("preset", ChatSettingsPreset, preset)
     return body

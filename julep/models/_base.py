@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
+import json
 import typing
 
 import attrs
+import orjson
+
+from . import _export
 
 
 @attrs.frozen(kw_only=True)
@@ -29,11 +34,116 @@ class Model:
 
     It is an ``__init__`` argument only so that ``attrs.evolve`` carries it to
     the copy; nobody needs to pass it. It takes no part in equality or repr.
+    (One case it cannot see: a field absent on decode and set to ``None`` by
+    ``evolve`` stays out of the JSON, as it reads the same as before.)
     """
 
     _present: tuple[str, ...] | None = attrs.field(
         default=None, eq=False, repr=False, alias="_present"
     )
+
+    def dict(
+        self,
+        *,
+        include: _export.Selection | None = None,
+        exclude: _export.Selection | None = None,
+        by_alias: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        skip_defaults: bool | None = None,
+    ) -> builtins.dict[str, typing.Any]:
+        """The model as a dict, as julep 0.3.9's ``.dict()`` gave it.
+
+        Wire names (``continue``, ``schema``) and only the fields that are set,
+        unless ``by_alias=False`` or ``exclude_unset=False``; datetimes and
+        enums stay Python objects. ``include``/``exclude`` take field names
+        (or nested selections), as in pydantic v1; ``skip_defaults`` is its old
+        name for ``exclude_unset``.
+        """
+        options = _export.Options(
+            json_safe=False,
+            by_alias=by_alias,
+            exclude_unset=exclude_unset if skip_defaults is None else skip_defaults,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+        )
+        return _export.export_model(self, options, include, exclude)
+
+    def json(
+        self,
+        *,
+        include: _export.Selection | None = None,
+        exclude: _export.Selection | None = None,
+        by_alias: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        skip_defaults: bool | None = None,
+        encoder: typing.Callable[[typing.Any], typing.Any] | None = None,
+        models_as_dict: bool = True,
+        **dumps_kwargs: typing.Any,
+    ) -> str:
+        """``.dict()`` as JSON text, as julep 0.3.9's ``.json()`` gave it.
+
+        Extra keyword arguments (``indent``, ``sort_keys``...) go to
+        ``json.dumps``; ``models_as_dict`` is accepted for compatibility.
+        """
+        del models_as_dict  # nested models are always objects in JSON
+        options = _export.Options(
+            json_safe=True,
+            by_alias=by_alias,
+            exclude_unset=exclude_unset if skip_defaults is None else skip_defaults,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+        )
+        data = _export.export_model(self, options, include, exclude)
+        return json.dumps(data, default=encoder, **dumps_kwargs)
+
+    def to_dict(
+        self,
+        *,
+        include: _export.Selection | None = None,
+        exclude: _export.Selection | None = None,
+        by_alias: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+    ) -> builtins.dict[str, typing.Any]:
+        """The model as JSON-safe data: what ``json.dumps`` takes as it is.
+
+        The same fields as ``.dict()``, with datetimes as RFC 3339 strings and
+        enums as their values; ``response_info`` is never included.
+        """
+        options = _export.Options(
+            json_safe=True,
+            by_alias=by_alias,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+        )
+        return _export.export_model(self, options, include, exclude)
+
+    def to_json(
+        self,
+        *,
+        include: _export.Selection | None = None,
+        exclude: _export.Selection | None = None,
+        by_alias: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+    ) -> str:
+        """``to_dict()`` as compact JSON text."""
+        data = self.to_dict(
+            include=include,
+            exclude=exclude,
+            by_alias=by_alias,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+        )
+        return orjson.dumps(data).decode()
 
 
 @attrs.frozen(kw_only=True)
