@@ -91,12 +91,14 @@ class _Builder:
                 f"{var} = {h}({var}, {tn})"
             )
         elif hook is self.datetime_hook:
-            # The canonical UTC forms (no fraction, milli- or microseconds, "Z")
-            # straight to fromisoformat, which reads them on Python 3.11+;
-            # any other form goes to the hook, which owns RFC 3339.
+            # The canonical UTC shapes, YYYY-MM-DDTHH:MM:SS[.fff|.ffffff]Z,
+            # straight to fromisoformat, which reads them on Python 3.11+ as
+            # RFC 3339 does; any other shape (or a value it refuses) goes to
+            # the hook, which owns RFC 3339.
             self.lines.append(
                 f"{indent}if {var}.__class__ is str and len({var}) in (20, 24, 27) "
-                f"and {var}[10] == 'T' and {var}[19] in '.Z' and {var}[-1] == 'Z': "
+                f"and {var}[-1] == 'Z' and {var}[10] == 'T' and {var}[19] in '.Z' "
+                f"and {var}[4] == {var}[7] == '-' and {var}[13] == {var}[16] == ':': "
                 f"{var} = _fromiso({var})"
             )
             self.lines.append(f"{indent}else: {var} = {h}({var}, {tn})")

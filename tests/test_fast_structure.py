@@ -87,6 +87,9 @@ _TIMES = [
     "2024-13-01T12:00:00.000Z",
     "2024-05-01 12:00:00.000Z",
     "2024-05-01",
+    "2024-W18-3T12:00:00Z",
+    "2024-06-30T23:59:60Z",
+    "2024-05-01T12:00:00,123Z",
 ]
 _WORDS = ["creative", "user", "assistant", "stop", "function", "succeeded", "text", "image_url"]
 _scalars = (
