@@ -227,14 +227,9 @@ async def aiohttp_raw(cfg: Config) -> AsyncIterator[AsyncVariant]:
 
 
 def _import_sdk() -> Any:
-    """The new SDK, or VariantUnavailableError. ``julep._serde`` tells it apart from julep 0.3.x."""
-    try:
-        import julep
-        import julep._serde
-    except Exception as exc:  # any import-time failure means "not ready yet"
-        raise VariantUnavailableError(
-            f"new julep SDK not importable (import julep, julep._serde): {exc!r}"
-        ) from exc
+    """The SDK under test (from --sdk-root). A failure here is an error, not a skip."""
+    import julep
+
     return julep
 
 
@@ -243,13 +238,9 @@ async def aiohttp_cattrs(cfg: Config) -> AsyncIterator[AsyncVariant]:
     aiohttp = _need("aiohttp", "SDK floor")
     orjson = _need("orjson", "SDK floor")
     julep = _import_sdk()
-    try:
-        from julep import ChatResponse
-        from julep._serde import converter
-    except ImportError as exc:
-        raise VariantUnavailableError(
-            f"SDK lacks ChatResponse or _serde.converter: {exc!r}"
-        ) from exc
+    from julep import ChatResponse
+    from julep._serde import converter
+
     url, req = _payloads.chat_url(cfg.port), _payloads.REQUEST_OBJ
     connector = aiohttp.TCPConnector(limit=cfg.concurrency)
     timeout = aiohttp.ClientTimeout(total=_REQUEST_TIMEOUT_S)
@@ -266,63 +257,32 @@ async def aiohttp_cattrs(cfg: Config) -> AsyncIterator[AsyncVariant]:
         yield AsyncVariant(call, _expect_chat_response, [f"julep from {julep.__file__}"])
 
 
-@contextlib.asynccontextmanager
-async def _async_closing(client: Any) -> AsyncIterator[Any]:
-    """Use the client's own async context manager, else close it explicitly."""
-    if hasattr(client, "__aenter__"):
-        async with client as entered:
-            yield entered if entered is not None else client
-        return
-    try:
-        yield client
-    finally:
-        for name in ("aclose", "close"):
-            closer = getattr(client, name, None)
-            if closer is not None:
-                res = closer()
-                if asyncio.iscoroutine(res):
-                    await res
-                break
-
-
-def _make_sdk_client(cls: Any, cfg: Config, notes: list[str]) -> Any:
-    """Construct with connection_limit=C when the SDK supports it."""
-    kwargs: dict[str, Any] = {
+def _sdk_kwargs(cfg: Config, connection_limit: int) -> dict[str, Any]:
+    return {
         "api_key": "bench",
         "base_url": _payloads.base_url(cfg.port),
+        "connection_limit": connection_limit,
     }
-    try:
-        return cls(**kwargs, connection_limit=cfg.concurrency)
-    except TypeError:
-        notes.append("connection_limit kwarg not accepted; SDK default pool used")
-        return cls(**kwargs)
 
 
-def _chat_method(client: Any) -> Any:
-    chat = getattr(client, "chat", None)
-    return chat if chat is not None else client.sessions.chat
+async def _sdk_chat(client: Any) -> Any:
+    return await client.chat(
+        session_id=_payloads.SESSION_ID,
+        messages=[{"role": "user", "content": "hello"}],
+        temperature=0.7,
+        max_tokens=200,
+    )
 
 
 @contextlib.asynccontextmanager
 async def sdk_async(cfg: Config) -> AsyncIterator[AsyncVariant]:
     julep = _import_sdk()
-    try:
-        from julep.client import AsyncJulepApi
-    except ImportError as exc:
-        raise VariantUnavailableError(f"julep.client.AsyncJulepApi missing: {exc!r}") from exc
-    notes = [f"julep from {julep.__file__}"]
-    async with _async_closing(_make_sdk_client(AsyncJulepApi, cfg, notes)) as client:
-        chat, sid = _chat_method(client), _payloads.SESSION_ID
+    from julep.client import AsyncJulepApi
 
-        async def call() -> Any:
-            return await chat(
-                session_id=sid,
-                messages=[{"role": "user", "content": "hello"}],
-                temperature=0.7,
-                max_tokens=200,
-            )
-
-        yield AsyncVariant(call, _expect_chat_response, notes)
+    async with AsyncJulepApi(**_sdk_kwargs(cfg, cfg.concurrency)) as client:
+        yield AsyncVariant(
+            lambda: _sdk_chat(client), _expect_chat_response, [f"julep from {julep.__file__}"]
+        )
 
 
 @contextlib.asynccontextmanager
@@ -375,30 +335,27 @@ async def julep039(cfg: Config) -> AsyncIterator[AsyncVariant]:
 
 
 @contextlib.contextmanager
-def sdk_sync(cfg: Config, threads: int) -> Iterator[SyncVariant]:
+def sdk_sync(cfg: Config, threads: int, uvloop: bool) -> Iterator[SyncVariant]:
+    """One JulepApi shared by ``threads`` callers; its loop is uvloop or stock asyncio."""
+    if uvloop:
+        _need("uvloop", "pip install 'julep[speed]' to run the uvloop variants")
+    # Read by the client when it starts its event-loop thread.
+    os.environ["JULEP_UVLOOP"] = "1" if uvloop else "0"
     julep = _import_sdk()
-    try:
-        from julep.client import JulepApi
-    except ImportError as exc:
-        raise VariantUnavailableError(f"julep.client.JulepApi missing: {exc!r}") from exc
-    notes = [f"julep from {julep.__file__}"]
-    client = _make_sdk_client(JulepApi, Config(**{**cfg.__dict__, "concurrency": threads}), notes)
-    with contextlib.ExitStack() as stack:
-        if hasattr(client, "__enter__"):
-            entered = stack.enter_context(client)
-            client = entered if entered is not None else client
-        elif hasattr(client, "close"):
-            stack.callback(client.close)
-        chat, sid = _chat_method(client), _payloads.SESSION_ID
+    from julep.client import JulepApi
+
+    with JulepApi(**_sdk_kwargs(cfg, threads)) as client:
+        sid = _payloads.SESSION_ID
 
         def call() -> Any:
-            return chat(
+            return client.chat(
                 session_id=sid,
                 messages=[{"role": "user", "content": "hello"}],
                 temperature=0.7,
                 max_tokens=200,
             )
 
+        notes = [f"julep from {julep.__file__}", f"loop: {'uvloop' if uvloop else 'asyncio'}"]
         yield SyncVariant(call, _expect_chat_response, notes)
 
 
@@ -408,11 +365,17 @@ ASYNC_VARIANTS: dict[
     "aiohttp_raw": aiohttp_raw,
     "aiohttp_cattrs": aiohttp_cattrs,
     "sdk_async": sdk_async,
+    "sdk_async_base": sdk_async,  # the parent puts another checkout on its path
     "httpx_raw": httpx_raw,
     "julep039": julep039,
 }
-# Sync variants: name -> number of caller threads sharing one client.
-SYNC_VARIANTS: dict[str, int] = {"sdk_sync_1t": 1, "sdk_sync_8t": 8}
+# Sync variants: name -> (caller threads sharing one client, loop on uvloop).
+SYNC_VARIANTS: dict[str, tuple[int, bool]] = {
+    "sdk_sync_1t": (1, False),
+    "sdk_sync_8t": (8, False),
+    "sdk_sync_1t_uvloop": (1, True),
+    "sdk_sync_8t_uvloop": (8, True),
+}
 
 
 # --------------------------------------------------------------------------
@@ -430,8 +393,8 @@ async def _measure_async(cfg: Config) -> tuple[dict[str, Any], list[str]]:
 
 
 def _measure_sync(cfg: Config) -> tuple[dict[str, Any], list[str]]:
-    threads = SYNC_VARIANTS[cfg.variant]
-    with sdk_sync(cfg, threads) as v:
+    threads, uvloop = SYNC_VARIANTS[cfg.variant]
+    with sdk_sync(cfg, threads, uvloop) as v:
         closed_loop_threads(v.call, threads, cfg.warmup)
         v.validate(v.call())
         meter = Meter(cfg.server_pid)

@@ -16,7 +16,7 @@ MESSAGE_ID: Final = "0c9d3e2f-6a7b-4c8d-9e1f-5a4b3c2d1e00"
 SESSION_ID: Final = "5b1f2e3d-4c5b-4a69-8788-99aabbccddee"
 
 # Padding text sized so the whole body lands at ~534 bytes, the size used for
-# the perf-anchors baselines (shared/reference/perf-anchors.md).
+# the project's reference measurements (a 534-byte ChatResponse).
 _CONTENT: Final = (
     "Hello! This is a canned assistant reply served by the benchmark stub. "
     "It pads the ChatResponse body to the size used for the reference "

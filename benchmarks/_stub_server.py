@@ -1,4 +1,5 @@
-"""Minimal keep-alive HTTP/1.1 server answering the canned ChatResponse.
+"""Minimal keep-alive HTTP/1.1 server answering the canned ChatResponse
+(chat_throughput.py) and the canned lists of any length (decode_scale.py).
 
 Fallback for machines without nginx. It runs in its own process (the
 benchmark parent starts it with ``python _stub_server.py --port P``) so that
@@ -13,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import re
 import sys
 from typing import Final
 
+import _decode_payloads
 import _payloads
 
 _MAX_BUFFER: Final = 1 << 20  # a client sending more than this unparsed is broken
@@ -55,6 +58,16 @@ def _chunked_end(buf: bytearray, pos: int) -> int | None:
         pos += size + 2
         if pos > len(buf):
             return None
+
+
+def _answer(path: bytes) -> bytes:
+    return _OK if _PATH_RE.match(path) else _list_answer(path)
+
+
+@functools.lru_cache(maxsize=32)
+def _list_answer(path: bytes) -> bytes:
+    body = _decode_payloads.route(path)
+    return _NOT_FOUND if body is None else _response(b"200 OK", body)
 
 
 class _Handler(asyncio.Protocol):
@@ -103,7 +116,7 @@ class _Handler(asyncio.Protocol):
         parts = head[0].split(b" ")
         path = parts[1].split(b"?", 1)[0] if len(parts) >= 2 else b""
         assert self._transport is not None
-        self._transport.write(_OK if _PATH_RE.match(path) else _NOT_FOUND)
+        self._transport.write(_answer(path))
         if close:
             self._close()
             return False

@@ -1,17 +1,18 @@
 """Concurrent chat throughput: the new SDK against its floors and julep 0.3.9.
 
-Reproduces the method of shared/reference/perf-anchors.md: a loopback server
-that costs the client nothing (nginx answering a canned ChatResponse, server
-pinned to CPU 0), one fresh client interpreter per measurement (pinned to
-CPU 1), a closed loop of C workers, warm-up, then N timed requests. Rounds are
-interleaved so drift spreads over every variant; each cell reports the median.
+Method: a loopback server that costs the client nothing (nginx answering a
+canned ChatResponse, server pinned to CPU 0), one fresh client interpreter per
+measurement (pinned to CPU 1), a closed loop of C workers, warm-up, then N
+timed requests. Rounds are interleaved so drift spreads over every variant;
+each cell reports the median.
 
 Run from the repo root with the dev virtualenv, e.g.:
 
-    /work/venv/bin/python benchmarks/chat_throughput.py \\
-        --julep039-python /work/venv039/bin/python
+    JULEP039_PYTHON=<venv with julep 0.3.9>/bin/python python benchmarks/chat_throughput.py
 
-See benchmarks/README for the flags and how to read the output.
+``--smoke`` runs every variant once with a few requests, unpinned, and exits
+non-zero if any run fails (CI does this). See benchmarks/README for the flags
+and how to read the output.
 """
 
 from __future__ import annotations
@@ -42,15 +43,23 @@ ALL_VARIANTS = (
     "aiohttp_raw",
     "aiohttp_cattrs",
     "sdk_async",
+    "sdk_async_base",
     "sdk_sync_1t",
     "sdk_sync_8t",
+    "sdk_sync_1t_uvloop",
+    "sdk_sync_8t_uvloop",
     "httpx_raw",
     "julep039",
 )
 # Variants that import the new SDK from --sdk-root (repo checkout).
-SDK_VARIANTS = frozenset({"aiohttp_cattrs", "sdk_async", "sdk_sync_1t", "sdk_sync_8t"})
 # Sync variants run at a fixed caller-thread count, whatever --concurrency says.
-FIXED_CONCURRENCY = {"sdk_sync_1t": 1, "sdk_sync_8t": 8}
+FIXED_CONCURRENCY = {
+    "sdk_sync_1t": 1,
+    "sdk_sync_8t": 8,
+    "sdk_sync_1t_uvloop": 1,
+    "sdk_sync_8t_uvloop": 8,
+}
+SDK_VARIANTS = frozenset({"aiohttp_cattrs", "sdk_async", "sdk_async_base", *FIXED_CONCURRENCY})
 _PROXY_VARS = (
     "http_proxy",
     "https_proxy",
@@ -82,7 +91,7 @@ class Plan:
 
 
 def warmup_for(concurrency: int, requests: int) -> int:
-    """max(2C, 500) as in perf-anchors, scaled down for small N but never below C,
+    """max(2C, 500), scaled down for small N but never below C,
     so every pooled connection is opened before timing starts."""
     return max(concurrency, min(max(2 * concurrency, 500), requests))
 
@@ -110,7 +119,7 @@ def build_plan(args: argparse.Namespace) -> Plan:
                 n = args.julep039_c512_requests
                 plan.notes.append(
                     f"julep039 at C={c} runs N={n} instead of {args.requests} "
-                    "(julep 0.3.9 collapses at high C; perf-anchors allows N=2,000 there)"
+                    "(julep 0.3.9 manages only ~30-100 req/s at high C)"
                 )
             if n < c:
                 plan.notes.append(f"{v} C={c}: N={n} < C, so not all workers stay busy")
@@ -122,13 +131,14 @@ def build_plan(args: argparse.Namespace) -> Plan:
 # Running one child
 
 
-def child_env(variant: str, sdk_root: Path) -> dict[str, str]:
+def child_env(variant: str, args: argparse.Namespace) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _PROXY_VARS}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env.pop("PYTHONPATH", None)
     if variant in SDK_VARIANTS:
         # The SDK under test is the checkout, whether or not it is pip-installed.
-        env["PYTHONPATH"] = str(sdk_root)
+        base = variant == "sdk_async_base"
+        env["PYTHONPATH"] = str(args.baseline_sdk_root if base else args.sdk_root)
     # julep039 gets no PYTHONPATH: the checkout's julep/ must not shadow 0.3.9.
     return env
 
@@ -154,7 +164,7 @@ def run_child(
             text=True,
             timeout=args.child_timeout,
             cwd=cwd,
-            env=child_env(cell.variant, args.sdk_root),
+            env=child_env(cell.variant, args),
             stdin=subprocess.DEVNULL,
             # Single-threaded parent: preexec_fn is safe. Pins the child and
             # makes it die with us if the parent is killed.
@@ -232,13 +242,21 @@ def aggregate(cell: Cell, runs: list[dict[str, Any]]) -> CellStats | None:
 
 
 # Ratios reported at every measured C: the goals' pairs first, then context
-# pairs comparable to perf-anchors section 3 (useful before the SDK exists).
+# pairs (the SDK floor against the transport floor and julep 0.3.9).
 _SDK_PAIRS = (
+    ("sdk_async", "sdk_async_base"),
     ("sdk_async", "aiohttp_raw"),
     ("sdk_async", "aiohttp_cattrs"),
     ("sdk_async", "julep039"),
 )
-_SYNC_PAIRS = (("sdk_sync_1t", "sdk_async", 1), ("sdk_sync_8t", "sdk_async", 8))
+_SYNC_PAIRS = (
+    ("sdk_sync_1t", "sdk_async", 1),
+    ("sdk_sync_8t", "sdk_async", 8),
+    ("sdk_sync_1t_uvloop", "sdk_async", 1),
+    ("sdk_sync_8t_uvloop", "sdk_async", 8),
+    ("sdk_sync_1t_uvloop", "sdk_sync_1t", 1),
+    ("sdk_sync_8t_uvloop", "sdk_sync_8t", 8),
+)
 _CONTEXT_PAIRS = (
     ("aiohttp_cattrs", "aiohttp_raw"),
     ("aiohttp_cattrs", "julep039"),
@@ -253,6 +271,9 @@ class Ratio:
     value: float | None = None
     per_round: list[float] = field(default_factory=list)
     cpu_delta_us: float | None = None
+    # den CPU/req over num CPU/req: the throughput ratio the client's own CPU
+    # cost implies, steadier than req/s when other work shares the machine.
+    cpu_ratio: float | None = None
     invalid: bool = False
 
     @property
@@ -278,8 +299,9 @@ def compute_ratios(
             continue
         r.value = num.req_per_s / den.req_per_s
         r.cpu_delta_us = num.cpu_us - den.cpu_us
+        r.cpu_ratio = den.cpu_us / num.cpu_us
         nr, dr = num.by_round(), den.by_round()
-        # Same-round ratios are steadier than ratios of medians (perf-anchors 2.1).
+        # Same-round ratios are steadier than ratios of medians: drift hits both.
         r.per_round = [nr[k]["req_per_s"] / dr[k]["req_per_s"] for k in sorted(nr) if k in dr]
         r.invalid = num.invalid or den.invalid
         out.append(r)
@@ -308,12 +330,30 @@ GOALS = (
         0.8,
     ),
     Goal(
+        "SDK async >= 0.95x aiohttp+cattrs at C=64",
+        ("sdk_async", 64),
+        ("aiohttp_cattrs", 64),
+        0.95,
+    ),
+    Goal(
+        "SDK async >= 0.95x aiohttp+cattrs at C=512",
+        ("sdk_async", 512),
+        ("aiohttp_cattrs", 512),
+        0.95,
+    ),
+    Goal(
         "SDK async >= 10x julep 0.3.9 at C=64",
         ("sdk_async", 64),
         ("julep039", 64),
         10.0,
     ),
     Goal("SDK sync C=1 >= 0.6x SDK async C=1", ("sdk_sync_1t", 1), ("sdk_async", 1), 0.6),
+    Goal(
+        "SDK sync 8 threads on uvloop >= 1.0x SDK async C=8",
+        ("sdk_sync_8t_uvloop", 8),
+        ("sdk_async", 8),
+        1.0,
+    ),
 )
 
 
@@ -353,6 +393,7 @@ def evaluate_goals(ratios: list[Ratio]) -> list[dict[str, Any]]:
     out = []
     for g in GOALS:
         r = by_key.get((g.num, g.den))
+        cpu_ratio = None if r is None else r.cpu_ratio
         if r is None or r.value is None:
             status, value = "n/a", None
         else:
@@ -360,7 +401,15 @@ def evaluate_goals(ratios: list[Ratio]) -> list[dict[str, Any]]:
             status = "PASS" if value >= g.target else "MISS"
             if r.invalid:
                 status += " (INVALID: server CPU > 30%)"
-        out.append({"goal": g.text, "target": g.target, "ratio": value, "status": status})
+        out.append(
+            {
+                "goal": g.text,
+                "target": g.target,
+                "ratio": value,
+                "cpu_ratio": cpu_ratio,
+                "status": status,
+            }
+        )
     return out
 
 
@@ -374,14 +423,14 @@ def _fmt(x: float | None, spec: str) -> str:
 
 def format_table(stats: list[CellStats]) -> str:
     head = (
-        f"{'variant':<16}{'C':>5}{'N':>7}{'req/s':>10}{'CPU us/req':>12}"
+        f"{'variant':<20}{'C':>5}{'N':>7}{'req/s':>10}{'CPU us/req':>12}"
         f"{'spread':>8}{'server':>8}{'RSS MB':>8}{'runs':>6}"
     )
     lines = [head, "-" * len(head)]
     for s in stats:
         flag = "  INVALID (server > 30% of a core)" if s.invalid else ""
         lines.append(
-            f"{s.cell.variant:<16}{s.cell.concurrency:>5}{s.cell.requests:>7}"
+            f"{s.cell.variant:<20}{s.cell.concurrency:>5}{s.cell.requests:>7}"
             f"{s.req_per_s:>10,.0f}{s.cpu_us:>12,.0f}{s.spread:>8.0%}"
             f"{_fmt(s.server_util_max, '.2f'):>8}{_fmt(s.rss_mb, '.0f'):>8}{len(s.runs):>6}{flag}"
         )
@@ -394,7 +443,7 @@ def format_ratios(ratios: list[Ratio]) -> str:
         rounds = " ".join(f"{x:.2f}" for x in r.per_round)
         flag = "  INVALID" if r.invalid else ""
         lines.append(
-            f"  {r.label:<36}{_fmt(r.value, '7.2f')}x   dCPU {_fmt(r.cpu_delta_us, '+6.0f')} us"
+            f"  {r.label:<44}{_fmt(r.value, '7.2f')}x   dCPU {_fmt(r.cpu_delta_us, '+6.0f')} us"
             f"   per round: {rounds}{flag}"
         )
     return "\n".join(lines) if lines else "  (no comparable pairs measured)"
@@ -468,8 +517,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--variants",
         type=_variant_list,
-        default=list(ALL_VARIANTS),
-        help="comma list from: " + ",".join(ALL_VARIANTS),
+        default=None,
+        help="comma list from: " + ",".join(ALL_VARIANTS) + " (default: all that apply)",
     )
     p.add_argument(
         "--julep039-python",
@@ -484,6 +533,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--python", default=sys.executable, help="interpreter for all other variants")
     p.add_argument("--sdk-root", type=Path, default=REPO_ROOT, help="directory containing julep/")
+    p.add_argument(
+        "--baseline-sdk-root",
+        type=Path,
+        default=None,
+        help="another checkout's root, run as sdk_async_base (before/after in one run)",
+    )
     p.add_argument("--server", choices=("auto", "nginx", "asyncio"), default="auto")
     p.add_argument("--nginx", default=None, help="nginx binary (default: from PATH)")
     p.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
@@ -503,10 +558,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="stop starting new runs after this long",
     )
     p.add_argument("--json", type=Path, default=HERE / "results" / "chat_throughput.json")
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI check: C=8, a few requests, 1 round, unpinned; exit 1 if any run fails",
+    )
     args = p.parse_args(argv)
+    if args.variants is None:
+        args.variants = [v for v in ALL_VARIANTS if v != "sdk_async_base" or args.baseline_sdk_root]
+    elif "sdk_async_base" in args.variants and args.baseline_sdk_root is None:
+        p.error("sdk_async_base needs --baseline-sdk-root")
+    if args.smoke:
+        args.concurrency, args.requests, args.rounds = [8], SMOKE_REQUESTS, 1
+        args.no_pin, args.child_timeout, args.max_total_seconds = True, 60.0, 300.0
     if args.requests < 1 or args.rounds < 1:
         p.error("--requests and --rounds must be >= 1")
     return args
+
+
+SMOKE_REQUESTS = 20
 
 
 def resolve_pinning(args: argparse.Namespace, notes: list[str]) -> None:
@@ -576,7 +646,7 @@ def run_rounds(
 
 
 def progress_line(rnd: int, cell: Cell, res: dict[str, Any]) -> str:
-    tag = f"round {rnd} {cell.variant:<15} C={cell.concurrency:<4}"
+    tag = f"round {rnd} {cell.variant:<19} C={cell.concurrency:<4}"
     if "skip" in res:
         return f"{tag} SKIP: {res['skip']}"
     if "error" in res:
@@ -641,8 +711,12 @@ def report(
     print("\ngoals:")
     for g in goals:
         measured = "not measured" if g["ratio"] is None else f"measured {g['ratio']:.2f}x"
-        print(f"  {g['status']:<6} {g['goal']:<42} {measured}")
+        if g.get("cpu_ratio") is not None:
+            measured += f" (by CPU/req {g['cpu_ratio']:.2f}x)"
+        print(f"  {g['status']:<6} {g['goal']:<54} {measured}")
     errors = [r for r in runs if "error" in r]
+    if args.smoke:
+        plan.notes.append("smoke run: too few requests for the numbers to mean anything")
     for note in (
         sorted(set(plan.notes))
         + child_notes(runs)
@@ -721,7 +795,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     report(plan, runs, skipped=skipped, args=args, server=server, meta=meta)
-    return 0
+    failed = [r for r in runs if "error" in r]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

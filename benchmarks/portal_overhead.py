@@ -1,18 +1,20 @@
 """Per-call cost of bridging a sync caller onto an event-loop thread.
 
-Informs the sync facade's design (perf-anchors 4.3, goals G4/G4b/G4c): each
+Informs the sync facade's design (one long-lived bridge per client): each
 measurement awaits an async no-op, so everything timed is bridge overhead.
 
   portal_call      anyio ``start_blocking_portal()`` kept open, ``portal.call(noop)``
   rcts             ``asyncio.run_coroutine_threadsafe(noop(), loop).result()``
                    against a dedicated loop thread running ``loop.run_forever()``
   portal_per_call  a new portal per call (what the facade must never do)
+  portal_uvloop    as portal_call, with the portal's loop on uvloop (skipped
+                   when uvloop is not installed: pip install 'julep[speed]')
 
 Each is run from 1 caller thread and from 8 threads sharing one bridge
 (portal_per_call: 1 thread only, with fewer calls). Interleaved rounds,
 median reported. CPU is getrusage(RUSAGE_SELF) user+sys, all threads.
 
-    /work/venv/bin/python benchmarks/portal_overhead.py [--calls 20000] [--rounds 3]
+    python benchmarks/portal_overhead.py [--calls 20000] [--rounds 3] [--smoke]
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ def portal_call() -> Iterator[Call]:
 
 
 @contextmanager
+def portal_uvloop() -> Iterator[Call]:
+    with start_blocking_portal(backend_options={"use_uvloop": True}) as portal:
+        yield lambda: portal.call(_noop)
+
+
+@contextmanager
 def rcts() -> Iterator[Call]:
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="bench-loop", daemon=True)
@@ -76,7 +84,16 @@ BRIDGES: dict[str, Callable[[], AbstractContextManager[Call]]] = {
     "portal_call": portal_call,
     "rcts": rcts,
     "portal_per_call": portal_per_call,
+    "portal_uvloop": portal_uvloop,
 }
+
+
+def _have_uvloop() -> bool:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------
@@ -143,13 +160,16 @@ def measure(method: str, threads: int, calls: int, max_seconds: float) -> Sample
 
 
 def plan(calls: int, per_call_calls: int) -> list[tuple[str, int, int]]:
-    return [
+    steps = [
         ("portal_call", 1, calls),
         ("rcts", 1, calls),
         ("portal_call", 8, calls),
         ("rcts", 8, calls),
         ("portal_per_call", 1, per_call_calls),
     ]
+    if _have_uvloop():
+        steps += [("portal_uvloop", 1, calls), ("portal_uvloop", 8, calls)]
+    return steps
 
 
 def summarize(samples: list[Sample]) -> list[dict[str, float | int | str]]:
@@ -213,12 +233,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-pin", action="store_true")
     p.add_argument("--max-seconds", type=float, default=60.0, help="time cap per measurement")
     p.add_argument("--json", type=Path, default=None, help="also write results here")
+    p.add_argument("--smoke", action="store_true", help="CI check: a few calls, 1 round, unpinned")
     args = p.parse_args(argv)
+    if args.smoke:
+        args.calls, args.per_call_calls, args.rounds, args.no_pin = 50, 3, 1, True
     if args.calls < 1 or args.per_call_calls < 1 or args.rounds < 1:
         p.error("--calls, --per-call-calls and --rounds must be >= 1")
 
     where = pin(None if args.no_pin else args.cpu)
     print(f"bridge overhead, async no-op; python {sys.version.split()[0]}; {where}")
+    if not _have_uvloop():
+        print("note: uvloop is not installed; portal_uvloop skipped")
     samples: list[Sample] = []
     for _ in range(args.rounds):  # interleaved, so drift hits every method alike
         for method, threads, calls in plan(args.calls, args.per_call_calls):

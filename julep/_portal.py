@@ -33,6 +33,7 @@ import typing
 
 import anyio.from_thread
 
+from ._loop_backend import portal_options
 from .errors import ClientClosedError, JulepError
 
 _T = typing.TypeVar("_T")
@@ -69,7 +70,9 @@ class _Loop:
     """A running portal and what a call needs to know about it."""
 
     def __init__(self) -> None:
-        self.context = anyio.from_thread.start_blocking_portal("asyncio", name="julep-event-loop")
+        self.context = anyio.from_thread.start_blocking_portal(
+            "asyncio", backend_options=portal_options(), name="julep-event-loop"
+        )
         portal = self.context.__enter__()
         self.loop: asyncio.AbstractEventLoop = portal.call(asyncio.get_running_loop)
         self.thread_id: int = portal.call(threading.get_ident)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import sys
 import typing
 
 import attrs
@@ -35,6 +36,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.orjson import make_converter
 
 from . import models
+from ._fast_structure import make_fast_structure
 from ._rfc3339 import parse_datetime
 from ._types import OMIT
 from .models._base import FreeformObject
@@ -115,6 +117,10 @@ def _is_list(t: object) -> bool:
     return t is list or typing.get_origin(t) is list
 
 
+# Each list hook and its item type, so that generated code can loop inline.
+_LIST_ITEMS: dict[typing.Callable[[typing.Any, type], typing.Any], object] = {}
+
+
 def _list_factory(
     list_type: type, converter: cattrs.Converter
 ) -> typing.Callable[[typing.Any, type], typing.Any]:
@@ -126,6 +132,8 @@ def _list_factory(
             raise TypeError(f"expected an array, got {json_type(value)}")
         return structure_items(value, t)
 
+    args = typing.get_args(list_type)
+    _LIST_ITEMS[structure_list] = args[0] if args else typing.Any
     return structure_list
 
 
@@ -168,8 +176,12 @@ converter.register_unstructure_hook(enum.Enum, lambda member: member.value)
 def _structure_str_list(value: object, _: object) -> str | list[str]:
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return value
+    if isinstance(value, list):
+        for item in value:  # a plain loop: no generator frame per call
+            if not isinstance(item, str):
+                break
+        else:
+            return value
     raise TypeError("expected a string or a list of strings")
 
 
@@ -306,7 +318,33 @@ def _structure_factory(
             set_attribute(result, "_present", keys)
         return result
 
-    return structure_object
+    return make_fast_structure(
+        cls,
+        converter,
+        structure_object,
+        renamed=_RENAMED,
+        omit=OMIT,
+        exact_types=_EXACT_TYPES,
+        list_item_type=_LIST_ITEMS.get,
+        presence_field="_present" if tracks_presence else None,
+        datetime_hook=_structure_datetime if sys.version_info >= (3, 11) else None,
+    )
+
+
+# Hooks that return a value of exactly this type unchanged: generated code
+# checks the type inline and calls the hook only for anything else.
+_EXACT_TYPES: dict[typing.Callable[[typing.Any, typing.Any], typing.Any], type] = {
+    _structure_str: str,
+    _structure_int: int,
+    _structure_float: float,
+    _structure_bool: bool,
+    _structure_any_object: dict,
+    # Unions whose string arm comes back as it is.
+    _structure_str_list: str,
+    _structure_optional_str_list: str,
+    _structure_content: str,
+    _structure_tool_choice: str,
+}
 
 
 converter.register_unstructure_hook_factory(_is_model, _unstructure_factory)

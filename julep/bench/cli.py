@@ -20,6 +20,7 @@ import time
 import types
 import typing
 
+from .. import _loop_backend
 from .._config import API_KEY_ENV
 from ..client import AsyncJulepApi
 from ..errors import JulepError
@@ -273,7 +274,8 @@ def _load(config: BenchConfig, target: Target, quiet: bool) -> list[RunStats]:
         try:
             if config.processes == 1:
                 shard = Shard(config, target, 0)
-                return [asyncio.run(run_load(shard, time.time(), interrupted.is_set, on_progress))]
+                load = run_load(shard, time.time(), interrupted.is_set, on_progress)
+                return [_loop_backend.run(load)]  # uvloop unless JULEP_UVLOOP=0
             return run_parallel(config, target, interrupted.is_set, on_progress)
         finally:
             line.close()

@@ -11,7 +11,6 @@ asks the processes to stop, and they send what they measured so far.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import multiprocessing
 import queue
@@ -19,6 +18,7 @@ import signal
 import time
 import typing
 
+from .. import _loop_backend
 from .config import BenchConfig, Shard, Target
 from .errors import BenchError
 from .histogram import Histogram
@@ -54,7 +54,7 @@ def _worker(
         messages.put(("ready", shard.index, None))
         if not go.wait(_START_TIMEOUT):
             return  # the parent is gone or gave up; it expects nothing more
-        stats = asyncio.run(
+        stats = _loop_backend.run(
             run_load(
                 shard,
                 start.value,

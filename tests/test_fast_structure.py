@@ -1,0 +1,163 @@
+"""The generated success path decodes like cattrs' detailed path and fails with its errors."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import typing
+
+import attrs
+import cattrs
+import hypothesis
+import hypothesis.strategies as st
+import pytest
+
+import julep
+from julep import _fast_structure
+from julep._serde import converter, dumps
+
+from .wire import samples
+
+SAMPLES: list[tuple[type, dict[str, typing.Any]]] = [
+    (julep.Agent, samples.AGENT),
+    (julep.User, samples.USER),
+    (julep.Session, samples.SESSION),
+    (julep.Doc, samples.DOC),
+    (julep.Tool, samples.TOOL),
+    (julep.Memory, samples.MEMORY),
+    (julep.ChatMlMessage, samples.MESSAGE),
+    (julep.ChatMlMessage, {**samples.MESSAGE, "content": [{"type": "text", "text": "hi"}]}),
+    (julep.Suggestion, samples.SUGGESTION),
+    (julep.ChatResponse, samples.CHAT_RESPONSE),
+    (julep.JobStatus, samples.JOB),
+    (julep.ResourceCreatedResponse, samples.CREATED),
+    (julep.ListAgentsResponse, samples.items(samples.AGENT, samples.AGENT)),
+    (julep.GetHistoryResponse, samples.items(samples.MESSAGE)),
+]
+
+MODELS = [getattr(julep.models, n) for n in julep.models.__all__]
+MODELS = [m for m in MODELS if isinstance(m, type) and attrs.has(m) and m is not julep.ResponseInfo]
+
+
+@functools.cache
+def reference() -> cattrs.Converter:
+    """A copy of the SDK's converter whose model hooks are cattrs' detailed ones only."""
+    _fast_structure.ENABLED = False
+    try:
+        ref = converter.copy()
+        for model in MODELS:  # hooks are generated (and nested ones with them) now
+            ref.get_structure_hook(model)
+    finally:
+        _fast_structure.ENABLED = True
+    return ref
+
+
+def outcome(conv: cattrs.Converter, cls: type, data: object) -> tuple[typing.Any, ...]:
+    """What decoding shows a caller: the model, its re-encoding, or the error text."""
+    try:
+        value = conv.structure(copy.deepcopy(data), cls)
+    except cattrs.BaseValidationError as exc:
+        return ("error", type(exc).__name__, cattrs.transform_error(exc))
+    except (TypeError, ValueError, AttributeError) as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return ("ok", value, dumps(value), repr(value))
+
+
+def test_fast_hooks_are_in_use() -> None:
+    """Every response model decodes through a generated function, not the detailed one."""
+    for cls, _ in SAMPLES:
+        assert converter.get_structure_hook(cls).__name__.startswith(f"structure_{cls.__name__}")
+
+
+@pytest.mark.parametrize(("cls", "data"), SAMPLES, ids=[f"{c.__name__}" for c, _ in SAMPLES])
+def test_samples_decode_alike(cls: type, data: dict[str, typing.Any]) -> None:
+    """The API's sample bodies decode to equal models that re-encode to the same bytes."""
+    fast = outcome(converter, cls, data)
+    assert fast[0] == "ok"
+    assert fast == outcome(reference(), cls, data)
+
+
+_TIMES = [
+    "2024-05-01T12:00:00Z",
+    "2024-05-01T12:00:00.123Z",
+    "2024-05-01T12:00:00.123456Z",
+    "2024-05-01T12:00:00.1234567Z",
+    "2024-05-01T12:00:00+02:00",
+    "2024-05-01t12:00:00z",
+    "2024-13-01T12:00:00.000Z",
+    "2024-05-01 12:00:00.000Z",
+    "2024-05-01",
+    "2024-W18-3T12:00:00Z",
+    "2024-06-30T23:59:60Z",
+    "2024-05-01T12:00:00,123Z",
+]
+_WORDS = ["creative", "user", "assistant", "stop", "function", "succeeded", "text", "image_url"]
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=4)
+    | st.sampled_from(_TIMES + _WORDS)
+)
+_json = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, value: typing.Any) -> typing.Any:
+    """``value`` with some keys dropped, nulled, replaced by any JSON, or added."""
+    action = draw(st.sampled_from(["keep", "keep", "keep", "recurse", "null", "other"]))
+    if action == "null":
+        return None
+    if action == "other":
+        return draw(_json)
+    if isinstance(value, dict) and action == "recurse":
+        out = {}
+        for key, item in value.items():
+            if not draw(st.booleans()) or draw(st.integers(0, 4)):  # mostly kept
+                out[key] = draw(_mutated(item))
+        if draw(st.booleans()):
+            out[draw(st.text(max_size=3))] = draw(_json)
+        return out
+    if isinstance(value, list) and action == "recurse":
+        return [draw(_mutated(item)) for item in value]
+    return value
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(data=st.data())
+def test_any_body_decodes_or_fails_alike(data: st.DataObject) -> None:
+    """Valid or not, a mutated body gives the same model or the same error on both paths."""
+    cls, sample = data.draw(st.sampled_from(SAMPLES))
+    body = data.draw(_mutated(sample))
+    assert outcome(converter, cls, body) == outcome(reference(), cls, body)
+
+
+@hypothesis.settings(max_examples=100, deadline=None)
+@hypothesis.given(
+    when=st.datetimes(timezones=st.timezones() | st.none()), digits=st.sampled_from([0, 3, 6])
+)
+def test_datetimes_decode_alike(when: typing.Any, digits: int) -> None:
+    """Timestamps in every common shape, UTC or not, decode to the same instant and zone."""
+    text = when.isoformat(timespec={0: "seconds", 3: "milliseconds", 6: "microseconds"}[digits])
+    for stamp in (text, text.replace("+00:00", "Z")):
+        body = {**samples.MESSAGE, "created_at": stamp}
+        assert outcome(converter, julep.ChatMlMessage, body) == outcome(
+            reference(), julep.ChatMlMessage, body
+        )
+
+
+def test_error_names_the_field_path() -> None:
+    """A bad nested value still reports where it is."""
+    body = samples.items(
+        samples.AGENT, {**samples.AGENT, "default_settings": {"temperature": "hot"}}
+    )
+    result = outcome(converter, julep.ListAgentsResponse, body)
+    assert result[0] == "error"
+    assert any("$.items[1].default_settings.temperature" in line for line in result[2])
