@@ -69,9 +69,14 @@ def _round(variant: str, base_url: str, users: int, seconds: int, out: Path) -> 
         "rps": requests / seconds,
         "requests": float(total["Request Count"]),
         "failures": float(total["Failure Count"]),
-        "p50_ms": float(total["50%"]),
-        "p99_ms": float(total["99%"]),
+        "p50_ms": _number(total["50%"]),
+        "p99_ms": _number(total["99%"]),
     }
+
+
+def _number(cell: str) -> float:
+    """A Locust CSV cell; "N/A" (no request finished) reads as NaN."""
+    return float("nan") if cell == "N/A" else float(cell)
 
 
 def main() -> int:
@@ -80,7 +85,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--server", choices=("auto", "nginx", "asyncio"), default="auto")
+    parser.add_argument(
+        "--smoke", action="store_true", help="2 users, 2 s, 1 round: checks the script still runs"
+    )
     options = parser.parse_args()
+    if options.smoke:
+        options.users, options.seconds, options.rounds = 2, 2, 1
     with tempfile.TemporaryDirectory(prefix="julep-locust-bench-") as tmp:
         work = Path(tmp)
         server = _servers.start_server(
@@ -108,6 +118,9 @@ def main() -> int:
                     results[variant] = _round(
                         variant, base_url, options.users, options.seconds, out
                     )
+                if any(r["requests"] == 0 for r in results.values()):
+                    print(f"round {number}: a variant made no request: {results}")
+                    return 1
                 sdk, raw, bare = (results[variant] for variant in VARIANTS)
                 ratios.append(sdk["rps"] / raw["rps"])
                 bare_ratios.append(sdk["rps"] / bare["rps"])

@@ -81,3 +81,31 @@ def test_portal_overhead_smoke(tmp_path: pathlib.Path) -> None:
     methods = {row["method"] for row in doc["rows"]}
     assert methods >= {"portal_call", "rcts", "portal_per_call"}
     assert ("portal_uvloop" in methods) == _have("uvloop")
+
+
+def _run_plain(*command: str) -> str:
+    result = subprocess.run(
+        [sys.executable, *command],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, (result.stdout[-4000:], result.stderr[-4000:])
+    return result.stdout
+
+
+def test_locust_overhead_smoke() -> None:
+    """locust_overhead.py runs JulepUser and both FastHttpUser variants for a short round."""
+    stdout = _run_plain(str(BENCHMARKS / "locust_overhead.py"), "--smoke", "--server", "asyncio")
+    for label in ("JulepUser", "FastHttpUser", "FastHttp bare"):
+        assert f"round 1 {label}" in stdout, stdout
+    assert "median ratio JulepUser/FastHttpUser" in stdout
+
+
+def test_server_limits_smoke() -> None:
+    """server_limits.py probes during one maximum-size chat and measures a short mixed run."""
+    limits = str(BENCHMARKS / "server_limits.py")
+    assert "probes: p50" in _run_plain(limits, "probe", "--chats", "1")
+    assert "server RSS" in _run_plain(limits, "memory", "--requests", "300")
