@@ -20,9 +20,11 @@ from . import _http
 from ._config import (
     RetryPolicy,
     Secret,
+    SecretBytes,
     Timeout,
     authorization_header,
     byte_limit,
+    check_headers,
     resolve_api_key,
     resolve_base_url,
 )
@@ -105,9 +107,12 @@ class BaseAsyncClient:
             max_event_bytes=byte_limit("max_event_bytes", max_event_bytes),
         )
         self._owns_transport = True
+        key = resolve_api_key(api_key)
+        # The key's bytes, to blank out of error bodies that echo the request.
+        self._secret = SecretBytes(key.encode())
         self._set_headers(
             {
-                "Authorization": authorization_header(resolve_api_key(api_key)),
+                "Authorization": authorization_header(key),
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
                 **(headers or {}),
@@ -115,6 +120,7 @@ class BaseAsyncClient:
         )
 
     def _set_headers(self, headers: dict[str, str]) -> None:
+        check_headers(headers)
         # Built once: the request path only picks one of the two dicts. An
         # Authorization of the caller's own is redacted in reprs like ours.
         headers = {k: Secret(v) if k.lower() == "authorization" else v for k, v in headers.items()}
@@ -134,7 +140,8 @@ class BaseAsyncClient:
         return self._retry.max_retries
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._base_url!r})"
+        # Also for one whose __init__ failed: tracebacks rendered with locals show it.
+        return f"{type(self).__name__}(base_url={self.__dict__.get('_base_url')!r})"
 
     def __reduce__(self) -> typing.NoReturn:
         raise TypeError(
@@ -275,7 +282,7 @@ class BaseAsyncClient:
             _log_response(raw)
             if not 200 <= raw.status < 300:
                 raw = await self._retry_request(
-                    request, failure=_http.status_error(raw), started=started
+                    request, failure=_http.status_error(raw, self._secret), started=started
                 )
         if cast_to is None:
             return None
@@ -356,7 +363,7 @@ class BaseAsyncClient:
                     _log_response(result)
                 if not 200 <= result.status < 300:
                     assert isinstance(result, _http.RawResponse)
-                    raise _http.status_error(result)
+                    raise _http.status_error(result, self._secret)
                 return result
             except APIStatusError as error:
                 error.retries_taken = retries

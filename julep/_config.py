@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import typing
+import urllib.parse
 import warnings
 
 import attrs
@@ -133,16 +135,46 @@ class Secret(str):
         return "'<redacted>'"
 
 
+class SecretBytes(bytes):
+    """The key's bytes, with the same hidden ``repr`` as ``Secret``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "b'<redacted>'"
+
+
 def resolve_api_key(api_key: str | None) -> str:
     """The key from the argument, else from JULEP_API_KEY; a clear error if neither."""
     key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+    if key is not None and not isinstance(key, str):
+        raise ConfigurationError(f"api_key must be a str, got {type(key).__name__}")
     if key is None or not key.strip():
         raise ConfigurationError(
             f"no API key: pass api_key=... or set the {API_KEY_ENV} environment variable"
         )
-    if not isinstance(key, str):
-        raise ConfigurationError(f"api_key must be a str, got {type(key).__name__}")
+    if _CONTROL.search(key):
+        # Never quote the key itself: the message may end up in a log.
+        raise ConfigurationError(
+            "api_key contains a control character (a newline?); check how it was read"
+        )
     return Secret(key)
+
+
+# Characters no HTTP header value may hold (they would split or end the header).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_headers(headers: typing.Mapping[str, str] | None) -> None:
+    """Extra headers are str names and values without control characters (raised at once)."""
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ConfigurationError(
+                f"headers must map str to str, got {type(name).__name__} -> "
+                f"{type(value).__name__} for {name!r}"
+            )
+        if _CONTROL.search(name) or _CONTROL.search(value):
+            raise ConfigurationError(f"header {name!r} contains a control character")
 
 
 def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> str:
@@ -152,6 +184,10 @@ def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> 
         url = environment.value
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
+    if "@" in urllib.parse.urlsplit(url).netloc:
+        raise ConfigurationError(
+            "base_url must not carry credentials (user:password@); pass the key as api_key"
+        )
     return url.rstrip("/") + "/"
 
 

@@ -121,14 +121,19 @@ def missing_api_hint(status: int, url: str) -> str | None:
     )
 
 
-def status_error(raw: RawResponse) -> APIStatusError:
-    """The typed error for a non-2xx response."""
+def status_error(raw: RawResponse, secret: bytes = b"") -> APIStatusError:
+    """The typed error for a non-2xx response.
+
+    A server that echoes the request (Authorization included) in its error
+    page must not put the key into a message or a log: ``secret`` is blanked.
+    """
     # Any status worth retrying may say when to retry, not only 429 and 503.
     retry_after = parse_retry_after(raw.headers) if is_retryable_status(raw.status) else None
+    body = raw.body.replace(secret, b"<redacted>") if secret and secret in raw.body else raw.body
     return status_error_class(raw.status)(
         hint=missing_api_hint(raw.status, raw.url),
         status_code=raw.status,
-        body=parse_body(raw.body),
+        body=parse_body(body),
         request_id=raw.request_id,
         method=raw.method,
         url=raw.url,

@@ -8,14 +8,18 @@ string, and JSON-ready body values.
 from __future__ import annotations
 
 import enum
+import math
 import re
 import typing
 import urllib.parse
 import uuid
 
+import attrs
+import cattrs
 import orjson
 
-from ._serde import strict_enum
+from . import models as m
+from ._serde import converter, strict_enum, wire_names
 from ._types import OMIT, JSONObject
 from .models.enums import ChatSettingsPreset, Order, SortBy
 
@@ -80,6 +84,9 @@ def check_number(name: str, value: object) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON has no NaN or infinity: they would go out as null, which clears a setting.
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
 
 
 def check_bool(name: str, value: object) -> None:
@@ -94,6 +101,7 @@ def check_object(name: str, value: object) -> None:
         return
     if not isinstance(value, dict):
         raise TypeError(f"{name} must be a dict, got {type(value).__name__}: {value!r}")
+    check_finite(name, value)
 
 
 def check_str_or_strs(name: str, value: object) -> None:
@@ -114,15 +122,69 @@ def enum_value(name: str, cls: type[_E], value: object) -> object:
         raise ValueError(f"{name}: {exc}") from None
 
 
+# Models read from the API that a request also takes in place of its own
+# model, as julep 0.3.9 did: history into chat, one agent's tools and docs into
+# another, a tool's function into its patch. Only the request model's fields go.
+_SENDABLE_AS: dict[type, tuple[type, ...]] = {
+    m.InputChatMlMessage: (m.ChatMlMessage,),
+    m.PartialFunctionDef: (m.FunctionDef,),
+    m.CreateToolRequest: (m.Tool,),
+    m.CreateDoc: (m.Doc,),
+}
+
+
+def _one_model(name: str, cls: type, value: object) -> object:
+    if isinstance(value, (cls, dict)):
+        check_finite(name, value)
+        return value  # encode_json writes the models inside the body
+    if isinstance(value, _SENDABLE_AS.get(cls, ())):
+        return _as_request_model(name, cls, value)
+    raise TypeError(
+        f"{name} must be a {cls.__name__} or a dict, got {type(value).__name__}: {value!r}"
+    )
+
+
+def _as_request_model(name: str, cls: type, value: object) -> object:
+    """``value`` (a response model) as ``cls``, from the fields it would send."""
+    keep = wire_names(cls)
+    sent = {key: item for key, item in converter.unstructure(value).items() if key in keep}
+    try:
+        converted: object = converter.structure(sent, cls)
+    except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
+        detail = (
+            "; ".join(cattrs.transform_error(exc))
+            if isinstance(exc, cattrs.BaseValidationError)
+            else exc
+        )
+        raise ValueError(
+            f"{name}: this {type(value).__name__} cannot be sent as a {cls.__name__}: {detail}"
+        ) from None
+    check_finite(name, converted)
+    return converted
+
+
+def check_finite(name: str, value: object) -> None:
+    """No NaN or infinity anywhere in a model or dict argument (JSON would say null)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must hold finite numbers, got {value!r}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_finite(f"{name}[{key!r}]", item)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            check_finite(f"{name}[{index}]", item)
+    elif attrs.has(type(value)):
+        for field in attrs.fields(typing.cast("type[attrs.AttrsInstance]", type(value))):
+            if not field.name.startswith("_") and field.name != "response_info":
+                check_finite(f"{name}.{field.name}", getattr(value, field.name))
+
+
 def model(name: str, cls: type, value: object) -> object:
     """A model argument, which may also be given as a plain dict, in JSON form."""
     if value is OMIT or value is None:
         return value
-    if isinstance(value, (cls, dict)):
-        return value  # encode_json writes the models inside the body
-    raise TypeError(
-        f"{name} must be a {cls.__name__} or a dict, got {type(value).__name__}: {value!r}"
-    )
+    return _one_model(name, cls, value)
 
 
 def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> object:
@@ -133,13 +195,7 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
         raise TypeError(f"{name} must be a list of {cls.__name__}, got {type(value).__name__}")
     if non_empty and not value:
         raise ValueError(f"{name} must not be empty")
-    for index, item in enumerate(value):
-        if not isinstance(item, (cls, dict)):
-            raise TypeError(
-                f"{name}[{index}] must be a {cls.__name__} or a dict, "
-                f"got {type(item).__name__}: {item!r}"
-            )
-    return value if isinstance(value, list) else list(value)
+    return [_one_model(f"{name}[{index}]", cls, item) for index, item in enumerate(value)]
 
 
 def metadata_filter(value: object) -> str | None:

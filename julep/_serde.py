@@ -64,6 +64,15 @@ _JSON_TYPES = {
 }
 
 
+def wire_names(cls: type) -> frozenset[str]:
+    """The JSON keys of a model's fields."""
+    return frozenset(
+        _RENAMED.get(field.name, field.name)
+        for field in attrs.fields(cls)
+        if field.init and not field.name.startswith("_")
+    )
+
+
 def json_type(value: object) -> str:
     """The JSON name of a decoded value's type, for error messages."""
     return _JSON_TYPES.get(type(value), type(value).__name__)
