@@ -372,9 +372,44 @@ def encode_json(value: typing.Any) -> bytes:
     """Encode a JSON value that may hold models anywhere inside (request bodies).
 
     orjson writes dicts, lists, strings and enums itself and calls back only
-    for the models, so plain data is never walked twice.
+    for the models, so plain data is never walked twice. When it fails, the
+    error names where in the body the value that can't be written sits.
     """
-    return orjson.dumps(value, default=_unstructure_model)
+    try:
+        return orjson.dumps(value, default=_unstructure_model)
+    except TypeError as exc:
+        path, culprit = _unencodable(value, "")
+        cause = exc.__cause__ or exc
+        raise TypeError(
+            f"{path.lstrip('.') or 'the body'}: {type(culprit).__name__} cannot be sent as JSON "
+            f"({cause}); is a field of the wrong type?"
+        ) from cause
+
+
+def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any]:
+    """The innermost part of ``value`` that fails to encode, and its path (failure path only)."""
+    parts: typing.Iterable[tuple[str, typing.Any]] = ()
+    if isinstance(value, dict):
+        bad_keys = [key for key in value if not isinstance(key, str)]
+        if bad_keys:
+            return f"{path}[{bad_keys[0]!r}] (a key that is not a str)", bad_keys[0]
+        parts = ((f"{path}.{key}", item) for key, item in value.items())
+    elif isinstance(value, (list, tuple)):
+        parts = ((f"{path}[{index}]", item) for index, item in enumerate(value))
+    elif attrs.has(type(value)):
+        parts = (
+            (f"{path}.{field.name}", getattr(value, field.name))
+            for field in attrs.fields(type(value))
+            if not field.name.startswith("_")
+            and field.name != "response_info"
+            and getattr(value, field.name) is not OMIT
+        )
+    for inner_path, item in parts:
+        try:
+            orjson.dumps(item, default=_unstructure_model)
+        except TypeError:
+            return _unencodable(item, inner_path)
+    return path, value
 
 
 def dumps(value: typing.Any) -> bytes:

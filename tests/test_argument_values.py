@@ -144,3 +144,25 @@ def test_a_response_model_sends_only_the_request_fields() -> None:
         "content": "hi",
         "name": "Ann",
     }
+
+
+@pytest.mark.parametrize(
+    ("tools", "where"),
+    [
+        ([julep.CreateToolRequest(type="function", function=None)], "tools[0]:"),  # type: ignore[arg-type]
+        (
+            [
+                julep.CreateToolRequest(
+                    type="function", function=julep.FunctionDef(name="f", parameters="x")
+                )
+            ],  # type: ignore[arg-type]
+            "tools[0].function:",
+        ),
+    ],
+)
+def test_a_body_that_cannot_be_encoded_names_the_field(tools: list[typing.Any], where: str) -> None:
+    """A model holding a value of the wrong type fails naming where it sits, before sending."""
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(TypeError, match="cannot be sent as JSON") as error:
+            client.create_agent(name="n", tools=tools)
+    assert str(error.value).startswith(where)
