@@ -27,7 +27,7 @@ MAX_INT_BITS = 64 * 1024  # ints beyond this make ``**`` and ``*`` slow C calls
 MEMORY_BYTES = 512 * 2**20  # the worker's address space; beyond it allocations fail
 
 
-class TemplateLimit(Exception):
+class TemplateLimitError(Exception):
     """A template went past a size limit."""
 
 
@@ -41,24 +41,35 @@ def _check_binop(operator_: str, left: object, right: object) -> None:
         for seq, count in ((left, right), (right, left)):
             size = _size(seq)
             if size is not None and isinstance(count, int) and size * count > MAX_OUTPUT_CHARS:
-                raise TemplateLimit(
+                raise TemplateLimitError(
                     f"the result of * would hold {size * count} items; the limit is"
                     f" {MAX_OUTPUT_CHARS}"
                 )
-        if isinstance(left, int) and isinstance(right, int):
-            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                raise TemplateLimit(f"the result of * would exceed {MAX_INT_BITS} bits")
+        if (
+            isinstance(left, int)
+            and isinstance(right, int)
+            and left.bit_length() + right.bit_length() > MAX_INT_BITS
+        ):
+            raise TemplateLimitError(f"the result of * would exceed {MAX_INT_BITS} bits")
     elif operator_ == "+":
         left_size, right_size = _size(left), _size(right)
-        if left_size is not None and right_size is not None:
-            if left_size + right_size > MAX_OUTPUT_CHARS:
-                raise TemplateLimit(
-                    f"the result of + would hold {left_size + right_size} items; the limit is"
-                    f" {MAX_OUTPUT_CHARS}"
-                )
-    elif operator_ == "**" and isinstance(left, int) and isinstance(right, int):
-        if right > 0 and max(left.bit_length(), 1) * right > MAX_INT_BITS:
-            raise TemplateLimit(f"the result of ** would exceed {MAX_INT_BITS} bits")
+        if (
+            left_size is not None
+            and right_size is not None
+            and left_size + right_size > MAX_OUTPUT_CHARS
+        ):
+            raise TemplateLimitError(
+                f"the result of + would hold {left_size + right_size} items; the limit is"
+                f" {MAX_OUTPUT_CHARS}"
+            )
+    elif (
+        operator_ == "**"
+        and isinstance(left, int)
+        and isinstance(right, int)
+        and right > 0
+        and max(left.bit_length(), 1) * right > MAX_INT_BITS
+    ):
+        raise TemplateLimitError(f"the result of ** would exceed {MAX_INT_BITS} bits")
 
 
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
@@ -71,6 +82,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     ) -> typing.Any:
         _check_binop(operator_, left, right)
         return super().call_binop(context, operator_, left, right)
+
 
 # The 0.3 server's settings, so a template renders the same here.
 ENV = BoundedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
@@ -88,7 +100,9 @@ def render(source: str, variables: dict[str, typing.Any]) -> str:
     for piece in _compile(source).generate(variables):
         total += len(piece)
         if total > MAX_OUTPUT_CHARS:
-            raise TemplateLimit(f"the rendered text is longer than {MAX_OUTPUT_CHARS} characters")
+            raise TemplateLimitError(
+                f"the rendered text is longer than {MAX_OUTPUT_CHARS} characters"
+            )
         pieces.append(piece)
     return "".join(pieces)
 

@@ -69,7 +69,7 @@ def variables(setup: ChatSetup) -> dict[str, dict[str, typing.Any]]:
     }
 
 
-class TemplateFailed(Exception):
+class RenderError(Exception):
     """A template did not render; the message says why."""
 
 
@@ -83,7 +83,7 @@ class _Worker:
 
     def render(self, template: str, variables: dict[str, typing.Any], deadline: float) -> str:
         if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise TemplateFailed("timed out waiting for the template renderer (busy)")
+            raise RenderError("timed out waiting for the template renderer (busy)")
         try:
             process = self._process or self._start()
             request = json.dumps({"template": template, "variables": variables})
@@ -93,12 +93,12 @@ class _Worker:
                 process.stdin.flush()
             except OSError:
                 self._kill()
-                raise TemplateFailed("the template renderer stopped; try again") from None
+                raise RenderError("the template renderer stopped; try again") from None
             answer = self._answer(process.stdout, deadline)
         finally:
             self._lock.release()
         if "error" in answer:
-            raise TemplateFailed(str(answer["error"]))
+            raise RenderError(str(answer["error"]))
         return str(answer["text"])
 
     def start(self) -> None:
@@ -111,15 +111,15 @@ class _Worker:
         ready, _, _ = select.select([stdout], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
             self._kill()
-            raise TemplateFailed(f"timed out: rendering takes longer than {DEADLINE:g} s")
+            raise RenderError(f"timed out: rendering takes longer than {DEADLINE:g} s")
         line = stdout.readline()
         if not line:  # the child died (killed by the system, say): the next call starts anew
             self._kill()
-            raise TemplateFailed("the template renderer stopped while rendering")
+            raise RenderError("the template renderer stopped while rendering")
         return typing.cast(dict[str, typing.Any], json.loads(line))
 
     def _start(self) -> subprocess.Popen[str]:
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+        process = subprocess.Popen(
             [sys.executable, "-I", template_worker.__file__],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -132,7 +132,7 @@ class _Worker:
         ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
         if not ready or not process.stdout.readline():
             self._kill()
-            raise TemplateFailed("the template renderer did not start")
+            raise RenderError("the template renderer did not start")
         return process
 
     def _kill(self) -> None:
@@ -170,7 +170,7 @@ class Renderer:
                 _WORKER.start()
                 self._deadline = time.monotonic() + DEADLINE
             return _WORKER.render(template, self._variables, self._deadline)
-        except TemplateFailed as exc:  # any failure of a user's template is the user's to fix
+        except RenderError as exc:  # any failure of a user's template is the user's to fix
             raise RequestError(400, f"template error in {where}: {exc}") from exc
 
     def message(self, role: str, content: WireContent, where: str) -> WireContent:

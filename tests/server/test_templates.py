@@ -10,8 +10,8 @@ import pytest
 from hypothesis import strategies as st
 
 from julep.models import Agent, Session, User
-from julep.server.store.chat import ChatSetup
 from julep.server.errors import RequestError
+from julep.server.store.chat import ChatSetup
 from julep.server.templates import DEADLINE, Renderer
 
 from .helpers import Api, sse_events
