@@ -6,8 +6,8 @@ loop for hours or build gigabytes in one C call (``'x' * 10**9``, a long
 render here, in a child process with a cap on its address space; the server
 waits for each answer with a deadline and kills this process when it passes.
 
-It runs as a script (``python -I template_worker.py``) so it imports only the
-standard library and Jinja, and starts quickly. Protocol: one JSON object a
+It runs as a script, so it imports only the standard library and Jinja, and
+starts quickly. Protocol: one JSON object a
 line on stdin, ``{"template": ..., "variables": ...}``; one a line on stdout,
 ``{"text": ...}`` or ``{"error": ...}``.
 """

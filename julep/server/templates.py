@@ -69,6 +69,14 @@ def variables(setup: ChatSetup) -> dict[str, dict[str, typing.Any]]:
     }
 
 
+# Runs the worker as a script (so importing it does not import the whole client)
+# and finds Jinja where this process found it.
+_BOOTSTRAP = (
+    "import json, runpy, sys; sys.path[:] = json.loads(sys.argv[1]);"
+    " runpy.run_path(sys.argv[2], run_name='__main__')"
+)
+
+
 class RenderError(Exception):
     """A template did not render; the message says why."""
 
@@ -103,6 +111,8 @@ class _Worker:
 
     def start(self) -> None:
         """Start the child now, so its start-up does not count against a chat's deadline."""
+        if self._process is not None:
+            return  # a chat waiting for a busy worker counts that wait against its deadline
         with self._lock:
             if self._process is None:
                 self._start()
@@ -120,7 +130,7 @@ class _Worker:
 
     def _start(self) -> subprocess.Popen[str]:
         process = subprocess.Popen(
-            [sys.executable, "-I", template_worker.__file__],
+            [sys.executable, "-c", _BOOTSTRAP, json.dumps(sys.path), template_worker.__file__],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
