@@ -52,7 +52,9 @@ async def prepare(state: AppState, session_id: str, body: ChatRequest) -> Turn:
     if body.recall is not False:
         match = textmatch.fts_query(text_of(wire_content(body.messages[-1].content)))
     setup = await state.db.run(chat_store.load, session_id, match)
-    prompt = await offload.run(_heavy(body), build, setup, body)
+    # Rendering templates waits on the renderer process (up to its deadline): never on the loop.
+    rendering = bool(setup.session.render_templates)
+    prompt = await offload.run(rendering or _heavy(body), build, setup, body)
     return Turn(chat_id=new_id(), body=body, setup=setup, prompt=prompt)
 
 

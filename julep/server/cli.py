@@ -15,6 +15,7 @@ import asyncio
 import logging
 import os
 import signal
+import sqlite3
 import sys
 
 from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, MODELS
@@ -37,15 +38,36 @@ def _api_key(options: argparse.Namespace) -> str | None:
         )
         return str(options.api_key)
     if options.api_key_file is not None:
-        try:
-            with open(options.api_key_file, encoding="utf-8") as file:
-                key = file.read().strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"--api-key-file: cannot read {options.api_key_file}: {exc}") from None
-        if not key:
-            raise ValueError(f"--api-key-file: {options.api_key_file} is empty")
-        return key
+        return _key_from_file(options.api_key_file)
     return os.environ.get(KEY_ENV) or None
+
+
+def _key_from_file(path: str) -> str:
+    """The one line of ``path`` (a trailing newline is fine; more lines are a mistake)."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            lines = file.read().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"--api-key-file: cannot read {path}: {exc}") from None
+    if len(lines) > 1:
+        raise ValueError(
+            f"--api-key-file: {path} holds {len(lines)} lines; it must hold only the key,"
+            " on one line"
+        )
+    key = lines[0].strip() if lines else ""
+    if not key:
+        raise ValueError(f"--api-key-file: {path} is empty")
+    return key
+
+
+def _db_problem(path: str) -> str | None:
+    """Why ``--db path`` cannot be a SQLite file, when that shows before opening it."""
+    if os.path.isdir(path):
+        return "is a directory"
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        return f"no such directory: {parent}"
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["serve"]:
         args = args[1:]
     options = _parser().parse_args(args)
+    db_problem = None if options.db is None else _db_problem(options.db)
+    if db_problem is not None:
+        print(f"julep serve: --db {options.db}: {db_problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         server = LocalServer(
@@ -157,4 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # e.g. the port is taken
         print(f"julep serve: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.Error as exc:  # e.g. the file is not a SQLite database
+        print(f"julep serve: --db {options.db}: {exc}", file=sys.stderr)
+        return 2
     return 0

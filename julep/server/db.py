@@ -68,6 +68,14 @@ class Database:
 
     def _open(self) -> None:
         conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
+        try:
+            self._prepare(conn)
+        except BaseException:  # e.g. not a SQLite file: close it rather than leak it
+            conn.close()
+            raise
+        self._conn = conn
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
         conn.row_factory = sqlite3.Row
         # Deletes never cascade (store/schema.py), also in files whose schema says so.
         conn.execute("PRAGMA foreign_keys = OFF")
@@ -83,7 +91,6 @@ class Database:
                 " reason = 'the server stopped before the job ran'"
                 " WHERE state IN ('pending', 'in_progress')"
             )
-        self._conn = conn
 
     async def run(
         self,

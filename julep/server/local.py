@@ -24,6 +24,7 @@ from .app import API_PREFIX, build_app
 from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, ServerConfig
 from .db import count_rows
 from .faults import KINDS
+from .protocol_log import quiet_protocol_errors
 from .resources import limit_accept_error_logs
 from .state import STATE
 from .store.schema import COUNTABLE
@@ -126,6 +127,7 @@ class LocalServer:
         if self._runner is not None:
             raise RuntimeError("the server is already running")
         limit_accept_error_logs()
+        quiet_protocol_errors()
         runner = web.AppRunner(
             build_app(self.config, self._faults),
             access_log=None,

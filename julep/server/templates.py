@@ -12,6 +12,12 @@ variables are the ones that server offered:
 
 Rendering runs in Jinja's immutable sandbox (templates can read these values,
 not call into Python or change them); an unknown variable renders as empty.
+It runs in a child process (``template_worker``) with a memory cap, and the
+texts of one chat get ``DEADLINE`` seconds in all: past it the child is killed
+(a loop in a template cannot be interrupted any other way) and a new one is
+started for the next chat. A rendered text, and any string or list built on
+the way, holds at most 256 Ki characters. The calling thread waits for the
+child, so the chat builds its prompt off the event loop (see ``chat``).
 That server also offered the ``arrow`` date library as a global; this one
 does not. A template that fails (bad syntax, an error while rendering) is a
 400 ``{"detail": "template error in <where>: <why>"}`` before the model is
@@ -20,17 +26,22 @@ called, so a template never reaches the model unrendered.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
+import select
+import subprocess
+import sys
+import threading
+import time
 import typing
 
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
+from . import template_worker
 from .errors import RequestError
 from .store.chat import ChatSetup, WireContent
 
-# The 0.3 server's settings, so a template renders the same here.
-_ENV = ImmutableSandboxedEnvironment(
-    autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False
-)
+DEADLINE = 2.0  # seconds for all the templates of one chat
+START_TIMEOUT = 30.0  # seconds for a new worker to start (not counted in DEADLINE)
 RENDERED_ROLES = frozenset({"system", "assistant"})
 
 
@@ -58,19 +69,118 @@ def variables(setup: ChatSetup) -> dict[str, dict[str, typing.Any]]:
     }
 
 
+# Runs the worker as a script (so importing it does not import the whole client)
+# and finds Jinja where this process found it.
+_BOOTSTRAP = (
+    "import json, runpy, sys; sys.path[:] = json.loads(sys.argv[1]);"
+    " runpy.run_path(sys.argv[2], run_name='__main__')"
+)
+
+
+class RenderError(Exception):
+    """A template did not render; the message says why."""
+
+
+class _Worker:
+    """The child process that renders, started on first use and again after it is killed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[str] | None = None
+        atexit.register(self.close)
+
+    def render(self, template: str, variables: dict[str, typing.Any], deadline: float) -> str:
+        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise RenderError("timed out waiting for the template renderer (busy)")
+        try:
+            process = self._process or self._start()
+            request = json.dumps({"template": template, "variables": variables})
+            assert process.stdin is not None and process.stdout is not None
+            try:
+                process.stdin.write(request + "\n")
+                process.stdin.flush()
+            except OSError:
+                self._kill()
+                raise RenderError("the template renderer stopped; try again") from None
+            answer = self._answer(process.stdout, deadline)
+        finally:
+            self._lock.release()
+        if "error" in answer:
+            raise RenderError(str(answer["error"]))
+        return str(answer["text"])
+
+    def start(self) -> None:
+        """Start the child now, so its start-up does not count against a chat's deadline."""
+        if self._process is not None:
+            return  # a chat waiting for a busy worker counts that wait against its deadline
+        with self._lock:
+            if self._process is None:
+                self._start()
+
+    def _answer(self, stdout: typing.IO[str], deadline: float) -> dict[str, typing.Any]:
+        ready, _, _ = select.select([stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            self._kill()
+            raise RenderError(f"timed out: rendering takes longer than {DEADLINE:g} s")
+        line = stdout.readline()
+        if not line:  # the child died (killed by the system, say): the next call starts anew
+            self._kill()
+            raise RenderError("the template renderer stopped while rendering")
+        return typing.cast(dict[str, typing.Any], json.loads(line))
+
+    def _start(self) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _BOOTSTRAP, json.dumps(sys.path), template_worker.__file__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+        )
+        self._process = process
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
+        if not ready or not process.stdout.readline():
+            self._kill()
+            raise RenderError("the template renderer did not start")
+        return process
+
+    def _kill(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._kill()
+
+
+_WORKER = _Worker()
+
+
 class Renderer:
     """Renders a session's templates, or passes text through when the session does not."""
 
     def __init__(self, setup: ChatSetup) -> None:
         self.enabled = bool(setup.session.render_templates)
         self._variables = variables(setup) if self.enabled else {}
+        self._deadline: float | None = None
 
     def text(self, template: str, where: str) -> str:
         if not self.enabled:
             return template
         try:
-            return _ENV.from_string(template).render(self._variables)
-        except Exception as exc:  # any failure of a user's template is the user's to fix
+            if self._deadline is None:  # the clock starts with the chat's first template
+                _WORKER.start()
+                self._deadline = time.monotonic() + DEADLINE
+            return _WORKER.render(template, self._variables, self._deadline)
+        except RenderError as exc:  # any failure of a user's template is the user's to fix
             raise RequestError(400, f"template error in {where}: {exc}") from exc
 
     def message(self, role: str, content: WireContent, where: str) -> WireContent:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import typing
 
 import hypothesis
@@ -9,8 +10,9 @@ import pytest
 from hypothesis import strategies as st
 
 from julep.models import Agent, Session, User
+from julep.server.errors import RequestError
 from julep.server.store.chat import ChatSetup
-from julep.server.templates import Renderer
+from julep.server.templates import DEADLINE, Renderer
 
 from .helpers import Api, sse_events
 
@@ -128,3 +130,45 @@ def test_a_metadata_value_renders_as_itself(value: str) -> None:
     render = Renderer(_setup({"x": value}, "{{ session.metadata.x }}"))
     assert render.text("{{ session.metadata.x }}", "the situation") == value
     assert render.text("{{ user.metadata.k }}{{ agent.name }}", "the situation") == "vGuide"
+
+
+@pytest.mark.parametrize(
+    ("situation", "why"),
+    [
+        ("{{ 'x' * 10**9 }}", "the result of * would hold 1000000000 items"),
+        ("{{ 'x' * 10**8 }}", "the limit is 262144"),
+        ("{% set s = 'x' * 200000 %}{{ s ~ s }}", "longer than 262144 characters"),
+        ("{{ [1] * 200000 + [2] * 200000 }}", "the result of + would hold 400000 items"),
+        ("{{ 7 ** 100000 }}", "the result of ** would exceed"),
+        ("{{ 'x'|center(10**9) }}", "more than 512 MiB of memory"),
+        ("{{ range(99999)|join(range(99999)|join(',')) }}", "more than 512 MiB of memory"),
+        ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "recurses too deeply"),
+    ],
+)
+def test_a_template_that_builds_too_much_is_refused_with_a_reason(situation: str, why: str) -> None:
+    """Output, intermediate results and memory are capped, and the error says which cap."""
+    render = Renderer(_setup({}, situation))
+    with pytest.raises(RequestError) as caught:
+        render.text(situation, "the situation")
+    assert caught.value.status == 400
+    assert caught.value.detail.startswith("template error in the situation: ")
+    assert why in caught.value.detail
+
+
+async def test_an_endless_template_is_a_400_while_the_server_keeps_answering(api: Api) -> None:
+    """A template that loops for ever is stopped at the deadline; other requests go on meanwhile."""
+    endless = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    hostile = await _session(api, render=True, situation=endless)
+    chat = asyncio.ensure_future(api.chat(hostile, "Hi"))
+    await asyncio.sleep(0.5)  # the render has started (or the deadline is still ahead)
+    probe = await asyncio.wait_for(api.get("/agents"), timeout=DEADLINE)
+    assert probe.status == 200
+    reply = await asyncio.wait_for(chat, timeout=DEADLINE + 8)
+    assert reply.status == 400
+    assert reply.body["detail"] == (
+        f"template error in the session's situation: timed out: rendering takes longer"
+        f" than {DEADLINE:g} s"
+    )
+    # The killed renderer is replaced: the next template renders.
+    text = _reply((await api.chat(await _session(api, render=True), "Hi")).body)
+    assert "hello world" in text

@@ -1,0 +1,107 @@
+"""``julep serve``'s bad options end it with one clear line; a malformed request logs one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from julep.server import LocalServer
+from julep.server.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _serve(*argv: str) -> subprocess.CompletedProcess[str]:
+    """``python -m julep serve argv`` run to its end (it must stop by itself)."""
+    return subprocess.run(
+        [sys.executable, "-m", "julep", "serve", "--port", "0", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("content", ["one\ntwo\n", "key\n\n", "\nkey\n", "a\r\nb"])
+def test_a_key_file_of_more_than_one_line_is_refused(
+    tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A key file must hold one line: more lines stop the server before it starts, with code 2."""
+    key_file = tmp_path / "key"
+    key_file.write_text(content)
+    assert main(["--api-key-file", str(key_file)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"julep serve: --api-key-file: {key_file} holds ")
+    assert "it must hold only the key, on one line" in error
+    assert "one" not in error.replace("one line", "") and "two" not in error  # no key text
+
+
+@pytest.mark.parametrize("content", ["", "\n", "  \n"])
+def test_an_empty_key_file_is_refused(
+    tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty key file, or one blank line, is refused with code 2."""
+    key_file = tmp_path / "key"
+    key_file.write_text(content)
+    assert main(["--api-key-file", str(key_file)]) == 2
+    assert capsys.readouterr().err == f"julep serve: --api-key-file: {key_file} is empty\n"
+
+
+@pytest.mark.parametrize(
+    ("where", "why"),
+    [("missing/julep.db", "no such directory: "), (".", "is a directory")],
+)
+def test_a_db_path_that_cannot_be_a_file_is_one_line(
+    tmp_path: Path, where: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --db in a missing directory, or naming a directory, is refused before starting."""
+    path = tmp_path / where
+    assert main(["--port", "0", "--db", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"julep serve: --db {path}: {why}")
+    assert error.count("\n") == 1
+
+
+def test_a_db_file_that_is_not_sqlite_is_one_line(tmp_path: Path) -> None:
+    """A --db file that SQLite cannot read ends the server with one line and code 2."""
+    path = tmp_path / "notes.txt"
+    path.write_text("these are not the tables you are looking for\n" * 100)
+    done = _serve("--db", str(path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"julep serve: --db {path}: file is not a database\n"
+    assert done.stdout == ""
+
+
+@pytest.mark.anyio
+async def test_a_malformed_header_is_logged_in_one_line_without_its_value(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A newline inside Authorization is logged as one line naming the error, not the value."""
+    secret = "sekret-key-value"
+    caplog.set_level(logging.DEBUG)
+    async with LocalServer(api_key="k") as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(
+                b"GET /api/agents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Authorization: Bearer " + secret.encode() + b"\nb\r\n\r\n"
+            )
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(), timeout=5)
+        finally:
+            writer.close()
+            await writer.wait_closed()
+    assert answer.startswith(b"HTTP/1.") and b" 400 " in answer.split(b"\r\n", 1)[0]
+    records = [r for r in caplog.records if r.name == "aiohttp.server"]
+    assert [r.getMessage() for r in records] == [
+        "Error handling request from 127.0.0.1: malformed HTTP request refused"
+        " (BadHttpMessage, status 400)"
+    ]
+    assert all(r.exc_info is None for r in records)
+    assert secret not in caplog.text
