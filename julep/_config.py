@@ -29,8 +29,12 @@ class Timeout:
     - ``connect``: to get a connection (TCP and TLS handshake, or a free slot in the pool);
     - ``read``: for one attempt, from sending the request to the end of the body;
     - ``stream_idle``: between two events of a streamed chat;
-    - ``total``: the deadline for the whole call, every retry and backoff included
-      (for a stream, until its response starts).
+    - ``total``: the deadline for the whole call, every retry and backoff included.
+      ``chat(stream=True)`` reads its stream itself, so ``total`` covers it to the
+      end. For ``chat_stream``, read at the caller's own pace, ``total`` bounds the
+      time spent waiting on the server inside the iteration (opening the stream and
+      each wait for the next chunk); the time the caller's code takes between
+      chunks does not count, so a stream read slowly is never cut for that.
 
     ``Timeout.NONE`` disables them all; it has to be asked for by name.
     """

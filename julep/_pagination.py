@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typing
 
-from ._logging import logger
+from .errors import APIError
 
 _T = typing.TypeVar("_T")
 _T_co = typing.TypeVar("_T_co", covariant=True)
 
 MAX_PAGE_SIZE = 1000
+# How many ids a walk remembers to notice a server that ignores offset.
+MAX_TRACKED_IDS = 100_000
 
 
 def paginate(
@@ -19,8 +21,11 @@ def paginate(
     """Every item, fetched ``page_size`` at a time with ``fetch(limit, offset)``.
 
     A page shorter than ``page_size`` is the last: no request is made after
-    it. A server that ignores ``offset`` returns the same page again; that is
-    detected and ends the walk instead of looping forever.
+    it. A server that ignores ``offset`` returns the same items again, in any
+    order; a full page with no item not already listed raises ``APIError``
+    instead of looping forever. The ids of the first ``MAX_TRACKED_IDS`` items
+    are remembered for that (a few MB at most); past them, pages are checked
+    against those only.
     """
     if isinstance(page_size, bool) or not isinstance(page_size, int):
         raise TypeError(f"page_size must be an int, got {page_size!r}")
@@ -34,23 +39,36 @@ async def _walk(
     page_size: int,
 ) -> typing.AsyncIterator[_T]:
     offset = 0
-    previous: list[_T] | None = None
+    seen: set[typing.Hashable] = set()
     while True:
         page = list(await fetch(page_size, offset) or ())
-        if previous is not None and page == previous:
-            logger.warning(
-                "the server returned the same page for offset %d as for offset %d; "
-                "it seems to ignore offset, so the listing stops here",
-                offset,
-                offset - len(page),
+        keys = [_key(item) for item in page]
+        if page and all(key is not None and key in seen for key in keys):
+            raise APIError(
+                f"the server returned only items already listed for offset {offset}: "
+                "it seems to ignore offset, so the listing cannot go on "
+                "(or the list changed under the walk)"
             )
-            return
+        for key in keys:
+            if key is not None and len(seen) < MAX_TRACKED_IDS:
+                seen.add(key)
         for item in page:
             yield item
         if len(page) < page_size:
             return
         offset += len(page)
-        previous = page
+
+
+def _key(item: object) -> typing.Hashable | None:
+    """What tells ``item`` apart: its ``id``, else the item itself if hashable."""
+    key = getattr(item, "id", None)
+    if isinstance(key, str):
+        return key
+    try:
+        hash(item)  # a frozen model holding a list or dict is not
+    except TypeError:
+        return None  # not trackable: always counts as new
+    return item
 
 
 class _Page(typing.Protocol[_T_co]):

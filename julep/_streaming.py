@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import sys
 import time
 import types
 import typing
@@ -24,6 +26,9 @@ if typing.TYPE_CHECKING:
     from ._types import JSONObject
 
 
+_T = typing.TypeVar("_T")
+
+
 class AsyncChatStream:
     """The chunks of a streamed chat reply, as an async iterator.
 
@@ -32,6 +37,12 @@ class AsyncChatStream:
     the request. ``text`` holds the reply so far; ``final_response`` is the
     whole ``ChatResponse`` once the stream is done. A failure after the stream
     started raises ``StreamError`` with the partial text.
+
+    ``Timeout.stream_idle`` bounds the wait between two events. ``Timeout.total``
+    bounds the time spent waiting on the server inside the iteration (opening
+    the stream, then each wait for the next chunk); the time your own code takes
+    between chunks does not count. Past it, ``APITimeoutError`` is raised and
+    the connection dropped.
     """
 
     def __init__(self, client: BaseAsyncClient, path: str, body: JSONObject) -> None:
@@ -43,6 +54,8 @@ class AsyncChatStream:
         self._pieces: list[str] = []
         self._final: ChatResponse | None = None
         self._closed = False
+        # Seconds spent inside __anext__ so far: what Timeout.total bounds.
+        self._waited = 0.0
 
     @property
     def text(self) -> str:
@@ -70,14 +83,30 @@ class AsyncChatStream:
             if self._closed:
                 raise StopAsyncIteration
             self._events = self._chunks()
+        total = self._client.timeout.total
+        started = time.monotonic()
         try:
-            return await self._events.__anext__()
+            if total is None:
+                return await self._events.__anext__()
+            try:
+                return await _within(self._events.__anext__(), max(total - self._waited, 0.0))
+            except asyncio.TimeoutError as exc:
+                # Every failure below is already a julep error: a bare timeout is ours.
+                raise APITimeoutError(
+                    f"POST {self._client.base_url}{self._path}: the total deadline of "
+                    f"{total}s passed before the chat stream ended "
+                    f"({len(self.text)} characters of the reply received)",
+                    method="POST",
+                    url=self._client.base_url + self._path,
+                ) from exc
         except StopAsyncIteration:
             await self.aclose()
             raise
         except BaseException:
             await self.aclose()
             raise
+        finally:
+            self._waited += time.monotonic() - started
 
     async def aclose(self) -> None:
         """Stop reading and drop the connection."""
@@ -212,3 +241,12 @@ class AsyncChatStream:
             jobs=response.jobs,
             response=response.response,
         )
+
+
+async def _within(step: typing.Awaitable[_T], seconds: float) -> _T:
+    """``step``, cancelled after ``seconds`` with ``asyncio.TimeoutError``."""
+    if sys.version_info >= (3, 11):
+        # No task per chunk, unlike wait_for before 3.12.
+        async with asyncio.timeout(seconds):
+            return await step
+    return await asyncio.wait_for(step, seconds)

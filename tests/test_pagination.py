@@ -7,6 +7,7 @@ import typing
 import pytest
 from aioresponses import aioresponses
 
+import julep
 from julep.client import AsyncJulepApi, JulepApi
 
 from .conftest import API_KEY
@@ -38,11 +39,14 @@ async def test_pages_until_a_short_page() -> None:
 
 @pytest.mark.anyio
 async def test_server_ignoring_offset_does_not_loop_forever() -> None:
-    """The same full page twice ends the walk."""
+    """The same full page twice raises APIError after yielding the first page once."""
+    ids: list[str] = []
     with aioresponses() as mock:
         respond(mock, "GET", payload=_agents("a", "b"), repeat=True)
         async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL) as client:
-            ids = [agent.id async for agent in client.iter_agents(page_size=2)]
+            with pytest.raises(julep.APIError, match="ignore offset"):
+                async for agent in client.iter_agents(page_size=2):
+                    ids.append(agent.id)
         assert len(sent(mock)) == 2
     assert ids == ["a", "b"]
 

@@ -69,10 +69,13 @@ class MemoryOperations(BaseAsyncClient):
 
         The wait between polls starts at ``poll_interval`` and doubles up to
         ``max_interval``. After ``timeout`` seconds it raises APITimeoutError.
+        Each must be a finite number of seconds: ``timeout`` >= 0 (0 polls once),
+        the intervals > 0; anything else raises ValueError before any request.
         """
         p.path_id("job_id", job_id)
-        p.check_number("timeout", timeout)
-        p.check_number("poll_interval", poll_interval)
+        p.check_seconds("timeout", timeout, allow_zero=True)
+        p.check_seconds("poll_interval", poll_interval, allow_zero=False)
+        p.check_seconds("max_interval", max_interval, allow_zero=False)
         deadline = time.monotonic() + timeout
         interval = poll_interval
         while True:

@@ -211,6 +211,34 @@ async def sse_stall(write: Writer, size: int) -> None:
     await asyncio.sleep(LIMIT_SECONDS)
 
 
+async def sse_trickle(write: Writer, millis: int) -> None:
+    """A reply piece every ``millis`` ms, forever: never idle, never finished."""
+    await write(_sse_head())
+    while True:
+        await write(_delta("word "))
+        await asyncio.sleep(millis / 1000)
+
+
+async def sse_short(write: Writer, count: int) -> None:
+    """``count`` reply pieces, the final event and ``[DONE]``, all at once."""
+    final = {"id": "c1", "index": 0, "delta": {"content": "."}, "finish_reason": "stop"}
+    events = _delta("word ") * count + b"data: " + orjson.dumps(final) + b"\n\n"
+    await write(_sse_head() + events + b"data: [DONE]\n\n")
+
+
+_shuffles = [0]  # calls so far, so each answer is in another order
+
+
+async def shuffle(write: Writer, count: int) -> None:
+    """``count`` docs whatever the offset, in a new order each time (ignores offset)."""
+    from ..wire.samples import DOC
+
+    _shuffles[0] += 1
+    docs = [{**DOC, "id": f"00000000-0000-4000-8000-{i:012d}"} for i in range(count)]
+    turn = _shuffles[0] % max(count, 1)
+    await _json(write, "200 OK", {"items": docs[turn:] + docs[:turn]})
+
+
 BEHAVIOURS: dict[str, typing.Callable[[Writer, int], typing.Awaitable[None]]] = {
     "body": body,
     "sized": sized,
@@ -229,6 +257,9 @@ BEHAVIOURS: dict[str, typing.Callable[[Writer, int], typing.Awaitable[None]]] = 
     "sse_longline": sse_longline,
     "sse_utf8": sse_utf8,
     "sse_stall": sse_stall,
+    "sse_trickle": sse_trickle,
+    "sse_short": sse_short,
+    "shuffle": shuffle,
 }
 
 
