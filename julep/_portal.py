@@ -115,6 +115,8 @@ class Portal:
 
     def call(self, coroutine: _Coro[_T]) -> _T:
         """Run ``coroutine`` on the loop and wait for its result in this thread."""
+        if not asyncio.iscoroutine(coroutine):
+            raise TypeError(f"Portal.call takes a coroutine, got {type(coroutine).__name__}")
         try:
             loop = self._running_loop()
             if threading.get_ident() == loop.thread_id:
@@ -139,8 +141,9 @@ class Portal:
                     raise _closed_error()
                 task = loop.loop.create_task(coroutine)
             except BaseException as exc:
-                coroutine.close()
                 _fail(result, exc if isinstance(exc, Exception) else _closed_error())
+                with contextlib.suppress(BaseException):
+                    coroutine.close()
                 return
             running.append(task)
             loop.tasks.add(task)

@@ -27,7 +27,7 @@ def _sync_client_loop(monkeypatch: pytest.MonkeyPatch, setting: str | None) -> s
         monkeypatch.setenv(_loop_backend.ENV_VAR, setting)
     with LoopbackServer() as server, JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
         assert client.get_agent("a1").id == "a1"
-        return client._portal.call(_loop_module)
+        return client._portal.call(_loop_module())
 
 
 @pytest.mark.parametrize("setting", [None, "1", "yes"])

@@ -181,3 +181,16 @@ def test_close_with_calls_in_flight(server: LoopbackServer) -> None:
     assert "closed" in str(errors[0])
     with pytest.raises(julep.ClientClosedError, match="closed"):
         client.get_agent("after")
+
+
+def test_portal_refuses_what_is_not_a_coroutine(server: LoopbackServer) -> None:
+    """Handing the portal a function instead of a coroutine fails at once, never hangs."""
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+        client.get_agent("warm")
+
+        async def coroutine_function() -> None:
+            return None
+
+        with pytest.raises(TypeError, match="takes a coroutine"):
+            client._portal.call(coroutine_function)  # type: ignore[arg-type]
+        assert client.get_agent("after").id == "after"
