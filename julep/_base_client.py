@@ -26,6 +26,8 @@ from ._config import (
     resolve_base_url,
 )
 from ._logging import configure_from_env, logger
+from ._network import DEFAULT as DEFAULT_NETWORK
+from ._network import CertTypes, NetworkSettings, VerifyTypes, settings_for
 from ._serde import encode_json
 from ._transport import StreamBody, Transport
 from ._types import JSONObject
@@ -58,6 +60,10 @@ class BaseAsyncClient:
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
         headers: typing.Mapping[str, str] | None = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
     ) -> None:
         configure_from_env()
         if session is not None and not isinstance(session, aiohttp.ClientSession):
@@ -76,7 +82,13 @@ class BaseAsyncClient:
         self._timeout = Timeout.of(timeout)
         self._retry = RetryPolicy.of(max_retries)
         self._idempotency_key: str | None = None
-        self._transport = Transport(session=session, connection_limit=connection_limit)
+        self._transport = Transport(
+            session=session,
+            connection_limit=connection_limit,
+            network=_network_settings(
+                self._base_url, session, proxy=proxy, trust_env=trust_env, verify=verify, cert=cert
+            ),
+        )
         self._owns_transport = True
         self._set_headers(
             {
@@ -321,7 +333,10 @@ class BaseAsyncClient:
             except APIConnectionError as exc:
                 exc.retries_taken = retries
                 _log_failure(method, url, exc, retries)
-                if retries >= policy.max_retries:
+                # A refused certificate or handshake is settings, not luck: no retry.
+                if retries >= policy.max_retries or isinstance(
+                    exc.__cause__, aiohttp.ClientSSLError
+                ):
                     raise
                 delay = _http.backoff_delay(retries + 1, policy)
                 failure = exc
@@ -339,6 +354,26 @@ class BaseAsyncClient:
                 logger.debug("retrying %s %s in %.3fs (retry %d)", method, url, delay, retries + 1)
             await asyncio.sleep(delay)
             retries += 1
+
+
+def _network_settings(
+    base_url: str,
+    session: aiohttp.ClientSession | None,
+    *,
+    proxy: str | None,
+    trust_env: bool,
+    verify: VerifyTypes,
+    cert: CertTypes | None,
+) -> NetworkSettings:
+    if session is None:
+        return settings_for(base_url, proxy=proxy, trust_env=trust_env, verify=verify, cert=cert)
+    # A caller's session is used as it is: its connector and proxy are the caller's choice.
+    if proxy is not None or verify is not True or cert is not None:
+        raise ConfigurationError(
+            "proxy=, verify= and cert= configure the session the client opens; with "
+            "session=, set them on your aiohttp.ClientSession and its connector instead"
+        )
+    return DEFAULT_NETWORK
 
 
 def _retry_delay(error: APIStatusError, retry_number: int, policy: RetryPolicy) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import re
 import time
 import typing
 
@@ -19,6 +20,7 @@ from yarl import URL
 
 from ._config import Timeout
 from ._http import RawResponse
+from ._network import DEFAULT, NetworkSettings
 from .errors import APIConnectionError, APITimeoutError, JulepError
 
 _CONNECTION_ERRORS = (aiohttp.ClientError, OSError)
@@ -32,8 +34,10 @@ class Transport:
         *,
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
+        network: NetworkSettings = DEFAULT,
     ) -> None:
         self._session = session
+        self._network = network
         self._owns_session = session is None
         self._connection_limit = connection_limit
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -63,10 +67,14 @@ class Transport:
         if self._session is not None and not self._session.closed:
             _park(self._session)
         connector = aiohttp.TCPConnector(
-            limit=self._connection_limit, keepalive_timeout=30, enable_cleanup_closed=False
+            limit=self._connection_limit,
+            keepalive_timeout=30,
+            enable_cleanup_closed=False,
+            ssl=self._network.ssl,
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
+            proxy=self._network.proxy,  # resolved by _network; aiohttp's trust_env stays off
             # Timeouts are set per attempt; aiohttp's 5-minute default would cut
             # long streams, and its own limits do not know about our deadline.
             timeout=aiohttp.ClientTimeout(total=None),
@@ -289,9 +297,36 @@ def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionErro
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         detail = f": {exc}" if str(exc) else ""
         return APITimeoutError(f"{method} {url} timed out{detail}", method=method, url=url)
+    tls_problem = _tls_problem(exc)
+    if tls_problem is not None:
+        return APIConnectionError(f"{method} {url} failed: {tls_problem}", method=method, url=url)
     return APIConnectionError(
         f"{method} {url} failed: {type(exc).__name__}: {exc}", method=method, url=url
     )
+
+
+def _tls_problem(exc: BaseException) -> str | None:
+    """What went wrong in a TLS handshake, in words; None for other failures."""
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        error = exc.certificate_error
+        reason = getattr(error, "verify_message", None) or str(error)
+        hint = ""
+        if getattr(error, "verify_code", None) in _UNKNOWN_ISSUER_CODES:
+            hint = "; if a private CA issued it, pass verify='ca.pem' or set SSL_CERT_FILE"
+        return f"the server's TLS certificate was not accepted: {reason}{hint}"
+    if isinstance(exc, aiohttp.ClientConnectorSSLError):
+        reason = _SSL_NOISE.sub("", str(exc.os_error.strerror or exc.os_error))
+        hint = ""
+        if "alert" in reason:  # the server sent an alert: often a missing or refused client cert
+            hint = "; if the server requires a client certificate, pass cert=..."
+        return f"the TLS handshake failed: {reason}{hint}"
+    return None
+
+
+# "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure (_ssl.c:1006)"
+_SSL_NOISE = re.compile(r"^\[SSL: [A-Z0-9_]+\] | \(_ssl\.c:\d+\)$")
+# OpenSSL's X509_V_ERR_* codes that mean "no trusted CA signed this chain".
+_UNKNOWN_ISSUER_CODES = frozenset({2, 18, 19, 20})
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import typing
 import weakref
 
 from ._config import RetryPolicy, Timeout
+from ._network import CertTypes, VerifyTypes
 from ._operations.agents import AgentOperations
 from ._operations.chat import ChatOperations
 from ._operations.docs import DocOperations
@@ -74,6 +75,10 @@ class JulepApi:
         max_retries: int | RetryPolicy = 2,
         connection_limit: int = 100,
         headers: typing.Mapping[str, str] | None = None,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
     ) -> None:
         async_client = AsyncJulepApi(
             base_url=base_url,
@@ -83,6 +88,10 @@ class JulepApi:
             max_retries=max_retries,
             connection_limit=connection_limit,
             headers=headers,
+            proxy=proxy,
+            trust_env=trust_env,
+            verify=verify,
+            cert=cert,
         )
         portal = Portal(on_fork=async_client._transport.forget)
         self._adopt(async_client, portal)

@@ -3,6 +3,7 @@
 ::
 
     python -m julep serve --port 8080 --db julep.db --api-key secret
+    python -m julep serve --tls-cert server.pem --tls-key server.key   # HTTPS
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import argparse
 import asyncio
 import logging
 import signal
+import ssl
 import sys
 
 from .config import MODELS
 from .local import LocalServer
+from .tls import context_from_files
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +48,26 @@ def _parser() -> argparse.ArgumentParser:
         help="inject faults, e.g. 500=0.1,429=0.05,reset=0.05,delay=0.05:200ms",
     )
     parser.add_argument("--faults-seed", type=int, metavar="N", help="seed for repeatable faults")
+    parser.add_argument(
+        "--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) file"
+    )
+    parser.add_argument(
+        "--tls-key", metavar="PEM", help="its private key (default: in the --tls-cert file)"
+    )
+    parser.add_argument(
+        "--tls-client-ca",
+        metavar="PEM",
+        help="require client certificates signed by this CA (mutual TLS)",
+    )
     return parser
+
+
+def _tls_context(options: argparse.Namespace) -> ssl.SSLContext | None:
+    if options.tls_cert is None:
+        if options.tls_key is not None or options.tls_client_ca is not None:
+            raise ValueError("--tls-key and --tls-client-ca need --tls-cert")
+        return None
+    return context_from_files(options.tls_cert, options.tls_key, options.tls_client_ca)
 
 
 async def _serve(server: LocalServer) -> None:
@@ -67,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         server = LocalServer(
+            tls=_tls_context(options),
             host=options.host,
             port=options.port,
             db=options.db,

@@ -25,6 +25,7 @@ from .db import count_rows
 from .faults import KINDS
 from .state import STATE
 from .store.schema import COUNTABLE
+from .tls import TLSTypes, server_context
 
 logger = logging.getLogger("julep.server")
 SHUTDOWN_TIMEOUT = 5.0  # seconds a stopping server gives requests still running
@@ -37,7 +38,8 @@ class LocalServer:
     ``api_key=None`` accepts any key (dev mode); ``model`` is ``echo`` (an
     offline stand-in) or ``openai`` (``model_url`` is then an OpenAI-compatible
     base URL); ``faults`` is a fault-injection spec (see ``julep.server.faults``),
-    made repeatable by ``faults_seed``.
+    made repeatable by ``faults_seed``; ``tls`` serves HTTPS: a server
+    ``ssl.SSLContext``, a PEM file with certificate and key, or ``(cert, key)``.
     """
 
     def __init__(
@@ -51,7 +53,9 @@ class LocalServer:
         model_url: str | None = None,
         faults: str | None = None,
         faults_seed: int | None = None,
+        tls: TLSTypes | None = None,
     ) -> None:
+        self._tls = None if tls is None else server_context(tls)
         self.config = ServerConfig(
             host=host,
             port=port,
@@ -80,9 +84,10 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        """The API's base URL, e.g. ``http://127.0.0.1:8080/api``."""
+        """The API's base URL, e.g. ``http://127.0.0.1:8080/api`` (``https`` with ``tls``)."""
         host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
-        return f"http://{host}:{self.port}{API_PREFIX}"
+        scheme = "http" if self._tls is None else "https"
+        return f"{scheme}://{host}:{self.port}{API_PREFIX}"
 
     @property
     def fault_counts(self) -> dict[str, int]:
@@ -114,7 +119,9 @@ class LocalServer:
         )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.config.host, self.config.port, backlog=1024)
+            site = web.TCPSite(
+                runner, self.config.host, self.config.port, backlog=1024, ssl_context=self._tls
+            )
             await site.start()
         except BaseException:
             await runner.cleanup()
