@@ -19,6 +19,7 @@ its requests.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import logging
 import os
@@ -45,19 +46,40 @@ _PROXY_SCHEMES = ("http", "https")
 
 @attrs.frozen(repr=False)
 class NetworkSettings:
-    """What the transport needs to open its session.
+    """What the transport needs: the proxy, its credentials, the ``ssl=`` of the connector.
 
-    ``proxy`` keeps its credentials (aiohttp turns them into the
-    Proxy-Authorization header); show it only through :func:`redact`.
-    ``ssl`` is True for aiohttp's default verifying context.
+    The credentials are kept apart from the proxy URL and handed to aiohttp as
+    a header, so no aiohttp message, key or repr ever holds them.
     """
 
     proxy: URL | None = None
+    proxy_authorization: str | None = None
+    plain_http: bool = False  # the API URL is http://, so requests are sent to the proxy as is
     ssl: ssl.SSLContext | bool = True
 
+    def request_options(self) -> dict[str, typing.Any]:
+        """Keyword arguments for every ``session.request``; none without a proxy."""
+        if self.proxy is None:
+            return {}
+        if self.proxy_authorization is None or self.plain_http:
+            return {"proxy": self.proxy}
+        # Sent with the CONNECT request only, never through the tunnel to the API.
+        return {"proxy": self.proxy, "proxy_headers": self._authorization_header()}
+
+    def session_headers(self) -> dict[str, str] | None:
+        """Headers for every request of the session: the proxy's, when requests go to it as is."""
+        if self.proxy_authorization is None or not self.plain_http:
+            return None
+        return self._authorization_header()
+
+    def _authorization_header(self) -> dict[str, str]:
+        assert self.proxy_authorization is not None
+        return {"Proxy-Authorization": self.proxy_authorization}
+
     def __repr__(self) -> str:
-        proxy = None if self.proxy is None else redact(self.proxy)
-        return f"NetworkSettings(proxy={proxy!r}, ssl={self.ssl!r})"
+        proxy = None if self.proxy is None else str(self.proxy)
+        hidden = "" if self.proxy_authorization is None else ", proxy credentials ***"
+        return f"NetworkSettings(proxy={proxy!r}{hidden}, ssl={self.ssl!r})"
 
 
 DEFAULT = NetworkSettings()
@@ -93,7 +115,19 @@ def settings_for(
         logger.debug(
             "requests to %s go through the proxy %s (%s)", target.host, redact(proxy_url), source
         )
-    return NetworkSettings(proxy=proxy_url, ssl=ssl_setting(verify, cert, env))
+    tls = ssl_setting(verify, cert, env)
+    if proxy_url is None:
+        return NetworkSettings(ssl=tls)
+    authorization = None
+    if proxy_url.user is not None or proxy_url.password is not None:
+        login = f"{proxy_url.user or ''}:{proxy_url.password or ''}".encode()
+        authorization = "Basic " + base64.b64encode(login).decode("ascii")
+    return NetworkSettings(
+        proxy=proxy_url.with_user(None),
+        proxy_authorization=authorization,
+        plain_http=target.scheme == "http",
+        ssl=tls,
+    )
 
 
 # --- proxies --------------------------------------------------------------------

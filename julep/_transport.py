@@ -38,6 +38,7 @@ class Transport:
     ) -> None:
         self._session = session
         self._network = network
+        self._request_options = network.request_options()  # the proxy, if any
         self._owns_session = session is None
         self._connection_limit = connection_limit
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -74,7 +75,7 @@ class Transport:
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
-            proxy=self._network.proxy,  # resolved by _network; aiohttp's trust_env stays off
+            headers=self._network.session_headers(),
             # Timeouts are set per attempt; aiohttp's 5-minute default would cut
             # long streams, and its own limits do not know about our deadline.
             timeout=aiohttp.ClientTimeout(total=None),
@@ -107,6 +108,7 @@ class Transport:
                 data=data,
                 timeout=_attempt_timeout(timeout, budget),
                 allow_redirects=False,
+                **self._request_options,
             ) as response:
                 body = await response.read()
         except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
@@ -151,6 +153,7 @@ class Transport:
                 data=data,
                 timeout=client_timeout,
                 allow_redirects=False,
+                **self._request_options,
             )
             limit = _min_limit(timeout.read, budget)
             response = await (
