@@ -300,9 +300,9 @@ def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionErro
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         detail = f": {exc}" if str(exc) else ""
         return APITimeoutError(f"{method} {url} timed out{detail}", method=method, url=url)
-    tls_problem = _tls_problem(exc)
-    if tls_problem is not None:
-        return APIConnectionError(f"{method} {url} failed: {tls_problem}", method=method, url=url)
+    problem = _tls_problem(exc) or _proxy_problem(exc)
+    if problem is not None:
+        return APIConnectionError(f"{method} {url} failed: {problem}", method=method, url=url)
     return APIConnectionError(
         f"{method} {url} failed: {type(exc).__name__}: {exc}", method=method, url=url
     )
@@ -323,6 +323,15 @@ def _tls_problem(exc: BaseException) -> str | None:
         if "alert" in reason:  # the server sent an alert: often a missing or refused client cert
             hint = "; if the server requires a client certificate, pass cert=..."
         return f"the TLS handshake failed: {reason}{hint}"
+    return None
+
+
+def _proxy_problem(exc: BaseException) -> str | None:
+    """What the proxy did wrong, in words; None when no proxy is involved."""
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return f"the proxy refused to open a tunnel: {exc.status} {exc.message}"
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return f"cannot connect to the proxy {exc.host}:{exc.port}: {exc.os_error}"
     return None
 
 
