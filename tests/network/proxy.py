@@ -27,6 +27,7 @@ class ForwardProxy:
         self.tunnels = 0
         self.refused = 0
         self.targets: list[str] = []
+        self.connect_headers: list[dict[str, str]] = []  # what each CONNECT carried
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.Server | None = None
@@ -86,6 +87,7 @@ class ForwardProxy:
                 await writer.drain()
                 return
             if method == "CONNECT":
+                self.connect_headers.append(fields)
                 host, _, port = target.rpartition(":")
                 up_reader, up_writer = await asyncio.open_connection(host, int(port))
                 self.tunnels += 1

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 
 import pytest
+from aiohttp import web
 
 import julep
 from julep.server.local import LocalServer
+from julep.server.tls import context_from_files
 
+from ..conftest import API_KEY
 from .conftest import Certs
 from .helpers import SURFACES, list_agents, stream_chat
 from .proxy import ForwardProxy
@@ -137,6 +140,11 @@ def test_proxy_credentials_are_sent_and_never_shown(
         monkeypatch.setenv("HTTPS_PROXY", good)
         list_agents(surface, https_server.base_url, verify=str(certs.ca))
         assert (proxy.forwarded, proxy.tunnels, proxy.refused) == (1, 1, 0)
+        # The CONNECT carries the proxy's credentials and never the API key.
+        (connect,) = proxy.connect_headers
+        assert connect["proxy-authorization"].startswith("Basic ")
+        assert "authorization" not in connect
+        assert API_KEY not in str(connect)
         bad = proxy.url.replace("://", "://ada:wrong-s3cr%25t@")
         with pytest.raises(julep.APIStatusError) as plain:
             list_agents(surface, http_server.base_url, proxy=bad)
@@ -180,3 +188,37 @@ def test_streaming_chat_through_the_proxy_over_tls(
     assert "hello through the proxy" in "".join(pieces).lower()
     assert proxy.tunnels >= 1
     assert proxy.forwarded == 0
+
+
+@pytest.mark.anyio
+async def test_proxy_credentials_stay_with_the_proxy(certs: Certs) -> None:
+    """Through a CONNECT tunnel the API server sees the API key, never Proxy-Authorization."""
+    seen: list[dict[str, str]] = []
+
+    async def list_agents_handler(request: web.Request) -> web.Response:
+        seen.append(dict(request.headers))
+        return web.json_response({"items": []})
+
+    app = web.Application()
+    app.router.add_get("/api/agents", list_agents_handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    context = context_from_files(certs.server)
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        with ForwardProxy(credentials="ada:s3cret") as proxy:
+            async with julep.AsyncJulepApi(
+                api_key=API_KEY,
+                base_url=f"https://127.0.0.1:{port}/api",
+                proxy=proxy.url.replace("://", "://ada:s3cret@"),
+                verify=certs.ca,
+            ) as client:
+                await client.list_agents()
+            assert proxy.tunnels == 1
+    finally:
+        await runner.cleanup()
+    (headers,) = seen
+    assert headers["Authorization"] == f"Bearer {API_KEY}"
+    assert not any(name.lower().startswith("proxy-") for name in headers)
