@@ -276,8 +276,8 @@ def ssl_setting(
             )
         return verify
     if isinstance(verify, bool):
-        if not verify:
-            context = ssl.create_default_context()
+        if not verify:  # a bare client context: loading CAs nobody checks would be wasted time
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         else:

@@ -98,7 +98,7 @@ def test_credentials_never_show(user: str, secret: str, host: str, port: int) ->
     shown = redact(url)
     assert shown == f"http://***:***@{host}:{port}"
     settings = settings_for(
-        "https://api.julep.test", proxy=url, trust_env=False, verify=True, cert=None
+        "https://api.julep.test", proxy=url, trust_env=True, verify=True, cert=None, environ={}
     )
     assert "S3cr" not in repr(settings)
     assert settings.proxy == URL(f"http://{host}:{port}")
