@@ -49,6 +49,11 @@ class AsyncJulepApi(
     Pass ``session=`` to use your own ``aiohttp.ClientSession``; it is never
     closed by the client. Otherwise the client opens one on first use, on the
     running loop, and ``close()`` (or ``async with``) closes it.
+
+    Network: ``proxy=`` (else ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``),
+    ``verify=`` (True, False, a CA bundle path or an ``ssl.SSLContext``; else
+    ``SSL_CERT_FILE``/``SSL_CERT_DIR``), ``cert=`` (a client certificate for
+    mutual TLS) and ``trust_env=False`` to read none of those variables.
     """
 
 
