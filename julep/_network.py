@@ -107,6 +107,10 @@ def settings_for(
                 "proxy must be a URL string such as 'http://proxy:3128', "
                 f"got {type(proxy).__name__}"
             )
+        if not str(proxy).strip():
+            raise ConfigurationError(
+                "proxy is empty: pass None to use the environment, trust_env=False for no proxy"
+            )
         proxy_url: URL | None = _proxy_url(str(proxy), "proxy")
         source = "the proxy argument"
     else:
@@ -215,11 +219,13 @@ def _proxy_url(value: str, source: str) -> URL:
         raise ConfigurationError(
             f"{source} is not a valid proxy URL: {redact_text(text)}"
         ) from None
-    if url.scheme not in _PROXY_SCHEMES or not url.host:
+    if url.scheme not in _PROXY_SCHEMES:
         raise ConfigurationError(
             f"{source} is {redact_text(text)}: only http:// and https:// proxies are supported "
             "(aiohttp has no SOCKS support); pass proxy=... or trust_env=False to override"
         )
+    if not url.host:
+        raise ConfigurationError(f"{source} is {redact_text(text)}: the proxy URL has no host")
     return url
 
 

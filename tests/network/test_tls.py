@@ -133,6 +133,9 @@ def test_bad_tls_settings_fail_at_construction(
         ({"verify": ssl.create_default_context(), "cert": str(certs.client)}, "load_cert_chain"),
         ({"trust_env": "no"}, "trust_env must be True or False"),
         ({"proxy": 8080}, "proxy must be a URL string"),
+        ({"proxy": " "}, "proxy is empty"),
+        ({"proxy": "http://:3128"}, "not a valid proxy URL"),
+        ({"proxy": "http:///x"}, "has no host"),
     ]
     for options, message in cases:
         with pytest.raises(julep.ConfigurationError, match=message):

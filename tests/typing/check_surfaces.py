@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pathlib
+import ssl
+
 from typing_extensions import assert_type
 
 import julep
@@ -37,3 +40,11 @@ async def async_surface(client: AsyncJulepApi) -> None:
     assert_type(await client.get_history("s", limit=2), julep.GetHistoryResponse)
     assert_type(client.with_options(timeout=julep.Timeout(total=5)), AsyncJulepApi)
     await client.get_agent(None)  # type: ignore[arg-type]
+
+
+def network_options(context: ssl.SSLContext, key: pathlib.Path) -> None:
+    JulepApi(api_key="k", proxy="http://proxy:3128", verify="ca.pem", cert=("c.pem", key))
+    AsyncJulepApi(api_key="k", trust_env=False, verify=context, cert="client.pem")
+    JulepApi(api_key="k", verify=key, cert=("c.pem", "k.pem", "password"))
+    JulepApi(api_key="k", cert=("c.pem",))  # type: ignore[arg-type]
+    AsyncJulepApi(api_key="k", proxy=3128)  # type: ignore[arg-type]
