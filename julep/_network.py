@@ -23,10 +23,12 @@ import base64
 import ipaddress
 import logging
 import os
+import re
 import ssl
 import sys
 import typing
 
+import aiohttp
 import attrs
 from yarl import URL
 
@@ -373,3 +375,54 @@ def _load_cert(context: ssl.SSLContext, cert: CertTypes) -> None:
             f"cert: could not load the client certificate and key from {certfile!r}"
             f"{'' if keyfile is None else f' and {keyfile!r}'}: {exc}"
         ) from exc
+
+
+# --- failures -------------------------------------------------------------------
+
+
+def describe_failure(exc: BaseException, url: str) -> str | None:
+    """A TLS or proxy failure in words, for the APIConnectionError; None for other failures."""
+    return _tls_problem(exc, url) or _proxy_problem(exc)
+
+
+def _tls_problem(exc: BaseException, url: str) -> str | None:
+    """What went wrong in a TLS handshake, in words; None for other failures."""
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        error = exc.certificate_error
+        reason = getattr(error, "verify_message", None) or str(error)
+        hint = ""
+        if getattr(error, "verify_code", None) in _UNKNOWN_ISSUER_CODES:
+            hint = "; if a private CA issued it, pass verify='ca.pem' or set SSL_CERT_FILE"
+        return f"the server's TLS certificate was not accepted: {reason}{hint}"
+    if isinstance(exc, aiohttp.ClientConnectorSSLError):
+        reason = _SSL_NOISE.sub("", str(exc.os_error.strerror or exc.os_error))
+        hint = ""
+        if "alert" in reason:  # the server sent an alert: often a missing or refused client cert
+            hint = "; if the server requires a client certificate, pass cert=..."
+        return f"the TLS handshake failed: {reason}{hint}"
+    if (
+        type(exc) is aiohttp.ClientConnectorError
+        and isinstance(exc.os_error, ConnectionResetError)
+        and url.startswith("https:")
+    ):
+        # A server refusing the handshake may close without an alert (asyncio's servers do).
+        return (
+            "the server closed the connection during the TLS handshake; "
+            "if it requires a client certificate, pass cert=..."
+        )
+    return None
+
+
+def _proxy_problem(exc: BaseException) -> str | None:
+    """What the proxy did wrong, in words; None when no proxy is involved."""
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return f"the proxy refused to open a tunnel: {exc.status} {exc.message}"
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return f"cannot connect to the proxy {exc.host}:{exc.port}: {exc.os_error}"
+    return None
+
+
+# "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure (_ssl.c:1006)"
+_SSL_NOISE = re.compile(r"^\[SSL: [A-Z0-9_]+\] | \(_ssl\.c:\d+\)$")
+# OpenSSL's X509_V_ERR_* codes that mean "no trusted CA signed this chain".
+_UNKNOWN_ISSUER_CODES = frozenset({2, 18, 19, 20})

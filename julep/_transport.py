@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import re
 import time
 import typing
 
@@ -20,7 +19,7 @@ from yarl import URL
 
 from ._config import Timeout
 from ._http import RawResponse
-from ._network import DEFAULT, NetworkSettings
+from ._network import DEFAULT, NetworkSettings, describe_failure
 from .errors import APIConnectionError, APITimeoutError, JulepError
 
 _CONNECTION_ERRORS = (aiohttp.ClientError, OSError)
@@ -300,45 +299,12 @@ def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionErro
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         detail = f": {exc}" if str(exc) else ""
         return APITimeoutError(f"{method} {url} timed out{detail}", method=method, url=url)
-    problem = _tls_problem(exc) or _proxy_problem(exc)
+    problem = describe_failure(exc, url)
     if problem is not None:
         return APIConnectionError(f"{method} {url} failed: {problem}", method=method, url=url)
     return APIConnectionError(
         f"{method} {url} failed: {type(exc).__name__}: {exc}", method=method, url=url
     )
-
-
-def _tls_problem(exc: BaseException) -> str | None:
-    """What went wrong in a TLS handshake, in words; None for other failures."""
-    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        error = exc.certificate_error
-        reason = getattr(error, "verify_message", None) or str(error)
-        hint = ""
-        if getattr(error, "verify_code", None) in _UNKNOWN_ISSUER_CODES:
-            hint = "; if a private CA issued it, pass verify='ca.pem' or set SSL_CERT_FILE"
-        return f"the server's TLS certificate was not accepted: {reason}{hint}"
-    if isinstance(exc, aiohttp.ClientConnectorSSLError):
-        reason = _SSL_NOISE.sub("", str(exc.os_error.strerror or exc.os_error))
-        hint = ""
-        if "alert" in reason:  # the server sent an alert: often a missing or refused client cert
-            hint = "; if the server requires a client certificate, pass cert=..."
-        return f"the TLS handshake failed: {reason}{hint}"
-    return None
-
-
-def _proxy_problem(exc: BaseException) -> str | None:
-    """What the proxy did wrong, in words; None when no proxy is involved."""
-    if isinstance(exc, aiohttp.ClientHttpProxyError):
-        return f"the proxy refused to open a tunnel: {exc.status} {exc.message}"
-    if isinstance(exc, aiohttp.ClientProxyConnectionError):
-        return f"cannot connect to the proxy {exc.host}:{exc.port}: {exc.os_error}"
-    return None
-
-
-# "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure (_ssl.c:1006)"
-_SSL_NOISE = re.compile(r"^\[SSL: [A-Z0-9_]+\] | \(_ssl\.c:\d+\)$")
-# OpenSSL's X509_V_ERR_* codes that mean "no trusted CA signed this chain".
-_UNKNOWN_ISSUER_CODES = frozenset({2, 18, 19, 20})
 
 
 @contextlib.contextmanager

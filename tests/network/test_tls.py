@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import pathlib
 import shutil
+import socket
 import ssl
 import subprocess
+import threading
 import typing
 
 import aiohttp
@@ -14,6 +17,7 @@ import trustme
 
 import julep
 from julep.server.local import LocalServer
+from julep.server.tls import context_from_files
 
 from .conftest import Certs
 from .helpers import SURFACES, list_agents
@@ -153,3 +157,41 @@ async def test_network_options_conflict_with_a_callers_session() -> None:
         with pytest.raises(julep.ConfigurationError, match="with session="):
             julep.AsyncJulepApi(api_key="k", session=session, proxy="http://127.0.0.1:3128")
         julep.AsyncJulepApi(api_key="k", session=session, trust_env=False)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_mutual_tls_refused_in_a_tls12_handshake_names_the_client_certificate(
+    surface: str, certs: Certs
+) -> None:
+    """Over TLS 1.2 the refusal comes during the handshake, and the error says what to pass."""
+    context = context_from_files(certs.server, client_ca=certs.client_ca)
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    with LocalServer(tls=context) as server:
+        with pytest.raises(julep.APIConnectionError, match=r"during the TLS handshake.*cert="):
+            list_agents(surface, server.base_url, verify=str(certs.ca))
+        list_agents(surface, server.base_url, verify=str(certs.ca), cert=str(certs.client))
+
+
+def test_a_handshake_alert_is_named(certs: Certs) -> None:
+    """A server that answers the handshake with an alert gets it quoted in the error."""
+    context = context_from_files(certs.server, client_ca=certs.client_ca)
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(30)
+
+    def refuse_one() -> None:
+        connection, _ = listener.accept()
+        with connection, contextlib.suppress(OSError):
+            context.wrap_socket(connection, server_side=True)  # fails: no client certificate
+
+    thread = threading.Thread(target=refuse_one)
+    thread.start()
+    try:
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/api"
+        with pytest.raises(julep.APIConnectionError) as caught:
+            list_agents("sync", url, verify=str(certs.ca))
+    finally:
+        thread.join(30)
+        listener.close()
+    assert "the TLS handshake failed: sslv3 alert handshake failure" in str(caught.value)
+    assert "pass cert=" in str(caught.value)
