@@ -393,7 +393,8 @@ def _tls_problem(exc: BaseException, url: str) -> str | None:
         hint = ""
         if getattr(error, "verify_code", None) in _UNKNOWN_ISSUER_CODES:
             hint = "; if a private CA issued it, pass verify='ca.pem' or set SSL_CERT_FILE"
-        return f"the server's TLS certificate was not accepted: {reason}{hint}"
+        where = f"{exc.host}:{exc.port}"  # the API's host, or the proxy's
+        return f"the TLS certificate of {where} was not accepted: {reason}{hint}"
     if isinstance(exc, aiohttp.ClientConnectorSSLError):
         reason = _SSL_NOISE.sub("", str(exc.os_error.strerror or exc.os_error))
         hint = ""

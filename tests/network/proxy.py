@@ -4,7 +4,8 @@ Plain ``http://`` requests arrive in absolute form and are forwarded one per
 connection (``Connection: close`` both ways keeps the bookkeeping simple);
 ``CONNECT host:port`` opens a tunnel, through which TLS flows untouched.
 With ``credentials="user:pass"`` it answers 407 unless the request carries
-them in ``Proxy-Authorization``.
+them in ``Proxy-Authorization``; with ``tls=`` clients reach it over TLS (an
+``https://`` proxy).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import ssl
 import threading
 import urllib.parse
 
@@ -21,8 +23,11 @@ _HOP_BY_HOP = ("connection", "keep-alive", "proxy-authorization", "proxy-connect
 class ForwardProxy:
     """``forwarded`` counts relayed plain requests, ``tunnels`` CONNECTs, ``refused`` 407s."""
 
-    def __init__(self, credentials: str | None = None) -> None:
+    def __init__(
+        self, credentials: str | None = None, *, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.credentials = credentials
+        self.tls = tls
         self.forwarded = 0
         self.tunnels = 0
         self.refused = 0
@@ -36,7 +41,7 @@ class ForwardProxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'http' if self.tls is None else 'https'}://127.0.0.1:{self.port}"
 
     @property
     def relayed(self) -> int:
@@ -54,7 +59,7 @@ class ForwardProxy:
         self._loop.close()
 
     async def _start(self) -> None:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0, ssl=self.tls)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _stop(self) -> None:
