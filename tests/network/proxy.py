@@ -38,6 +38,7 @@ class ForwardProxy:
         self._server: asyncio.Server | None = None
         self._thread = threading.Thread(target=self._loop.run_forever, name="test-proxy")
         self._tasks: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
 
     @property
     def url(self) -> str:
@@ -68,6 +69,9 @@ class ForwardProxy:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        # A TLS stream closes after its shutdown exchange; abort() drops any socket still open.
+        for writer in self._writers:
+            writer.transport.abort()
         await self._server.wait_closed()
 
     def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -76,6 +80,7 @@ class ForwardProxy:
         task.add_done_callback(self._tasks.discard)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             request_line, *lines = head.decode("latin-1").split("\r\n")[:-2]
@@ -95,6 +100,7 @@ class ForwardProxy:
                 self.connect_headers.append(fields)
                 host, _, port = target.rpartition(":")
                 up_reader, up_writer = await asyncio.open_connection(host, int(port))
+                self._writers.add(up_writer)
                 self.tunnels += 1
                 self.targets.append(f"CONNECT {target}")
                 writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
@@ -102,6 +108,7 @@ class ForwardProxy:
                 return
             url = urllib.parse.urlsplit(target)
             up_reader, up_writer = await asyncio.open_connection(url.hostname, url.port or 80)
+            self._writers.add(up_writer)
             self.forwarded += 1
             self.targets.append(f"{method} {target}")
             path = url.path + (f"?{url.query}" if url.query else "")

@@ -44,7 +44,7 @@ def test_ssl_cert_file_is_honoured_unless_trust_env_is_false(
     """SSL_CERT_FILE replaces the system CAs; trust_env=False ignores it."""
     monkeypatch.setenv("SSL_CERT_FILE", str(certs.ca))
     list_agents(surface, https_server.base_url)
-    with pytest.raises(julep.APIConnectionError, match="certificate was not accepted"):
+    with pytest.raises(julep.APIConnectionError, match="was not accepted: unable to get local"):
         list_agents(surface, https_server.base_url, trust_env=False)
 
 
