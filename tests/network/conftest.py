@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pathlib
 import typing
 
@@ -83,3 +84,31 @@ def proxy() -> typing.Iterator[ForwardProxy]:
     """A counting forward proxy, without authentication."""
     with ForwardProxy() as running:
         yield running
+
+
+# When a TLS connection through the test proxy's tunnel is closed as its event loop ends,
+# asyncio sometimes leaves the raw socket to the proxy for the garbage collector, which
+# warns at an arbitrary later moment. Not root-caused (see the issue 15 report); only those
+# two exact warnings are let through, in this package, and a collection when it ends keeps
+# them from surfacing in another package's tests.
+_TEARDOWN_LEAKS = (
+    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning",
+    "ignore:Exception ignored in. <function _SelectorTransport.__del__"
+    ":pytest.PytestUnraisableExceptionWarning",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Apply the two filters above to this package's tests only."""
+    here = pathlib.Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            for spec in _TEARDOWN_LEAKS:
+                item.add_marker(pytest.mark.filterwarnings(spec))
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _collect_at_the_end() -> typing.Iterator[None]:
+    """Collect garbage before leaving the package, while its filters still apply."""
+    yield
+    gc.collect()

@@ -222,18 +222,3 @@ async def test_proxy_credentials_stay_with_the_proxy(certs: Certs) -> None:
     (headers,) = seen
     assert headers["Authorization"] == f"Bearer {API_KEY}"
     assert not any(name.lower().startswith("proxy-") for name in headers)
-
-
-@pytest.mark.parametrize("surface", SURFACES)
-def test_an_https_proxy_is_reached_over_tls(
-    surface: str, http_server: LocalServer, https_server: LocalServer, certs: Certs
-) -> None:
-    """An https:// proxy URL: TLS to the proxy (checked with verify=), then HTTP or TLS in TLS."""
-    with ForwardProxy(tls=context_from_files(certs.server)) as proxy:
-        assert proxy.url.startswith("https://")
-        list_agents(surface, http_server.base_url, proxy=proxy.url, verify=str(certs.ca))
-        list_agents(surface, https_server.base_url, proxy=proxy.url, verify=str(certs.ca))
-        assert (proxy.forwarded, proxy.tunnels) == (1, 1)
-        with pytest.raises(julep.APIConnectionError) as caught:
-            list_agents(surface, http_server.base_url, proxy=proxy.url)
-    assert f"TLS certificate of 127.0.0.1:{proxy.port} was not accepted" in str(caught.value)
