@@ -29,6 +29,8 @@ from ._config import (
     resolve_base_url,
 )
 from ._logging import configure_from_env, logger
+from ._network import DEFAULT as DEFAULT_NETWORK
+from ._network import CertTypes, NetworkSettings, VerifyTypes, settings_for
 from ._serde import encode_json
 from ._sse import DEFAULT_MAX_EVENT_BYTES
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, StreamBody, Transport
@@ -79,6 +81,10 @@ class BaseAsyncClient:
         headers: typing.Mapping[str, str] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
     ) -> None:
         configure_from_env()
         # From here on this frame's locals show '<redacted>', should an error
@@ -105,6 +111,9 @@ class BaseAsyncClient:
             connection_limit=connection_limit,
             max_response_bytes=byte_limit("max_response_bytes", max_response_bytes),
             max_event_bytes=byte_limit("max_event_bytes", max_event_bytes),
+            network=_network_settings(
+                self._base_url, session, proxy=proxy, trust_env=trust_env, verify=verify, cert=cert
+            ),
         )
         self._owns_transport = True
         key = resolve_api_key(api_key)
@@ -384,7 +393,12 @@ class BaseAsyncClient:
                         url=url,
                         retries_taken=retries,
                     ) from exc
-                if retries >= policy.max_retries or self._transport.closed:
+                # A refused certificate or handshake is settings, not luck: no retry.
+                if (
+                    retries >= policy.max_retries
+                    or self._transport.closed
+                    or isinstance(exc.__cause__, aiohttp.ClientSSLError)
+                ):
                     raise
                 delay = _http.backoff_delay(retries + 1, policy)
                 failure = exc
@@ -402,6 +416,26 @@ class BaseAsyncClient:
                 logger.debug("retrying %s %s in %.3fs (retry %d)", method, url, delay, retries + 1)
             await asyncio.sleep(delay)
             retries += 1
+
+
+def _network_settings(
+    base_url: str,
+    session: aiohttp.ClientSession | None,
+    *,
+    proxy: str | None,
+    trust_env: bool,
+    verify: VerifyTypes,
+    cert: CertTypes | None,
+) -> NetworkSettings:
+    if session is None:
+        return settings_for(base_url, proxy=proxy, trust_env=trust_env, verify=verify, cert=cert)
+    # A caller's session is used as it is: its connector and proxy are the caller's choice.
+    if proxy is not None or verify is not True or cert is not None:
+        raise ConfigurationError(
+            "proxy=, verify= and cert= configure the session the client opens; with "
+            "session=, set them on your aiohttp.ClientSession and its connector instead"
+        )
+    return DEFAULT_NETWORK
 
 
 def _retry_delay(error: APIStatusError, retry_number: int, policy: RetryPolicy) -> float:

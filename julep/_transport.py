@@ -20,6 +20,7 @@ from yarl import URL
 
 from ._config import Timeout
 from ._http import RawResponse
+from ._network import DEFAULT, NetworkSettings, describe_failure
 from ._sse import DEFAULT_MAX_EVENT_BYTES, Event, EventStreamError, SSEDecoder
 from .errors import (
     APIConnectionError,
@@ -46,8 +47,11 @@ class Transport:
         connection_limit: int = 100,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        network: NetworkSettings = DEFAULT,
     ) -> None:
         self._session = session
+        self._network = network
+        self._request_options = network.request_options()  # the proxy, if any
         self._owns_session = session is None
         self._connection_limit = connection_limit
         self._max_response_bytes = max_response_bytes
@@ -79,10 +83,14 @@ class Transport:
         if self._session is not None and not self._session.closed:
             _park(self._session)
         connector = aiohttp.TCPConnector(
-            limit=self._connection_limit, keepalive_timeout=30, enable_cleanup_closed=False
+            limit=self._connection_limit,
+            keepalive_timeout=30,
+            enable_cleanup_closed=False,
+            ssl=self._network.ssl,
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
+            headers=self._network.session_headers(),
             # Timeouts are set per attempt; aiohttp's 5-minute default would cut
             # long streams, and its own limits do not know about our deadline.
             timeout=aiohttp.ClientTimeout(total=None),
@@ -115,6 +123,7 @@ class Transport:
                 data=data,
                 timeout=_attempt_timeout(timeout, budget),
                 allow_redirects=False,
+                **self._request_options,
             ) as response:
                 body = await read_body(response, self._max_response_bytes, method, url)
         except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
@@ -163,6 +172,7 @@ class Transport:
                 data=data,
                 timeout=client_timeout,
                 allow_redirects=False,
+                **self._request_options,
             )
             limit = _min_limit(timeout.read, budget)
             response = await (
@@ -397,6 +407,9 @@ def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionErro
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         detail = f": {exc}" if str(exc) else ""
         return APITimeoutError(f"{method} {url} timed out{detail}", method=method, url=url)
+    problem = describe_failure(exc, url)
+    if problem is not None:
+        return APIConnectionError(f"{method} {url} failed: {problem}", method=method, url=url)
     return APIConnectionError(
         f"{method} {url} failed: {type(exc).__name__}: {exc}", method=method, url=url
     )

@@ -12,6 +12,7 @@ import typing
 import weakref
 
 from ._config import RetryPolicy, Secret, Timeout
+from ._network import CertTypes, VerifyTypes
 from ._operations.agents import AgentOperations
 from ._operations.chat import ChatOperations
 from ._operations.docs import DocOperations
@@ -56,6 +57,11 @@ class AsyncJulepApi(
     for a stream its whole body) raises ``ResponseTooLargeError``; one event of
     a stream larger than ``max_event_bytes`` (default 16 MiB) raises
     ``StreamError``.
+
+    Network: ``proxy=`` (else ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``),
+    ``verify=`` (True, False, a CA bundle path or an ``ssl.SSLContext``; else
+    ``SSL_CERT_FILE``/``SSL_CERT_DIR``), ``cert=`` (a client certificate for
+    mutual TLS) and ``trust_env=False`` to read none of those variables.
     """
 
 
@@ -84,6 +90,10 @@ class JulepApi:
         headers: typing.Mapping[str, str] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        verify: VerifyTypes = True,
+        cert: CertTypes | None = None,
     ) -> None:
         api_key = Secret(api_key) if isinstance(api_key, str) else api_key  # see BaseAsyncClient
         async_client = AsyncJulepApi(
@@ -96,6 +106,10 @@ class JulepApi:
             headers=headers,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            proxy=proxy,
+            trust_env=trust_env,
+            verify=verify,
+            cert=cert,
         )
         portal = Portal(on_fork=async_client._transport.forget)
         self._adopt(async_client, portal)

@@ -48,7 +48,7 @@ def run_demo() -> int:
     key = "demo-key"
     with (
         LocalServer(api_key=key) as server,
-        JulepApi(api_key=key, base_url=server.base_url) as client,
+        JulepApi(api_key=key, base_url=server.base_url, trust_env=False) as client,
     ):
         print(f"julep demo: local server at {server.base_url} (echo model, in memory)\n")
 

@@ -15,6 +15,17 @@ settings.register_profile("explore", database=None, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 API_KEY = "sk-test-0123456789abcdef"
+# Read by the client (and julep 0.3.9's httpx): a developer's proxy must not reroute the suite.
+NETWORK_VARIABLES = (
+    *(
+        name
+        for base in ("http", "https", "all", "no")
+        for name in (f"{base}_proxy", f"{base.upper()}_PROXY")
+    ),
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUEST_METHOD",
+)
 
 
 @pytest.fixture
@@ -25,7 +36,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture(autouse=True)
 def _no_julep_env(monkeypatch: pytest.MonkeyPatch) -> typing.Iterator[None]:
-    """Tests never pick up a developer's JULEP_* settings."""
-    for name in ("JULEP_API_KEY", "JULEP_API_URL", "JULEP_LOG"):
+    """Tests never pick up a developer's JULEP_* settings, proxies or CA bundles."""
+    for name in ("JULEP_API_KEY", "JULEP_API_URL", "JULEP_LOG", *NETWORK_VARIABLES):
         monkeypatch.delenv(name, raising=False)
     yield

@@ -3,6 +3,7 @@
 ::
 
     JULEP_SERVER_API_KEY=secret python -m julep serve --port 8080 --db julep.db
+    python -m julep serve --tls-cert server.pem --tls-key server.key   # HTTPS
 
 The key is best given in ``JULEP_SERVER_API_KEY`` or ``--api-key-file``:
 ``--api-key`` shows it to every local user in ``ps``.
@@ -16,11 +17,13 @@ import logging
 import os
 import signal
 import sqlite3
+import ssl
 import sys
 
 from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, MODELS
 from .local import LocalServer
 from .resources import raise_descriptor_limit
+from .tls import context_from_files
 
 KEY_ENV = "JULEP_SERVER_API_KEY"
 SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
@@ -132,7 +135,26 @@ def _parser() -> argparse.ArgumentParser:
         help="inject faults, e.g. 500=0.1,429=0.05,reset=0.05,delay=0.05:200ms",
     )
     parser.add_argument("--faults-seed", type=int, metavar="N", help="seed for repeatable faults")
+    parser.add_argument(
+        "--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) file"
+    )
+    parser.add_argument(
+        "--tls-key", metavar="PEM", help="its private key (default: in the --tls-cert file)"
+    )
+    parser.add_argument(
+        "--tls-client-ca",
+        metavar="PEM",
+        help="require client certificates signed by this CA (mutual TLS)",
+    )
     return parser
+
+
+def _tls_context(options: argparse.Namespace) -> ssl.SSLContext | None:
+    if options.tls_cert is None:
+        if options.tls_key is not None or options.tls_client_ca is not None:
+            raise ValueError("--tls-key and --tls-client-ca need --tls-cert")
+        return None
+    return context_from_files(options.tls_cert, options.tls_key, options.tls_client_ca)
 
 
 async def _serve(server: LocalServer) -> None:
@@ -158,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         server = LocalServer(
+            tls=_tls_context(options),
             host=options.host,
             port=options.port,
             db=options.db,
@@ -171,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             max_body_bytes=int(options.max_body_mb * 2**20),
             idle_timeout=options.idle_timeout,
         )
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:  # OSError: an unreadable --tls-* file
         print(f"julep serve: {exc}", file=sys.stderr)
         return 2
     raise_descriptor_limit()

@@ -28,6 +28,7 @@ from .protocol_log import quiet_protocol_errors
 from .resources import limit_accept_error_logs
 from .state import STATE
 from .store.schema import COUNTABLE
+from .tls import TLSTypes, server_context
 
 logger = logging.getLogger("julep.server")
 SHUTDOWN_TIMEOUT = 5.0  # seconds a stopping server gives requests still running
@@ -49,6 +50,8 @@ class LocalServer:
     ``max_body_bytes`` bounds a request body (413 beyond it); a connection
     idle, or still sending its request headers, for ``idle_timeout`` seconds
     is closed.
+    ``tls`` serves HTTPS: a server ``ssl.SSLContext``, a PEM file with certificate
+    and key, or ``(cert, key)``.
     """
 
     def __init__(
@@ -66,7 +69,9 @@ class LocalServer:
         allow_hosts: typing.Sequence[str] = (),
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        tls: TLSTypes | None = None,
     ) -> None:
+        self._tls = None if tls is None else server_context(tls)
         self.config = ServerConfig(
             host=host,
             port=port,
@@ -99,9 +104,10 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        """The API's base URL, e.g. ``http://127.0.0.1:8080/api``."""
+        """The API's base URL, e.g. ``http://127.0.0.1:8080/api`` (``https`` with ``tls``)."""
         host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
-        return f"http://{host}:{self.port}{API_PREFIX}"
+        scheme = "http" if self._tls is None else "https"
+        return f"{scheme}://{host}:{self.port}{API_PREFIX}"
 
     @property
     def fault_counts(self) -> dict[str, int]:
@@ -138,7 +144,9 @@ class LocalServer:
         )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.config.host, self.config.port, backlog=1024)
+            site = web.TCPSite(
+                runner, self.config.host, self.config.port, backlog=1024, ssl_context=self._tls
+            )
             await site.start()
         except BaseException:
             await runner.cleanup()

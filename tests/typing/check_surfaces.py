@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pathlib
+import ssl
+
 from typing_extensions import assert_type
 
 import julep
@@ -47,3 +50,11 @@ def sync_iterators(client: JulepApi) -> None:
     assert_type(client.wait_for_job("j"), julep.JobStatus)
     assert_type(JulepApi.get_agent(client, "a"), julep.Agent)
     client.iter_agents(size=5)  # type: ignore[call-arg]
+
+
+def network_options(context: ssl.SSLContext, key: pathlib.Path) -> None:
+    JulepApi(api_key="k", proxy="http://proxy:3128", verify="ca.pem", cert=("c.pem", key))
+    AsyncJulepApi(api_key="k", trust_env=False, verify=context, cert="client.pem")
+    JulepApi(api_key="k", verify=key, cert=("c.pem", "k.pem", "password"))
+    JulepApi(api_key="k", cert=("c.pem",))  # type: ignore[arg-type]
+    AsyncJulepApi(api_key="k", proxy=3128)  # type: ignore[arg-type]
