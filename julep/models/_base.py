@@ -90,14 +90,14 @@ class Model:
         ``json.dumps``; ``models_as_dict`` is accepted for compatibility.
         """
         del models_as_dict  # nested models are always objects in JSON
-        options = _export.Options(
-            json_safe=True,
+        data = self.to_dict(
+            include=include,
+            exclude=exclude,
             by_alias=by_alias,
             exclude_unset=exclude_unset if skip_defaults is None else skip_defaults,
             exclude_defaults=exclude_defaults,
             exclude_none=exclude_none,
         )
-        data = _export.export_model(self, options, include, exclude)
         return json.dumps(data, default=encoder, **dumps_kwargs)
 
     def to_dict(
