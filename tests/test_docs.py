@@ -25,7 +25,8 @@ pytestmark = pytest.mark.skipif(
 def _sphinx(source: pathlib.Path, out: pathlib.Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
-            *(sys.executable, "-m", "sphinx", "-E", "-W", "--keep-going", "-q", "-b", "html"),
+            *(sys.executable, "-m", "sphinx", "-E", "-W", "--keep-going", "-q", "--no-color"),
+            *("-b", "html"),
             *("-d", str(out / "doctrees"), str(source), str(out / "html")),
         ],
         capture_output=True,
