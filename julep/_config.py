@@ -26,7 +26,9 @@ BASE_URL_ENV = "JULEP_API_URL"
 class Timeout:
     """How long to wait, in seconds; ``None`` in a field means no limit for it.
 
-    - ``connect``: to get a connection (TCP and TLS handshake, or a free slot in the pool);
+    - ``connect``: to open a new connection (TCP and TLS handshake); waiting for a
+      free slot in the pool counts against ``read`` and ``total``, as the request's
+      own time (and so costs no timer of its own on every call);
     - ``read``: for one attempt, from sending the request to the end of the body;
     - ``stream_idle``: between two events of a streamed chat;
     - ``total``: the deadline for the whole call, every retry and backoff included.

@@ -159,7 +159,6 @@ class Transport:
         session = self._get_session()
         client_timeout = aiohttp.ClientTimeout(
             total=None,
-            connect=timeout.connect,
             sock_connect=timeout.connect,
             sock_read=timeout.stream_idle,
         )
@@ -390,14 +389,14 @@ def _min_limit(limit: float | None, budget: float | None) -> float | None:
 
 @functools.lru_cache(maxsize=64)
 def _client_timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
-    return aiohttp.ClientTimeout(total=total, connect=connect, sock_connect=connect)
+    return aiohttp.ClientTimeout(total=total, sock_connect=connect)
 
 
 def _attempt_timeout(timeout: Timeout, budget: float | None) -> aiohttp.ClientTimeout:
     """aiohttp's limits for one attempt; the common first attempt reuses one object."""
     if budget is not None and timeout.read is not None and budget < timeout.read:
         return aiohttp.ClientTimeout(
-            total=budget, connect=timeout.connect, sock_connect=timeout.connect
+            total=budget, sock_connect=timeout.connect
         )
     return _client_timeout(_min_limit(timeout.read, budget), timeout.connect)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import typing
 
@@ -67,3 +68,19 @@ async def test_stream_idle_limit_ignores_keep_alives(server: LoopbackServer) -> 
     assert caught.value.partial_text == "Hel"
     assert isinstance(caught.value.__cause__, julep.APITimeoutError)
     assert server.disconnected.wait(10)
+
+
+@pytest.mark.anyio
+async def test_waiting_for_a_pool_slot_is_not_a_connect(server: LoopbackServer) -> None:
+    """With the only connection busy, a call waits for it past ``connect`` (read bounds it)."""
+    limits = Timeout(connect=0.1, read=5, total=10)
+    async with AsyncJulepApi(
+        api_key=API_KEY, base_url=server.base_url, timeout=limits, max_retries=0,
+        connection_limit=1,
+    ) as client:  # fmt: skip
+        slow = client.with_options(timeout=Timeout(connect=0.1, read=0.6, total=5))
+        busy = asyncio.ensure_future(slow.get_agent("slow"))
+        await asyncio.sleep(0.1)  # the slow call holds the only connection
+        assert (await client.get_agent("after")).id == "after"
+        with pytest.raises(julep.APITimeoutError):
+            await busy
