@@ -395,9 +395,7 @@ def _client_timeout(total: float | None, connect: float | None) -> aiohttp.Clien
 def _attempt_timeout(timeout: Timeout, budget: float | None) -> aiohttp.ClientTimeout:
     """aiohttp's limits for one attempt; the common first attempt reuses one object."""
     if budget is not None and timeout.read is not None and budget < timeout.read:
-        return aiohttp.ClientTimeout(
-            total=budget, sock_connect=timeout.connect
-        )
+        return aiohttp.ClientTimeout(total=budget, sock_connect=timeout.connect)
     return _client_timeout(_min_limit(timeout.read, budget), timeout.connect)
 
 
