@@ -338,7 +338,7 @@ async def julep039(cfg: Config) -> AsyncIterator[AsyncVariant]:
 def sdk_sync(cfg: Config, threads: int, uvloop: bool) -> Iterator[SyncVariant]:
     """One JulepApi shared by ``threads`` callers; its loop is uvloop or stock asyncio."""
     if uvloop:
-        _need("uvloop", "pip install 'julep[speed]' to run the uvloop variants")
+        _need("uvloop", "pip install -e '.[speed]' to run the uvloop variants")
     # Read by the client when it starts its event-loop thread.
     os.environ["JULEP_UVLOOP"] = "1" if uvloop else "0"
     julep = _import_sdk()

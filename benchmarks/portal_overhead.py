@@ -8,7 +8,7 @@ measurement awaits an async no-op, so everything timed is bridge overhead.
                    against a dedicated loop thread running ``loop.run_forever()``
   portal_per_call  a new portal per call (what the facade must never do)
   portal_uvloop    as portal_call, with the portal's loop on uvloop (skipped
-                   when uvloop is not installed: pip install 'julep[speed]')
+                   when uvloop is not installed: pip install -e '.[speed]')
 
 Each is run from 1 caller thread and from 8 threads sharing one bridge
 (portal_per_call: 1 thread only, with fewer calls). Interleaved rounds,

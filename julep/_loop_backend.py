@@ -2,7 +2,7 @@
 
 Where the SDK creates the loop itself (the sync client's event-loop thread,
 ``python -m julep bench``), it runs uvloop when uvloop can be imported
-(``pip install 'julep[speed]'``): the HTTP stack costs less per request there.
+(``pip install -e '.[speed]'``): the HTTP stack costs less per request there.
 ``JULEP_UVLOOP=0`` keeps the stock asyncio loop; ``JULEP_UVLOOP=1`` insists on
 uvloop. The variable is read each time the SDK starts a loop, so set it
 before the first call of a client. Async code runs on the caller's loop and is
@@ -42,7 +42,7 @@ def use_uvloop() -> bool:
         return True
     if setting in _ON:
         raise RuntimeError(
-            f"{ENV_VAR}={setting} but uvloop is not installed; pip install 'julep[speed]'"
+            f"{ENV_VAR}={setting} but uvloop is not installed; pip install -e '.[speed]'"
         )
     return False
 

@@ -13,7 +13,7 @@ from julep.client import JulepApi
 from .conftest import API_KEY
 from .loopback import LoopbackServer
 
-uvloop = pytest.importorskip("uvloop", reason="pip install 'julep[speed]' for the uvloop tests")
+uvloop = pytest.importorskip("uvloop", reason="pip install -e '.[speed]' for the uvloop tests")
 
 
 async def _loop_module() -> str:
@@ -55,7 +55,7 @@ def test_insisting_without_uvloop_says_how_to_install(monkeypatch: pytest.Monkey
     """JULEP_UVLOOP=1 without uvloop installed asks for the speed extra."""
     monkeypatch.setenv(_loop_backend.ENV_VAR, "1")
     monkeypatch.setattr(_loop_backend, "_uvloop", lambda: None)
-    with pytest.raises(RuntimeError, match=r"julep\[speed\]"):
+    with pytest.raises(RuntimeError, match=r"\.\[speed\]"):
         _loop_backend.use_uvloop()
 
 
