@@ -111,15 +111,29 @@ class _Builder:
             if item is typing.Any:
                 self.lines.append(f"{indent}    {var} = list({var})")
             else:
-                ih, it = (
-                    self.bind(self.converter.get_structure_hook(item), "hook"),
-                    self.bind(item, "type"),
-                )
-                self.lines.append(f"{indent}    {var} = [{ih}(_i, {it}) for _i in {var}]")
+                each = self.item_expr("_i0", item, 0)
+                self.lines.append(f"{indent}    {var} = [{each} for _i0 in {var}]")
             self.lines.append(f"{indent}else:")
             self.lines.append(f"{indent}    {var} = {h}({var}, {tn})")
         else:
             self.lines.append(f"{indent}{var} = {h}({var}, {tn})")
+
+    def item_expr(self, var: str, t: object, depth: int) -> str:
+        """An expression that turns list item ``var`` into a ``t``: inline for
+        exact scalars and nested lists, else a call of the hook cattrs would use."""
+        hook = self.converter.get_structure_hook(t)
+        h, tn = self.bind(hook, "hook"), self.bind(t, "type")
+        exact = self.exact_types.get(hook)
+        if exact is not None:
+            return f"({var} if {var}.__class__ is {self.bind(exact, 'cls')} else {h}({var}, {tn}))"
+        item = self.list_item_type(hook)
+        if item is not None and item is not typing.Any and depth < 2:
+            inner = f"_i{depth + 1}"
+            each = self.item_expr(inner, item, depth + 1)
+            return (
+                f"([{each} for {inner} in {var}] if {var}.__class__ is list else {h}({var}, {tn}))"
+            )
+        return f"{h}({var}, {tn})"
 
     def _is_plain_optional(self, t: object) -> bool:
         # Only when cattrs would use its generic optional handling; a hook

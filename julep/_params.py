@@ -176,19 +176,80 @@ def _as_request_model(name: str, cls: type, value: object) -> object:
 
 def check_finite(name: str, value: object) -> None:
     """No NaN or infinity anywhere in a model or dict argument (JSON would say null)."""
+    if not _all_finite(value):
+        _raise_non_finite(name, value)
+
+
+# The fields of each class met so far (None: not an attrs class): the models
+# and the few other classes callers pass, kept small should classes be made
+# on the fly.
+_FIELDS_OF: dict[type, tuple[str, ...] | None] = {}
+_FIELDS_OF_MAX = 512
+
+
+def _fields_of(cls: type) -> tuple[str, ...] | None:
+    names = _FIELDS_OF.get(cls, ())
+    if names == ():
+        if len(_FIELDS_OF) >= _FIELDS_OF_MAX:
+            _FIELDS_OF.clear()
+        names = (
+            tuple(
+                field.name
+                for field in attrs.fields(cls)
+                if not field.name.startswith("_") and field.name != "response_info"
+            )
+            if attrs.has(cls)
+            else None
+        )
+        _FIELDS_OF[cls] = names
+    return names
+
+
+def _all_finite(value: object) -> bool:
+    """The scan on every call: no names built, exact types checked first."""
+    cls = value.__class__
+    if cls is str or cls is int or cls is bool or value is None:
+        return True
+    if cls is float:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    if cls is dict:
+        items: typing.Iterable[object] = value.values()  # type: ignore[attr-defined]
+    elif cls is list or cls is tuple:
+        items = value  # type: ignore[assignment]
+    elif isinstance(value, float):
+        return math.isfinite(value)
+    elif isinstance(value, dict):
+        items = value.values()
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        names = _fields_of(cls)
+        if names is None:
+            return True  # enums, datetimes, OMIT: nothing that JSON would null
+        items = [getattr(value, name) for name in names]
+    for item in items:
+        inner = item.__class__
+        if inner is str or inner is int or inner is bool or item is None:
+            continue
+        if not _all_finite(item):
+            return False
+    return True
+
+
+def _raise_non_finite(name: str, value: object) -> None:
+    """The failure path: find the first NaN or infinity and name where it sits."""
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{name} must hold finite numbers, got {value!r}")
     elif isinstance(value, dict):
         for key, item in value.items():
-            check_finite(f"{name}[{key!r}]", item)
+            _raise_non_finite(f"{name}[{key!r}]", item)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            check_finite(f"{name}[{index}]", item)
-    elif attrs.has(type(value)):
-        for field in attrs.fields(typing.cast("type[attrs.AttrsInstance]", type(value))):
-            if not field.name.startswith("_") and field.name != "response_info":
-                check_finite(f"{name}.{field.name}", getattr(value, field.name))
+            _raise_non_finite(f"{name}[{index}]", item)
+    else:
+        for field_name in _fields_of(type(value)) or ():
+            _raise_non_finite(f"{name}.{field_name}", getattr(value, field_name))
 
 
 def model(name: str, cls: type, value: object) -> object:
@@ -206,7 +267,14 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
         raise TypeError(f"{name} must be a list of {cls.__name__}, got {type(value).__name__}")
     if non_empty and not value:
         raise ValueError(f"{name} must not be empty")
-    return [_one_model(f"{name}[{index}]", cls, item) for index, item in enumerate(value)]
+    out = list(value)
+    for index, item in enumerate(out):
+        # The usual items, checked without building their names; anything
+        # else (a response model to convert, a wrong type) takes _one_model.
+        if (item.__class__ is dict or isinstance(item, cls)) and _all_finite(item):
+            continue
+        out[index] = _one_model(f"{name}[{index}]", cls, item)
+    return out
 
 
 def metadata_filter(value: object) -> str | None:

@@ -94,8 +94,10 @@ class Transport:
             # Timeouts are set per attempt; aiohttp's 5-minute default would cut
             # long streams, and its own limits do not know about our deadline.
             timeout=aiohttp.ClientTimeout(total=None),
+            # No skip_auto_headers: every request carries the client's own
+            # User-Agent, so aiohttp adds none, and a skip list would cost a
+            # header copy on every request.
             auto_decompress=True,
-            skip_auto_headers=("User-Agent",),
         )
         self._loop = loop
         self._closer = loop.create_task(_close_with_loop(self._session))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import typing
 
+import attrs
 import pytest
 from aioresponses import aioresponses
+from hypothesis import given
+from hypothesis import strategies as st
 
 import julep
 from julep import _params as p
@@ -166,3 +170,79 @@ def test_a_body_that_cannot_be_encoded_names_the_field(tools: list[typing.Any], 
         with pytest.raises(TypeError, match="cannot be sent as JSON") as error:
             client.create_agent(name="n", tools=tools)
     assert str(error.value).startswith(where)
+
+
+# --- the NaN scan against a plain walk -----------------------------------------
+
+_LEAVES = st.one_of(
+    st.text(max_size=3),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    # Drawn as often as any other leaf: st.floats() alone rarely gives them.
+    st.sampled_from([math.nan, math.inf, -math.inf]),
+    st.sampled_from([julep.ChatMlMessageRole.USER, dt.datetime(2024, 1, 1)]),
+)
+_VALUES = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=2), inner, max_size=3),
+        st.builds(
+            julep.AgentDefaultSettings,
+            temperature=st.sampled_from([0.5, 1, math.nan, math.inf]),
+            top_p=st.none(),
+        ),
+        st.builds(julep.InputChatMlMessage, role=st.just("user"), content=st.text(max_size=3)),
+    ),
+    max_leaves=10,
+)
+
+
+def _first_non_finite(name: str, value: object) -> str | None:
+    """Where the first NaN or infinity sits, by the obvious depth-first walk."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else name
+    items: typing.Iterable[tuple[str, object]] = ()
+    if isinstance(value, dict):
+        items = ((f"{name}[{key!r}]", item) for key, item in value.items())
+    elif isinstance(value, (list, tuple)):
+        items = ((f"{name}[{index}]", item) for index, item in enumerate(value))
+    elif isinstance(value, (julep.AgentDefaultSettings, julep.InputChatMlMessage)):
+        items = (
+            (f"{name}.{field.name}", getattr(value, field.name))
+            for field in attrs.fields(type(value))
+            if not field.name.startswith("_") and field.name != "response_info"
+        )
+    for path, item in items:
+        found = _first_non_finite(path, item)
+        if found is not None:
+            return found
+    return None
+
+
+@given(_VALUES)
+def test_the_nan_scan_names_what_a_plain_walk_finds(value: object) -> None:
+    """The fast scan refuses exactly the values holding NaN or infinity, and the
+    error names the same place a plain depth-first walk reaches first."""
+    where = _first_non_finite("arg", value)
+    if where is None:
+        p.check_finite("arg", value)
+        return
+    with pytest.raises(ValueError, match="must hold finite numbers") as error:
+        p.check_finite("arg", value)
+    assert str(error.value).startswith(f"{where} must hold finite numbers")
+
+
+@given(st.lists(_VALUES.map(lambda content: {"role": "user", "content": content}), max_size=4))
+def test_message_lists_name_the_message_with_a_nan(messages: list[dict[str, object]]) -> None:
+    """A list argument names the item and key: messages[2]['content'][0]."""
+    where = _first_non_finite("messages", messages)
+    if where is None:
+        assert p.models("messages", julep.InputChatMlMessage, messages) == messages
+        return
+    with pytest.raises(ValueError, match="must hold finite numbers") as error:
+        p.models("messages", julep.InputChatMlMessage, messages)
+    assert str(error.value).startswith(f"{where} must hold finite numbers")

@@ -29,6 +29,27 @@ def _check_stop(name: str, value: object) -> None:
         raise ValueError(f"{name} takes at most 4 sequences, got {len(value)}")
 
 
+# The plain settings, in the order chat_body lists their values, each with
+# its check.
+_SETTINGS: tuple[tuple[str, typing.Callable[[str, object], None]], ...] = (
+    ("frequency_penalty", p.check_number),
+    ("length_penalty", p.check_number),
+    ("logit_bias", _check_logit_bias),
+    ("max_tokens", p.check_int),
+    ("presence_penalty", p.check_number),
+    ("repetition_penalty", p.check_number),
+    ("seed", p.check_int),
+    ("stop", _check_stop),
+    ("stream", p.check_bool),
+    ("temperature", p.check_number),
+    ("top_p", p.check_number),
+    ("min_p", p.check_number),
+    ("recall", p.check_bool),
+    ("record", p.check_bool),
+    ("remember", p.check_bool),
+)
+
+
 def chat_body(
     *,
     messages: object,
@@ -67,24 +88,24 @@ def chat_body(
         body["tools"] = p.models("tools", Tool, tools)
     if tool_choice is not OMIT:
         body["tool_choice"] = _tool_choice(tool_choice)
-    settings: tuple[tuple[str, object, typing.Callable[[str, object], None]], ...] = (
-        ("frequency_penalty", frequency_penalty, p.check_number),
-        ("length_penalty", length_penalty, p.check_number),
-        ("logit_bias", logit_bias, _check_logit_bias),
-        ("max_tokens", max_tokens, p.check_int),
-        ("presence_penalty", presence_penalty, p.check_number),
-        ("repetition_penalty", repetition_penalty, p.check_number),
-        ("seed", seed, p.check_int),
-        ("stop", stop, _check_stop),
-        ("stream", stream, p.check_bool),
-        ("temperature", temperature, p.check_number),
-        ("top_p", top_p, p.check_number),
-        ("min_p", min_p, p.check_number),
-        ("recall", recall, p.check_bool),
-        ("record", record, p.check_bool),
-        ("remember", remember, p.check_bool),
+    values = (
+        frequency_penalty,
+        length_penalty,
+        logit_bias,
+        max_tokens,
+        presence_penalty,
+        repetition_penalty,
+        seed,
+        stop,
+        stream,
+        temperature,
+        top_p,
+        min_p,
+        recall,
+        record,
+        remember,
     )
-    for name, value, check in settings:
+    for (name, check), value in zip(_SETTINGS, values, strict=True):
         if value is not OMIT:
             check(name, value)
             body[name] = list(value) if isinstance(value, tuple) else value

@@ -252,7 +252,8 @@ async def _open_session() -> aiohttp.ClientSession:
         connector=connector,
         response_class=MeasuredResponse,
         timeout=aiohttp.ClientTimeout(total=None),
-        skip_auto_headers=("User-Agent",),
+        # The clients send their own User-Agent; a skip list would only cost
+        # a header copy per request.
     )
 
 
