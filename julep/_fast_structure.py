@@ -107,12 +107,14 @@ class _Builder:
             self.lines.append(f"{indent}_e = {known}({var})")
             self.lines.append(f"{indent}{var} = {h}({var}, {tn}) if _e is None else _e")
         elif (item := self.list_item_type(hook)) is not None:
+            # Always a new list (the caller's stays theirs); an empty one
+            # without the function call a comprehension costs.
             self.lines.append(f"{indent}if {var}.__class__ is list:")
             if item is typing.Any:
                 self.lines.append(f"{indent}    {var} = list({var})")
             else:
                 each = self.item_expr("_i0", item, 0)
-                self.lines.append(f"{indent}    {var} = [{each} for _i0 in {var}]")
+                self.lines.append(f"{indent}    {var} = [{each} for _i0 in {var}] if {var} else []")
             self.lines.append(f"{indent}else:")
             self.lines.append(f"{indent}    {var} = {h}({var}, {tn})")
         else:

@@ -158,17 +158,26 @@ def decode(raw: RawResponse, cls: type[_T]) -> _T:
         )
         raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc
     if isinstance(value, ResponseModel):
-        object.__setattr__(
-            value,
-            "response_info",
-            ResponseInfo(
-                status_code=raw.status,
-                request_id=raw.request_id,
-                retries_taken=raw.retries_taken,
-                elapsed=raw.elapsed,
-            ),
-        )
+        _set_response_info(value, _response_info(raw))
     return value
+
+
+# The slots of the frozen ResponseInfo and ResponseModel.response_info, filled
+# directly: what their attrs __init__ does, without its keyword binding, on
+# every decoded response.
+_set_response_info = ResponseModel.__dict__["response_info"].__set__
+_set_status, _set_request_id, _set_retries, _set_elapsed = (
+    ResponseInfo.__dict__[field.name].__set__ for field in attrs.fields(ResponseInfo)
+)
+
+
+def _response_info(raw: RawResponse) -> ResponseInfo:
+    info = object.__new__(ResponseInfo)
+    _set_status(info, raw.status)
+    _set_request_id(info, raw.headers.get("x-request-id"))
+    _set_retries(info, raw.retries_taken)
+    _set_elapsed(info, raw.elapsed)
+    return info
 
 
 def _invalid(raw: RawResponse, message: str) -> ResponseValidationError:

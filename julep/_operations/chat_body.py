@@ -29,25 +29,24 @@ def _check_stop(name: str, value: object) -> None:
         raise ValueError(f"{name} takes at most 4 sequences, got {len(value)}")
 
 
-# The plain settings, in the order chat_body lists their values, each with
-# its check.
-_SETTINGS: tuple[tuple[str, typing.Callable[[str, object], None]], ...] = (
-    ("frequency_penalty", p.check_number),
-    ("length_penalty", p.check_number),
-    ("logit_bias", _check_logit_bias),
-    ("max_tokens", p.check_int),
-    ("presence_penalty", p.check_number),
-    ("repetition_penalty", p.check_number),
-    ("seed", p.check_int),
-    ("stop", _check_stop),
-    ("stream", p.check_bool),
-    ("temperature", p.check_number),
-    ("top_p", p.check_number),
-    ("min_p", p.check_number),
-    ("recall", p.check_bool),
-    ("record", p.check_bool),
-    ("remember", p.check_bool),
-)
+# Each plain setting's check, by its key in the body.
+_SETTING_CHECKS: dict[str, typing.Callable[[str, object], None]] = {
+    "frequency_penalty": p.check_number,
+    "length_penalty": p.check_number,
+    "logit_bias": _check_logit_bias,
+    "max_tokens": p.check_int,
+    "presence_penalty": p.check_number,
+    "repetition_penalty": p.check_number,
+    "seed": p.check_int,
+    "stop": _check_stop,
+    "stream": p.check_bool,
+    "temperature": p.check_number,
+    "top_p": p.check_number,
+    "min_p": p.check_number,
+    "recall": p.check_bool,
+    "record": p.check_bool,
+    "remember": p.check_bool,
+}
 
 
 def chat_body(
@@ -55,29 +54,16 @@ def chat_body(
     messages: object,
     tools: object,
     tool_choice: object,
-    frequency_penalty: object,
-    length_penalty: object,
-    logit_bias: object,
-    max_tokens: object,
-    presence_penalty: object,
-    repetition_penalty: object,
     response_format: object,
-    seed: object,
-    stop: object,
-    stream: object,
-    temperature: object,
-    top_p: object,
-    min_p: object,
     preset: object,
-    recall: object,
-    record: object,
-    remember: object,
+    settings: dict[str, object],
 ) -> JSONObject:
     """The JSON body of a chat call, from the call's arguments.
 
-    Every argument is named, so a parameter renamed in ``chat`` fails in the
-    type checker, not at run time. Arguments left out (``OMIT``) are not in the
-    body; the rest are checked first.
+    ``settings`` maps each plain setting (every key of ``_SETTING_CHECKS``)
+    to its argument: one dict display in the caller, cheaper on every call
+    than twenty keyword arguments. Arguments left out (``OMIT``) are not in
+    the body; the rest are checked first.
     """
     if messages is None:
         raise TypeError("messages must be a list of InputChatMlMessage, got None")
@@ -88,26 +74,9 @@ def chat_body(
         body["tools"] = p.models("tools", Tool, tools)
     if tool_choice is not OMIT:
         body["tool_choice"] = _tool_choice(tool_choice)
-    values = (
-        frequency_penalty,
-        length_penalty,
-        logit_bias,
-        max_tokens,
-        presence_penalty,
-        repetition_penalty,
-        seed,
-        stop,
-        stream,
-        temperature,
-        top_p,
-        min_p,
-        recall,
-        record,
-        remember,
-    )
-    for (name, check), value in zip(_SETTINGS, values, strict=True):
+    for name, value in settings.items():
         if value is not OMIT:
-            check(name, value)
+            _SETTING_CHECKS[name](name, value)
             body[name] = list(value) if isinstance(value, tuple) else value
     if response_format is not OMIT:
         body["response_format"] = p.model(
