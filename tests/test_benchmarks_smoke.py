@@ -60,6 +60,14 @@ def test_chat_throughput_smoke(tmp_path: pathlib.Path) -> None:
     assert "goals:" in stdout
 
 
+def test_chat_instructions_smoke(tmp_path: pathlib.Path) -> None:
+    """chat_instructions.py runs each of its variants (counting is left to a real run)."""
+    stdout, doc = _run("chat_instructions.py", tmp_path)
+    for variant in ("aiohttp_raw", "aiohttp_cattrs", "sdk_async"):
+        assert f"{variant}" in stdout and "FAILED" not in stdout, stdout
+    assert doc["errors"] == {} and doc["counted"] is False
+
+
 def test_decode_scale_smoke(tmp_path: pathlib.Path) -> None:
     """decode_scale.py decodes both lists with every client that can run here."""
     stdout, doc = _run("decode_scale.py", tmp_path)
