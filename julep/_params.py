@@ -188,20 +188,22 @@ _FIELDS_OF_MAX = 512
 
 
 def _fields_of(cls: type) -> tuple[str, ...] | None:
-    names = _FIELDS_OF.get(cls, ())
-    if names == ():
-        if len(_FIELDS_OF) >= _FIELDS_OF_MAX:
-            _FIELDS_OF.clear()
-        names = (
-            tuple(
-                field.name
-                for field in attrs.fields(cls)
-                if not field.name.startswith("_") and field.name != "response_info"
-            )
-            if attrs.has(cls)
-            else None
+    try:
+        return _FIELDS_OF[cls]
+    except KeyError:
+        pass
+    if len(_FIELDS_OF) >= _FIELDS_OF_MAX:
+        _FIELDS_OF.clear()
+    names = (
+        tuple(
+            field.name
+            for field in attrs.fields(cls)
+            if not field.name.startswith("_") and field.name != "response_info"
         )
-        _FIELDS_OF[cls] = names
+        if attrs.has(cls)
+        else None
+    )
+    _FIELDS_OF[cls] = names
     return names
 
 
