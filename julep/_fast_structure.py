@@ -83,18 +83,12 @@ class _Builder:
             self.convert(var, arm, indent + "    ")
             return
         hook = self.converter.get_structure_hook(t)
-        h, tn = self.bind(hook, "hook"), self.bind(t, "type")
-        exact = self.exact_types.get(hook)
-        if exact is not None:
-            self.lines.append(
-                f"{indent}if {var}.__class__ is not {self.bind(exact, 'cls')}: "
-                f"{var} = {h}({var}, {tn})"
-            )
-        elif hook is self.datetime_hook:
+        if hook is self.datetime_hook:
             # The canonical UTC shapes, YYYY-MM-DDTHH:MM:SS[.fff|.ffffff]Z,
             # straight to fromisoformat, which reads them on Python 3.11+ as
             # RFC 3339 does; any other shape (or a value it refuses) goes to
             # the hook, which owns RFC 3339.
+            h, tn = self.bind(hook, "hook"), self.bind(t, "type")
             self.lines.append(
                 f"{indent}if {var}.__class__ is str and len({var}) in (20, 24, 27) "
                 f"and {var}[-1] == 'Z' and {var}[10] == 'T' and {var}[19] in '.Z' "
@@ -103,39 +97,35 @@ class _Builder:
             )
             self.lines.append(f"{indent}else: {var} = {h}({var}, {tn})")
         elif isinstance(t, type) and issubclass(t, enum.Enum):
+            h, tn = self.bind(hook, "hook"), self.bind(t, "type")
             known = self.bind(t._value2member_map_.get, "known")
             self.lines.append(f"{indent}_e = {known}({var})")
             self.lines.append(f"{indent}{var} = {h}({var}, {tn}) if _e is None else _e")
-        elif (item := self.list_item_type(hook)) is not None:
-            # Always a new list (the caller's stays theirs); an empty one
-            # without the function call a comprehension costs.
-            self.lines.append(f"{indent}if {var}.__class__ is list:")
-            if item is typing.Any:
-                self.lines.append(f"{indent}    {var} = list({var})")
-            else:
-                each = self.item_expr("_i0", item, 0)
-                self.lines.append(f"{indent}    {var} = [{each} for _i0 in {var}] if {var} else []")
-            self.lines.append(f"{indent}else:")
-            self.lines.append(f"{indent}    {var} = {h}({var}, {tn})")
         else:
-            self.lines.append(f"{indent}{var} = {h}({var}, {tn})")
+            self.lines.append(f"{indent}{var} = {self.expr(var, t, 0)}")
 
-    def item_expr(self, var: str, t: object, depth: int) -> str:
-        """An expression that turns list item ``var`` into a ``t``: inline for
-        exact scalars and nested lists, else a call of the hook cattrs would use."""
+    def expr(self, var: str, t: object, depth: int) -> str:
+        """An expression that turns the JSON value in ``var`` into a ``t``.
+
+        Inline for exact scalars and for lists (nested up to three deep), else
+        a call of the hook cattrs would use. A list always comes back new (the
+        caller's stays theirs); an empty one without the function call a
+        comprehension costs.
+        """
         hook = self.converter.get_structure_hook(t)
         h, tn = self.bind(hook, "hook"), self.bind(t, "type")
         exact = self.exact_types.get(hook)
         if exact is not None:
             return f"({var} if {var}.__class__ is {self.bind(exact, 'cls')} else {h}({var}, {tn}))"
         item = self.list_item_type(hook)
-        if item is not None and item is not typing.Any and depth < 2:
-            inner = f"_i{depth + 1}"
-            each = self.item_expr(inner, item, depth + 1)
-            return (
-                f"([{each} for {inner} in {var}] if {var}.__class__ is list else {h}({var}, {tn}))"
-            )
-        return f"{h}({var}, {tn})"
+        if item is None or depth > 2:
+            return f"{h}({var}, {tn})"
+        if item is typing.Any:
+            fresh = f"list({var})"
+        else:
+            loop = f"_i{depth}"
+            fresh = f"[{self.expr(loop, item, depth + 1)} for {loop} in {var}] if {var} else []"
+        return f"(({fresh}) if {var}.__class__ is list else {h}({var}, {tn}))"
 
     def _is_plain_optional(self, t: object) -> bool:
         # Only when cattrs would use its generic optional handling; a hook

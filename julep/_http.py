@@ -174,7 +174,7 @@ _set_status, _set_request_id, _set_retries, _set_elapsed = (
 def _response_info(raw: RawResponse) -> ResponseInfo:
     info = object.__new__(ResponseInfo)
     _set_status(info, raw.status)
-    _set_request_id(info, raw.headers.get("x-request-id"))
+    _set_request_id(info, raw.request_id)
     _set_retries(info, raw.retries_taken)
     _set_elapsed(info, raw.elapsed)
     return info
