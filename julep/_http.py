@@ -158,7 +158,7 @@ def decode(raw: RawResponse, cls: type[_T]) -> _T:
         )
         raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc
     if isinstance(value, ResponseModel):
-        _set_response_info(value, _response_info(raw))
+        set_response_info(value, raw.status, raw.request_id, raw.retries_taken, raw.elapsed)
     return value
 
 
@@ -171,13 +171,20 @@ _set_status, _set_request_id, _set_retries, _set_elapsed = (
 )
 
 
-def _response_info(raw: RawResponse) -> ResponseInfo:
+def set_response_info(
+    model: ResponseModel,
+    status: int,
+    request_id: str | None,
+    retries_taken: int,
+    elapsed: float,
+) -> None:
+    """Give a model read from a response (whole or streamed) its ``response_info``."""
     info = object.__new__(ResponseInfo)
-    _set_status(info, raw.status)
-    _set_request_id(info, raw.request_id)
-    _set_retries(info, raw.retries_taken)
-    _set_elapsed(info, raw.elapsed)
-    return info
+    _set_status(info, status)
+    _set_request_id(info, request_id)
+    _set_retries(info, retries_taken)
+    _set_elapsed(info, elapsed)
+    _set_response_info(model, info)
 
 
 def _invalid(raw: RawResponse, message: str) -> ResponseValidationError:

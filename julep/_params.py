@@ -176,8 +176,11 @@ def _as_request_model(name: str, cls: type, value: object) -> object:
 
 def check_finite(name: str, value: object) -> None:
     """No NaN or infinity anywhere in a model or dict argument (JSON would say null)."""
-    if not _all_finite(value):
-        _raise_non_finite(name, value)
+    try:
+        if not _all_finite(value):
+            _raise_non_finite(name, value)
+    except RecursionError:
+        raise ValueError(f"{name} is nested too deeply, or contains itself") from None
 
 
 # The fields of each class met so far (None: not an attrs class): the models
@@ -238,6 +241,14 @@ def _all_finite(value: object) -> bool:
     return True
 
 
+def _finite_if_shallow(value: object) -> bool:
+    """``_all_finite``, but False where the scan recursed too deep (check_finite says why)."""
+    try:
+        return _all_finite(value)
+    except RecursionError:
+        return False
+
+
 def _raise_non_finite(name: str, value: object) -> None:
     """The failure path: find the first NaN or infinity and name where it sits."""
     if isinstance(value, float):
@@ -273,7 +284,7 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
     for index, item in enumerate(out):
         # The usual items, checked without building their names; anything
         # else (a response model to convert, a wrong type) takes _one_model.
-        if (item.__class__ is dict or isinstance(item, cls)) and _all_finite(item):
+        if (item.__class__ is dict or isinstance(item, cls)) and _finite_if_shallow(item):
             continue
         out[index] = _one_model(f"{name}[{index}]", cls, item)
     return out

@@ -199,6 +199,13 @@ class AsyncChatStream:
             self._pieces.append(chunk.delta.content)
         if chunk.finish_reason is not None:
             self._final = self._response_from(chunk)
+            _http.set_response_info(
+                self._final,
+                opened.status,
+                opened.headers.get("x-request-id"),
+                opened.retries_taken,
+                opened.elapsed,
+            )
         return chunk
 
     def _response_from(self, last: ChatResponseChunk) -> ChatResponse:

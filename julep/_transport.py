@@ -265,6 +265,11 @@ class StreamBody:
     def content_type(self) -> str:
         return self._response.content_type
 
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the request was sent."""
+        return time.monotonic() - self._started
+
     async def read_all(self) -> RawResponse:
         """Read the rest of the body and release the connection."""
         try:
@@ -281,7 +286,7 @@ class StreamBody:
             headers=self.headers,
             body=body,
             retries_taken=self.retries_taken,
-            elapsed=time.monotonic() - self._started,
+            elapsed=self.elapsed,
         )
 
     async def events(self) -> typing.AsyncIterator[list[Event]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
 import typing
@@ -42,6 +43,61 @@ NON_FINITE_CALLS: list[tuple[str, tuple[typing.Any, ...], dict[str, typing.Any],
     ),
     ("create_agent", (), {"name": "n", "metadata": {"score": float("nan")}}, "metadata"),
 ]
+
+
+def _contains_itself() -> dict[str, typing.Any]:
+    message: dict[str, typing.Any] = {"role": "user", "content": "hi"}
+    message["self"] = message
+    return message
+
+
+def _nested(depth: int) -> object:
+    value: object = 1.0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+BAD_CALLS: list[tuple[str, dict[str, typing.Any], type[Exception], str]] = [
+    (
+        "chat",
+        {"messages": [_contains_itself()]},
+        ValueError,
+        "messages[0] is nested too deeply, or contains itself",
+    ),
+    (
+        "chat",
+        {"messages": [{"role": "user", "content": "x", "v": _nested(5000)}]},
+        ValueError,
+        "messages[0] is nested too deeply, or contains itself",
+    ),
+    (
+        "chat",
+        {"messages": MESSAGES, "logit_bias": {julep.ChatSettingsPreset.FUN: 1}},
+        TypeError,
+        "logit_bias keys must be str token ids",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "error", "message"), BAD_CALLS)
+def test_arguments_json_cannot_carry_fail_before_sending(
+    name: str, kwargs: dict[str, typing.Any], error: type[Exception], message: str
+) -> None:
+    """A self-containing or too deep value, an enum as a JSON key: the argument is named,
+    by both clients alike, and nothing is sent."""
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(error) as sync_error:
+            getattr(client, name)("s", **kwargs)
+    assert str(sync_error.value).startswith(message)
+
+    async def call() -> None:
+        async with AsyncJulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+            await getattr(client, name)("s", **kwargs)
+
+    with pytest.raises(error) as async_error:
+        asyncio.run(call())
+    assert str(async_error.value) == str(sync_error.value)
 
 
 @pytest.mark.parametrize(("name", "args", "kwargs", "argument"), NON_FINITE_CALLS)

@@ -81,6 +81,23 @@ async def test_chat_with_stream_true_returns_the_whole_response() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_streamed_reply_says_what_response_it_came_from() -> None:
+    """response_info on a streamed ChatResponse, as on one read whole: status, request id."""
+    headers = {**SSE_HEADERS, "x-request-id": "req-9"}
+    with aioresponses() as mock:
+        respond(mock, "POST", body=STREAM, headers=headers, repeat=True)
+        async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL) as client:
+            reply = await client.chat(SESSION_ID, messages=MESSAGES, stream=True)
+            stream = client.chat_stream(SESSION_ID, messages=MESSAGES)
+            final = await stream.until_done()
+    for model in (reply, final):
+        info = model.response_info
+        assert info is not None
+        assert (info.status_code, info.request_id, info.retries_taken) == (200, "req-9", 0)
+        assert info.elapsed >= 0
+
+
+@pytest.mark.anyio
 async def test_json_answer_to_a_stream_request_is_one_chunk() -> None:
     """A server that answers JSON to a stream request still gives chunks and a final reply."""
     with aioresponses() as mock:

@@ -18,7 +18,8 @@ def _check_logit_bias(name: str, value: object) -> None:
     p.check_object(name, value)
     if isinstance(value, dict):
         for token, bias in value.items():
-            if not isinstance(token, str):
+            # Exactly str: JSON encoding refuses subclasses (enums) as keys.
+            if token.__class__ is not str:
                 raise TypeError(f"{name} keys must be str token ids, got {token!r}")
             p.check_int(f"{name}[{token!r}]", bias)
 
