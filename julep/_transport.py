@@ -19,6 +19,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
 from ._config import Timeout
+from ._deadlines import Deadlines
 from ._http import RawResponse
 from ._network import DEFAULT, NetworkSettings, describe_failure
 from ._sse import DEFAULT_MAX_EVENT_BYTES, Event, EventStreamError, SSEDecoder
@@ -57,6 +58,7 @@ class Transport:
         self._max_response_bytes = max_response_bytes
         self._max_event_bytes = max_event_bytes
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._deadlines: Deadlines | None = None  # of the requests on that loop
         self._closer: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -72,6 +74,7 @@ class Transport:
         loop = asyncio.get_running_loop()
         if self._session is not None and not self._owns_session:
             self._loop = loop  # a caller-owned session: its loop is the caller's business
+            self._deadlines = Deadlines(loop)
             return self._session
         if self._session is not None and self._loop is not None and not self._loop.is_closed():
             raise JulepError(
@@ -100,6 +103,7 @@ class Transport:
             auto_decompress=True,
         )
         self._loop = loop
+        self._deadlines = Deadlines(loop)
         self._closer = loop.create_task(_close_with_loop(self._session))
         return self._session
 
@@ -115,7 +119,10 @@ class Transport:
     ) -> RawResponse:
         """Send one attempt and read the whole body, within ``budget`` seconds."""
         session = self._get_session()
+        deadlines = self._deadlines
         started = time.monotonic()
+        limit = _min_limit(timeout.read, budget)
+        task = None if limit is None or deadlines is None else deadlines.arm(limit)
         # try/except rather than map_errors(): this is the hot path of every call.
         try:
             async with session.request(
@@ -123,17 +130,28 @@ class Transport:
                 URL(url, encoded=True),
                 headers=headers,
                 data=data,
-                timeout=_attempt_timeout(timeout, budget),
+                # The attempt's own limit is the deadline armed above, or
+                # aiohttp's when there is no task to cancel.
+                timeout=_client_timeout(limit if task is None else None, timeout.connect),
                 allow_redirects=False,
                 **self._request_options,
             ) as response:
                 body = await read_body(response, self._max_response_bytes, method, url)
+        except asyncio.CancelledError:
+            if task is None or deadlines is None or not deadlines.claim(task):
+                raise
+            raise APITimeoutError(
+                f"{method} {url} timed out after {limit:g} s", method=method, url=url
+            ) from None
         except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
             raise _julep_error(method, url, exc) from exc
         except RuntimeError as exc:
             if not _closed_under_us(exc):
                 raise
             raise _julep_error(method, url, exc) from exc
+        finally:
+            if task is not None and deadlines is not None:
+                deadlines.disarm(task)
         return RawResponse(
             method=method,
             url=url,
@@ -223,6 +241,7 @@ class Transport:
             _park(self._session)
         self._session = None
         self._loop = None
+        self._deadlines = None
         self._closer = None
 
 
@@ -396,14 +415,8 @@ def _min_limit(limit: float | None, budget: float | None) -> float | None:
 
 @functools.lru_cache(maxsize=64)
 def _client_timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
+    """aiohttp's limits for one attempt; the common ones are made once."""
     return aiohttp.ClientTimeout(total=total, sock_connect=connect)
-
-
-def _attempt_timeout(timeout: Timeout, budget: float | None) -> aiohttp.ClientTimeout:
-    """aiohttp's limits for one attempt; the common first attempt reuses one object."""
-    if budget is not None and timeout.read is not None and budget < timeout.read:
-        return aiohttp.ClientTimeout(total=budget, sock_connect=timeout.connect)
-    return _client_timeout(_min_limit(timeout.read, budget), timeout.connect)
 
 
 def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionError:

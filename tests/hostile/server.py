@@ -112,6 +112,14 @@ async def gzagent(write: Writer, size: int) -> None:
     await write(b"0\r\n\r\n")
 
 
+async def late(write: Writer, millis: int) -> None:
+    """Not hostile: a valid agent, after ``millis`` milliseconds of silence."""
+    from ..wire.samples import AGENT
+
+    await asyncio.sleep(millis / 1000)
+    await _json(write, "200 OK", AGENT)
+
+
 async def _json(write: Writer, status: str, document: typing.Any) -> None:
     data = orjson.dumps(document)
     headers = {"Content-Type": "application/json", "Content-Length": str(len(data))}
@@ -258,6 +266,7 @@ BEHAVIOURS: dict[str, typing.Callable[[Writer, int], typing.Awaitable[None]]] = 
     "sse_utf8": sse_utf8,
     "sse_stall": sse_stall,
     "sse_trickle": sse_trickle,
+    "late": late,
     "sse_short": sse_short,
     "shuffle": shuffle,
 }
