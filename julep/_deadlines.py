@@ -71,8 +71,13 @@ class Deadlines:
 
     def disarm(self, task: Task) -> None:
         """The task's request is over, by any way; its deadline no longer applies."""
-        del self._due[task]
-        self._expired.discard(task)
+        _, cancels_before = self._due.pop(task)
+        if self._expired and task in self._expired:
+            # Cancelled by its deadline, and the CancelledError never reached
+            # claim() (something on the way swallowed or replaced it): take the
+            # cancel back all the same, so the task's count is as it was.
+            self._expired.discard(task)
+            _take_back(task, cancels_before)
 
     def claim(self, task: Task) -> bool:
         """Whether the CancelledError in ``task`` is its deadline passing.
@@ -81,6 +86,7 @@ class Deadlines:
         """
         if task not in self._expired:
             return False
+        self._expired.discard(task)
         return _take_back(task, self._due[task][1])
 
     def _set_timer(self, when: float) -> None:

@@ -5,6 +5,7 @@ else stays a cancel; many attempts with different limits each end at their own."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
 import typing
@@ -162,3 +163,24 @@ def test_many_attempts_each_end_at_their_own_limit(
             assert isinstance(outcome, julep.APITimeoutError), (limit, outcome)
         else:
             assert isinstance(outcome, julep.Agent), (limit, outcome)
+
+
+@pytest.mark.anyio
+@needs_cancel_counts
+async def test_a_deadline_cancel_swallowed_on_the_way_is_taken_back() -> None:
+    """If the deadline's CancelledError never reaches claim() (code on the way swallowed it),
+    disarm() still takes the cancel back: the task's cancel count is as before."""
+    from julep._deadlines import Deadlines
+
+    deadlines = Deadlines(asyncio.get_running_loop())
+    task = deadlines.arm(60.0)
+    assert task is not None
+    _, cancels = deadlines._due[task]
+    deadlines._due[task] = (0.0, cancels)
+    deadlines._wake()  # the deadline passed: the task is cancelled
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.sleep(0)  # where the cancel lands, and is swallowed
+    deadlines.disarm(task)
+    assert task.cancelling() == 0
+    assert not deadlines._due and not deadlines._expired
+    await asyncio.sleep(0)  # and no cancel is left pending
