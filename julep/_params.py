@@ -44,22 +44,31 @@ PresetArg = typing.Union[
 
 
 _URL_SAFE_ID = re.compile(r"[A-Za-z0-9_.~-]+")
+_DOT_SEGMENTS = frozenset({".", ".."})
 
 
 def path_id(name: str, value: object) -> str:
     """A resource id made safe for a URL path segment.
 
     An empty id would turn ``GET /agents/{id}`` into ``GET /agents/``, a
-    different operation, so it is refused here.
+    different operation, so it is refused here. So are ``.`` and ``..``: as
+    path segments, every URL normaliser (RFC 3986 remove_dot_segments: proxies,
+    gateways) resolves them, and ``DELETE /agents/{id}/docs/..`` would become
+    ``DELETE /agents/{id}``. Percent-encoding does not help, as many servers
+    decode ``%2E`` before normalising.
     """
     if isinstance(value, uuid.UUID):
         return str(value)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
-    if _URL_SAFE_ID.fullmatch(value):
+    if _URL_SAFE_ID.fullmatch(value) and value not in _DOT_SEGMENTS:
         return value  # uuids, the usual case, need no escaping
     if not value.strip():
         raise ValueError(f"{name} must be a non-empty id, got {value!r}")
+    if value in _DOT_SEGMENTS:
+        raise ValueError(
+            f"{name} must be an id, got {value!r}, which a URL path resolves as a directory"
+        )
     return urllib.parse.quote(value, safe="")
 
 
@@ -295,7 +304,12 @@ def metadata_filter(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, dict):
-        return orjson.dumps(value).decode()
+        # NaN and infinity would be written as null: another filter than the one given.
+        check_finite("metadata_filter", value)
+        try:
+            return orjson.dumps(value).decode()
+        except TypeError as exc:  # orjson.JSONEncodeError: a key or value JSON can't hold
+            raise TypeError(f"metadata_filter cannot be sent as JSON: {exc}") from None
     if not isinstance(value, str):
         raise TypeError(
             f"metadata_filter must be a JSON object as a str (or a dict), got {value!r}"

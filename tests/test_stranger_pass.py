@@ -1,0 +1,191 @@
+"""Defects found calling the client as users of the seed do (argument checks, dicts in
+models, a dropped async client); each test fails on the code before its fix."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import inspect
+import logging
+import math
+import typing
+
+import orjson
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import julep
+from julep._serde import encode_json
+from julep.client import AsyncJulepApi, JulepApi
+
+from .conftest import API_KEY
+from .loopback import LoopbackServer
+
+# Nothing listens on port 9 of loopback: a request that went out would be an
+# APIConnectionError, never the TypeError or ValueError these tests expect.
+NOWHERE = "http://127.0.0.1:9/api"
+
+ID_PARAMETERS = [
+    (name, parameter)
+    for name in sorted(dir(AsyncJulepApi))
+    if not name.startswith("_") and inspect.iscoroutinefunction(getattr(AsyncJulepApi, name))
+    for parameter in inspect.signature(getattr(AsyncJulepApi, name)).parameters
+    if parameter.endswith("_id")
+    and inspect.signature(getattr(AsyncJulepApi, name)).parameters[parameter].default
+    is inspect.Parameter.empty
+]
+
+
+def _valid_arguments(method: str) -> dict[str, typing.Any]:
+    """Arguments that pass every local check of ``method``."""
+    values: dict[str, typing.Any] = {
+        "messages": [{"role": "user", "content": "hi"}],
+        "request": {"title": "t", "content": "c"},
+        "function": {"name": "f", "parameters": {}},
+        "query": "q",
+        "about": "a",
+        "name": "n",
+        "situation": "s",
+    }
+    signature = inspect.signature(getattr(AsyncJulepApi, method))
+    arguments: dict[str, typing.Any] = {}
+    for name, parameter in signature.parameters.items():
+        if name == "self" or parameter.default is not inspect.Parameter.empty:
+            continue
+        arguments[name] = (
+            "00000000-0000-4000-8000-000000000000" if name.endswith("_id") else values[name]
+        )
+    return arguments
+
+
+def test_every_operation_with_an_id_is_covered() -> None:
+    assert len({method for method, _ in ID_PARAMETERS}) >= 25
+
+
+@given(
+    case=st.sampled_from(ID_PARAMETERS),
+    dots=st.sampled_from([".", ".."]),
+    as_positional=st.booleans(),
+)
+def test_dot_segment_ids_are_refused_before_any_request(
+    case: tuple[str, str], dots: str, as_positional: bool
+) -> None:
+    """ "." or ".." as an id would be resolved by URL normalisers on the way:
+    DELETE /agents/{id}/docs/.. is DELETE /agents/{id}."""
+    method, parameter = case
+    arguments = _valid_arguments(method)
+    arguments[parameter] = dots
+    client = AsyncJulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0)
+
+    async def call() -> None:
+        await getattr(client, method)(**arguments)
+
+    with pytest.raises(ValueError, match=parameter):
+        asyncio.run(call())
+    # Dots inside an id are fine; only a whole dot segment is refused.
+    assert julep._params.path_id(parameter, "a..b") == "a..b"
+
+
+@given(about=st.one_of(st.integers(), st.floats(allow_nan=False), st.lists(st.text())))
+def test_create_agent_checks_about_like_the_other_operations(about: object) -> None:
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(TypeError, match="about must be a str"):
+            client.create_agent(name="n", about=about)  # type: ignore[arg-type]
+
+
+@given(
+    key=st.text(max_size=5),
+    value=st.sampled_from([math.nan, math.inf, -math.inf]),
+    nested=st.booleans(),
+)
+def test_metadata_filter_dict_refuses_nan_and_infinity(
+    key: str, value: float, nested: bool
+) -> None:
+    """JSON would write them as null: another filter than the one given."""
+    mapping: dict[str, typing.Any] = {key: {"x": [value]} if nested else value}
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(ValueError, match=r"metadata_filter\["):
+            client.list_agents(metadata_filter=mapping)
+        with pytest.raises(ValueError, match=r"metadata_filter\["):
+            client.iter_users(metadata_filter=mapping)
+
+
+@pytest.mark.parametrize("mapping", [{1: "a"}, {"a": object()}, {"a": {1, 2}}])
+def test_metadata_filter_dict_that_json_cannot_hold_names_the_argument(
+    mapping: dict[typing.Any, typing.Any],
+) -> None:
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(TypeError, match="metadata_filter"):
+            client.list_sessions(metadata_filter=mapping)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    name=st.text(min_size=1, max_size=10),
+    parameters=st.dictionaries(st.text(max_size=5), json_values, max_size=4),
+    description=st.none() | st.text(max_size=10),
+)
+def test_a_dict_in_a_nested_model_field_is_sent_as_written(
+    name: str, parameters: dict[str, typing.Any], description: str | None
+) -> None:
+    """julep 0.3.9's models took CreateToolRequest(function={...}); so do these."""
+    function: dict[str, typing.Any] = {"name": name, "parameters": parameters}
+    if description is not None:
+        function["description"] = description
+    with_dict = julep.CreateToolRequest(type="function", function=function)  # type: ignore[arg-type]
+    with_model = julep.CreateToolRequest(
+        type=julep.CreateToolRequestType.FUNCTION, function=julep.FunctionDef(**function)
+    )
+    assert orjson.loads(encode_json(with_dict)) == orjson.loads(encode_json(with_model))
+    assert orjson.loads(encode_json({"tools": [with_dict]})) == {
+        "tools": [{"type": "function", "function": function}]
+    }
+    choice = julep.NamedToolChoice(type="function", function={"name": name})  # type: ignore[arg-type]
+    assert orjson.loads(encode_json(choice)) == {"type": "function", "function": {"name": name}}
+
+
+def test_an_async_client_dropped_unclosed_closes_its_session_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One client per request handler, never closed: no "Task was destroyed but it is
+    pending!" for julep's own task, no unclosed session or connector."""
+
+    async def handler(base_url: str) -> aiohttp_session_type:
+        client = AsyncJulepApi(api_key=API_KEY, base_url=base_url)
+        assert (await client.get_agent("a")).id == "a"
+        session = client._transport._session
+        assert session is not None
+        return session
+
+    async def main(base_url: str) -> list[aiohttp_session_type]:
+        sessions = [await handler(base_url) for _ in range(3)]
+        gc.collect()
+        for _ in range(20):
+            if all(session.closed for session in sessions):
+                break
+            await asyncio.sleep(0.05)
+        return sessions
+
+    with LoopbackServer() as server, caplog.at_level(logging.ERROR, logger="asyncio"):
+        sessions = asyncio.run(main(server.base_url))
+        gc.collect()
+    assert all(session.closed for session in sessions)
+    assert "Task was destroyed" not in caplog.text
+    assert "Unclosed" not in caplog.text
+
+
+if typing.TYPE_CHECKING:
+    import aiohttp
+
+    aiohttp_session_type = aiohttp.ClientSession
+else:
+    aiohttp_session_type = object
