@@ -65,6 +65,17 @@ class _Request(typing.NamedTuple):
     data: bytes | None
 
 
+def check_httpx_client(httpx_client: object) -> None:
+    """julep 0.3.9's ``httpx_client`` keyword: ``None`` is accepted as it was; a client is
+    refused with what to pass instead, since this SDK does not run on httpx."""
+    if httpx_client is not None:
+        raise ConfigurationError(
+            f"httpx_client: this SDK runs on aiohttp and cannot use "
+            f"{type(httpx_client).__name__}; pass its settings instead (timeout=, headers=, "
+            "proxy=, verify=, cert=), or an aiohttp.ClientSession as session= to AsyncJulepApi"
+        )
+
+
 class BaseAsyncClient:
     """State and plumbing shared by every operation."""
 
@@ -75,6 +86,7 @@ class BaseAsyncClient:
         environment: JulepApiEnvironment = JulepApiEnvironment.DEFAULT,
         api_key: str | None = None,
         timeout: float | Timeout | None = 300,
+        httpx_client: object = None,
         max_retries: int | RetryPolicy = 2,
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
@@ -90,6 +102,7 @@ class BaseAsyncClient:
         # From here on this frame's locals show '<redacted>', should an error
         # below be rendered with them.
         api_key = Secret(api_key) if isinstance(api_key, str) else api_key
+        check_httpx_client(httpx_client)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise ConfigurationError(
                 f"session must be an aiohttp.ClientSession, got {type(session).__name__}"

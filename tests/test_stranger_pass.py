@@ -189,3 +189,16 @@ if typing.TYPE_CHECKING:
     aiohttp_session_type = aiohttp.ClientSession
 else:
     aiohttp_session_type = object
+
+
+@pytest.mark.parametrize("cls", [JulepApi, AsyncJulepApi])
+def test_the_seed_constructor_keyword_httpx_client(cls: type[typing.Any]) -> None:
+    """The seed's constructors take httpx_client=None; an httpx client cannot be used."""
+    client = cls(api_key=API_KEY, base_url=NOWHERE, timeout=300, httpx_client=None)
+    assert client.base_url.rstrip("/") == NOWHERE
+
+    class Client:  # stands in for httpx.Client, which is not a dependency
+        pass
+
+    with pytest.raises(julep.ConfigurationError, match=r"httpx_client: .* Client; .*proxy="):
+        cls(api_key=API_KEY, base_url=NOWHERE, httpx_client=Client())
