@@ -25,6 +25,7 @@ from ._config import (
     authorization_header,
     byte_limit,
     check_headers,
+    header_mapping,
     resolve_api_key,
     resolve_base_url,
 )
@@ -137,7 +138,7 @@ class BaseAsyncClient:
                 "Authorization": authorization_header(key),
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
-                **(headers or {}),
+                **header_mapping(headers),
             }
         )
 
@@ -201,7 +202,7 @@ class BaseAsyncClient:
                 )
             derived._idempotency_key = idempotency_key
         if headers:
-            derived._set_headers({**self._headers, **headers})
+            derived._set_headers({**self._headers, **header_mapping(headers)})
         return derived
 
     async def close(self) -> None:

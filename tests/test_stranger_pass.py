@@ -202,3 +202,50 @@ def test_the_seed_constructor_keyword_httpx_client(cls: type[typing.Any]) -> Non
 
     with pytest.raises(julep.ConfigurationError, match=r"httpx_client: .* Client; .*proxy="):
         cls(api_key=API_KEY, base_url=NOWHERE, httpx_client=Client())
+
+
+_NOT_FINITE_OR_NOT_NUMBER = st.sampled_from(
+    [math.nan, math.inf, -math.inf, "5", b"5", [5], True]
+) | st.floats(max_value=0, allow_nan=False)
+
+
+@given(
+    value=_NOT_FINITE_OR_NOT_NUMBER,
+    field=st.sampled_from(["connect", "read", "total", "stream_idle"]),
+)
+def test_timeout_fields_must_be_positive_finite_numbers(value: object, field: str) -> None:
+    """NaN meant no deadline at all, by accident; infinity broke aiohttp's timers
+    (OverflowError at call time); a str broke the check itself (a raw TypeError)."""
+    with pytest.raises(julep.ConfigurationError, match=f"Timeout.{field}"):
+        julep.Timeout(**{field: value})  # type: ignore[arg-type]
+
+
+@given(
+    value=st.sampled_from([math.nan, math.inf, -math.inf]) | st.floats(max_value=0, allow_nan=False)
+)
+def test_a_timeout_number_must_be_positive_and_finite(value: float) -> None:
+    for cls in (JulepApi, AsyncJulepApi):
+        with pytest.raises(julep.ConfigurationError, match=r"timeout must .*Timeout\.NONE"):
+            cls(api_key=API_KEY, base_url=NOWHERE, timeout=value)
+
+
+@given(
+    value=st.sampled_from([math.nan, math.inf, "1", None, True])
+    | st.floats(max_value=-1e-9, allow_nan=False),
+    name=st.sampled_from(["initial_delay", "max_delay"]),
+)
+def test_retry_delays_must_be_finite_numbers(value: object, name: str) -> None:
+    """initial_delay=nan made a call with timeout=2 take ~30 s; "1" a raw TypeError."""
+    with pytest.raises(julep.ConfigurationError, match=name):
+        julep.RetryPolicy(**{name: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cls", [JulepApi, AsyncJulepApi])
+def test_headers_and_environment_of_the_wrong_kind_name_themselves(cls: type[typing.Any]) -> None:
+    with pytest.raises(julep.ConfigurationError, match="headers must be a mapping"):
+        cls(api_key=API_KEY, base_url=NOWHERE, headers=[("X-A", "b")])
+    with pytest.raises(julep.ConfigurationError, match=r"environment .* base_url="):
+        cls(api_key=API_KEY, environment="https://example.com/api")
+    client = cls(api_key=API_KEY, base_url=NOWHERE)
+    with pytest.raises(julep.ConfigurationError, match="headers must be a mapping"):
+        client.with_options(headers=[("X-A", "b")])
