@@ -8,6 +8,7 @@ import gc
 import inspect
 import logging
 import math
+import time
 import typing
 
 import orjson
@@ -249,3 +250,26 @@ def test_headers_and_environment_of_the_wrong_kind_name_themselves(cls: type[typ
     client = cls(api_key=API_KEY, base_url=NOWHERE)
     with pytest.raises(julep.ConfigurationError, match="headers must be a mapping"):
         client.with_options(headers=[("X-A", "b")])
+
+
+def test_the_local_server_logs_no_traceback_when_a_client_leaves(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A call cut short (a timeout, Ctrl+C) while the server waits: no ERROR traceback."""
+    from julep.server import LocalServer
+
+    with LocalServer(faults="delay=1.0:600ms") as server, caplog.at_level(logging.DEBUG):
+        with JulepApi(
+            api_key=API_KEY,
+            base_url=server.base_url,
+            max_retries=0,
+            timeout=julep.Timeout(read=0.2, total=0.2),
+        ) as client:
+            with pytest.raises(julep.APITimeoutError):
+                client.create_agent(name="late")
+        for _ in range(30):
+            if "client disconnected" in caplog.text:
+                break
+            time.sleep(0.05)
+    assert "client disconnected" in caplog.text
+    assert "Error handling request" not in caplog.text
