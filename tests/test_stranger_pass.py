@@ -273,3 +273,14 @@ def test_the_local_server_logs_no_traceback_when_a_client_leaves(
             time.sleep(0.05)
     assert "client disconnected" in caplog.text
     assert "Error handling request" not in caplog.text
+
+
+def test_julep_api_client_holds_what_0_3_9_imported_there() -> None:
+    """`from julep.api.client import CreateDoc, JulepApiEnvironment, ApiError` ran on 0.3.9."""
+    import julep.api
+    import julep.api.client
+    from julep.api.core.api_error import ApiError
+
+    assert julep.api.client.ApiError is ApiError
+    for name in ["JulepApiEnvironment", *julep.models.__all__]:
+        assert getattr(julep.api.client, name) is getattr(julep.api, name), name
