@@ -284,3 +284,50 @@ def test_julep_api_client_holds_what_0_3_9_imported_there() -> None:
     assert julep.api.client.ApiError is ApiError
     for name in ["JulepApiEnvironment", *julep.models.__all__]:
         assert getattr(julep.api.client, name) is getattr(julep.api, name), name
+
+
+_texts = st.text(max_size=20)
+_ERRORS = st.one_of(
+    st.builds(
+        lambda cls, status, body, method, url, retries: cls(
+            status_code=status, body=body, method=method, url=url, retries_taken=retries
+        ),
+        st.sampled_from(
+            [
+                julep.APIStatusError,
+                julep.NotFoundError,
+                julep.RateLimitError,
+                julep.InternalServerError,
+            ]
+        ),
+        st.integers(300, 599),
+        st.one_of(_texts, st.dictionaries(_texts, _texts, max_size=2)),
+        st.none() | st.just("GET"),
+        st.none() | _texts,
+        st.integers(0, 5),
+    ),
+    st.builds(
+        lambda message, body: julep.ResponseValidationError(message, body=body, status_code=200),
+        _texts,
+        st.binary(max_size=10),
+    ),
+    st.builds(
+        lambda limit: julep.ResponseTooLargeError(limit=limit, status_code=200), st.integers(1)
+    ),
+    st.builds(lambda text: julep.StreamError("broke off", partial_text=text), _texts),
+    st.builds(julep.APITimeoutError, _texts),
+    st.builds(julep.ConfigurationError, _texts),
+)
+
+
+@given(error=_ERRORS)
+def test_errors_survive_pickle_and_copy(error: julep.JulepError) -> None:
+    """A process pool worker's NotFoundError reached the parent as BrokenProcessPool."""
+    import copy
+    import pickle
+
+    for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+        assert type(again) is type(error)
+        assert str(again) == str(error)
+        assert again.args == error.args
+        assert again.__dict__ == error.__dict__
