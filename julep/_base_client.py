@@ -200,6 +200,9 @@ class BaseAsyncClient:
                 raise ConfigurationError(
                     f"idempotency_key must be a non-empty str, got {idempotency_key!r}"
                 )
+            if idempotency_key is not None:
+                # Sent as a header: a newline would be refused by aiohttp on every call.
+                check_headers({"Idempotency-Key": idempotency_key})
             derived._idempotency_key = idempotency_key
         if headers:
             derived._set_headers({**self._headers, **header_mapping(headers)})

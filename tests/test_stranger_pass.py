@@ -331,3 +331,18 @@ def test_errors_survive_pickle_and_copy(error: julep.JulepError) -> None:
         assert str(again) == str(error)
         assert again.args == error.args
         assert again.__dict__ == error.__dict__
+
+
+@given(
+    key=st.builds(
+        lambda head, control, tail: head + control + tail,
+        st.text(max_size=5),
+        st.sampled_from(["\n", "\r", "\x00", "\x7f", "\r\nX-Injected: 1"]),
+        st.text(max_size=5),
+    )
+)
+def test_an_idempotency_key_with_control_characters_is_refused_at_once(key: str) -> None:
+    """It went out as a header, where aiohttp raised its own bare ValueError on every call."""
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE) as client:
+        with pytest.raises(julep.ConfigurationError, match="Idempotency-Key"):
+            client.with_options(idempotency_key=key)
