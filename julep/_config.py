@@ -190,6 +190,7 @@ def resolve_api_key(api_key: str | None) -> str:
 
 # Characters no HTTP header value may hold (they would split or end the header).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def header_mapping(headers: typing.Mapping[str, str] | None) -> typing.Mapping[str, str]:
@@ -213,6 +214,13 @@ def check_headers(headers: typing.Mapping[str, str] | None) -> None:
             )
         if _CONTROL.search(name) or _CONTROL.search(value):
             raise ConfigurationError(f"header {name!r} contains a control character")
+        if not _TOKEN.fullmatch(name):
+            # A space, a colon or a non-ASCII letter in a name is not HTTP: servers
+            # answer 400, or read "X:Name: a" as another header.
+            raise ConfigurationError(
+                f"header name {name!r} is not a valid HTTP header name "
+                "(ASCII letters, digits and !#$%&'*+-.^_`|~ only)"
+            )
 
 
 def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> str:
@@ -227,7 +235,14 @@ def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> 
         url = environment.value
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
-    if "@" in urllib.parse.urlsplit(url).netloc:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 -- raises for a port out of range or not a number
+    except ValueError as exc:
+        raise ConfigurationError(f"base_url is not a valid URL ({exc}): {url!r}") from None
+    if not parts.hostname:
+        raise ConfigurationError(f"base_url has no host: {url!r}")
+    if "@" in parts.netloc:
         raise ConfigurationError(
             "base_url must not carry credentials (user:password@); pass the key as api_key"
         )

@@ -346,3 +346,35 @@ def test_an_idempotency_key_with_control_characters_is_refused_at_once(key: str)
     with JulepApi(api_key=API_KEY, base_url=NOWHERE) as client:
         with pytest.raises(julep.ConfigurationError, match="Idempotency-Key"):
             client.with_options(idempotency_key=key)
+
+
+@given(
+    name=st.text(min_size=0, max_size=8).filter(
+        lambda text: (
+            not text
+            or any(not (c.isascii() and (c.isalnum() or c in "!#$%&'*+-.^_`|~")) for c in text)
+        )
+    )
+)
+def test_a_header_name_that_is_not_an_http_token_is_refused(name: str) -> None:
+    """ "X Name", "X:Name", "" or "X-Nämé" went out; the server answered 400 (or misread it)."""
+    with pytest.raises(julep.ConfigurationError, match="header"):
+        JulepApi(api_key=API_KEY, base_url=NOWHERE, headers={name: "v"})
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[::1/api", "not a valid URL"),
+        ("http://127.0.0.1:99999/api", "not a valid URL"),
+        ("http://127.0.0.1:port/api", "not a valid URL"),
+        ("http:///api", "no host"),
+    ],
+)
+def test_a_base_url_that_cannot_work_is_refused_naming_base_url(url: str, problem: str) -> None:
+    """Were a bare ValueError from urllib, or accepted to fail on every call."""
+    for cls in (JulepApi, AsyncJulepApi):
+        with pytest.raises(
+            julep.ConfigurationError, match=f"base_url .*{problem}|base_url has {problem}"
+        ):
+            cls(api_key=API_KEY, base_url=url)
