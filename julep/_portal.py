@@ -113,10 +113,8 @@ class Portal:
                 current = self._loop = _Loop()
             return current
 
-    def call(self, coroutine: _Coro[_T]) -> _T:
-        """Run ``coroutine`` on the loop and wait for its result in this thread."""
-        if not asyncio.iscoroutine(coroutine):
-            raise TypeError(f"Portal.call takes a coroutine, got {type(coroutine).__name__}")
+    def _loop_for(self, coroutine: _Coro[typing.Any]) -> _Loop:
+        """The running loop for a call from this thread; on failure the coroutine is closed."""
         try:
             loop = self._running_loop()
             if threading.get_ident() == loop.thread_id:
@@ -124,9 +122,18 @@ class Portal:
                     "a JulepApi method was called from the client's own event-loop thread, "
                     "where waiting would deadlock; use AsyncJulepApi in async code"
                 )
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, ClientClosedError):
+                _raise_argument_error(coroutine)
             coroutine.close()  # never started: nothing to warn "never awaited" about
             raise
+        return loop
+
+    def call(self, coroutine: _Coro[_T]) -> _T:
+        """Run ``coroutine`` on the loop and wait for its result in this thread."""
+        if not asyncio.iscoroutine(coroutine):
+            raise TypeError(f"Portal.call takes a coroutine, got {type(coroutine).__name__}")
+        loop = self._loop_for(coroutine)
         result: concurrent.futures.Future[_T] = concurrent.futures.Future()
         running: list[asyncio.Task[_T]] = []
 
@@ -150,10 +157,11 @@ class Portal:
             task.add_done_callback(lambda done: self._settle(loop, result, done))
 
         with self._lock:
-            if self._closed:  # closed since the loop was looked up
-                coroutine.close()
-                raise _closed_error()
-            self._waiting.add(result)
+            closed = self._closed  # closed since the loop was looked up
+            if not closed:
+                self._waiting.add(result)
+        if closed:
+            _refuse(coroutine)
         try:
             loop.loop.call_soon_threadsafe(begin)
             return result.result()
@@ -220,6 +228,30 @@ async def _drain(
             task.cancel()
         await asyncio.wait(set(tasks), timeout=_SETTLE_SECONDS)
     await cleanup()
+
+
+def _raise_argument_error(coroutine: _Coro[typing.Any]) -> None:
+    """On a closed client, raise what the call's own argument checks raise, as
+    ``AsyncJulepApi`` does there, so both clients answer a bad call alike.
+
+    An operation checks its arguments before its first ``await``, which reaches
+    the transport; a closed transport raises ``ClientClosedError`` there before
+    touching any loop. So this runs only checks, in the caller's thread.
+    """
+    try:
+        coroutine.send(None)
+    except (TypeError, ValueError):
+        raise
+    except BaseException:  # ClientClosedError and the like: the caller raises its own
+        return
+    finally:
+        coroutine.close()
+
+
+def _refuse(coroutine: _Coro[typing.Any]) -> typing.NoReturn:
+    """A call on a client closed meanwhile: its argument error, else ClientClosedError."""
+    _raise_argument_error(coroutine)
+    raise _closed_error()
 
 
 def _fail(result: concurrent.futures.Future[typing.Any], exc: BaseException) -> None:

@@ -216,6 +216,10 @@ class Transport:
         if closer is not None:
             closer.cancel()
 
+    def mark_closed(self) -> None:
+        """Refuse every later request; for a client closed where ``close()`` cannot run."""
+        self._closed = True
+
     @property
     def closed(self) -> bool:
         """Whether ``close()`` was called: nothing is worth retrying any more."""

@@ -244,4 +244,7 @@ class JulepApi:
 def _shutdown(portal: Portal, async_client: AsyncJulepApi) -> None:
     # Runs on close(), on garbage collection, or at interpreter exit; it must
     # not reference the JulepApi itself, or the finalizer would keep it alive.
+    # First, and also when the loop never ran (close() before any call): the
+    # transport of a closed client refuses to open a session, on any loop.
+    async_client._transport.mark_closed()
     portal.shutdown(async_client.close)

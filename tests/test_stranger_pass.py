@@ -378,3 +378,66 @@ def test_a_base_url_that_cannot_work_is_refused_naming_base_url(url: str, proble
             julep.ConfigurationError, match=f"base_url .*{problem}|base_url has {problem}"
         ):
             cls(api_key=API_KEY, base_url=url)
+
+
+_OPERATIONS = sorted(
+    name
+    for name in dir(AsyncJulepApi)
+    if not name.startswith("_")
+    and inspect.iscoroutinefunction(getattr(AsyncJulepApi, name))
+    and name not in ("close", "wait_for_job")
+)
+
+
+@pytest.fixture(scope="module")
+def closed_clients() -> typing.Iterator[tuple[JulepApi, AsyncJulepApi, JulepApi]]:
+    """A used sync client, a used async client and a never-used sync client, all closed."""
+    with LoopbackServer() as server:
+        used = JulepApi(api_key=API_KEY, base_url=server.base_url)
+        assert used.get_agent("a").id == "a"
+        used.close()
+        async_client = AsyncJulepApi(api_key=API_KEY, base_url=server.base_url)
+
+        async def use_and_close() -> None:
+            assert (await async_client.get_agent("a")).id == "a"
+            await async_client.close()
+
+        asyncio.run(use_and_close())
+        never_used = JulepApi(api_key=API_KEY, base_url=server.base_url)
+        never_used.close()
+        yield used, async_client, never_used
+
+
+@given(data=st.data())
+def test_closed_clients_answer_a_call_alike(
+    closed_clients: tuple[JulepApi, AsyncJulepApi, JulepApi], data: st.DataObject
+) -> None:
+    """A bad argument is a TypeError/ValueError on both clients, closed or not (the sync
+    client said ClientClosedError); a good call is ClientClosedError on both."""
+    used, async_client, never_used = closed_clients
+    method = data.draw(st.sampled_from(_OPERATIONS))
+    arguments = _valid_arguments(method)
+    parameters = [p for p in inspect.signature(getattr(AsyncJulepApi, method)).parameters][1:]
+    bad = data.draw(st.none() | st.sampled_from(parameters))
+    if bad is not None:
+        arguments[bad] = data.draw(st.sampled_from([5, b"x", object(), "", ".."]))
+
+    def outcome(call: typing.Callable[[], object]) -> tuple[str, str]:
+        try:
+            call()
+        except Exception as exc:
+            return type(exc).__name__, str(exc)
+        return "ok", ""
+
+    async def on_async() -> tuple[str, str]:
+        try:
+            await getattr(async_client, method)(**arguments)
+        except Exception as exc:
+            return type(exc).__name__, str(exc)
+        return "ok", ""
+
+    expected = asyncio.run(on_async())
+    assert outcome(lambda: getattr(used, method)(**arguments)) == expected
+    assert outcome(lambda: getattr(never_used, method)(**arguments)) == expected
+    if bad is None:
+        assert expected[0] == "ClientClosedError"
