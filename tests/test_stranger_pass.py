@@ -441,3 +441,13 @@ def test_closed_clients_answer_a_call_alike(
     assert outcome(lambda: getattr(never_used, method)(**arguments)) == expected
     if bad is None:
         assert expected[0] == "ClientClosedError"
+
+
+@pytest.mark.parametrize("stop", [[], (), ["a"] * 5])
+def test_stop_takes_one_to_four_sequences_checked_before_sending(
+    stop: typing.Sequence[str],
+) -> None:
+    """Five were refused at once but an empty list went out for the server's 422."""
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(ValueError, match="stop takes 1 to 4"):
+            client.chat("s", messages=[{"role": "user", "content": "hi"}], stop=stop)
