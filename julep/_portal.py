@@ -113,7 +113,7 @@ class Portal:
                 current = self._loop = _Loop()
             return current
 
-    def _loop_for(self, coroutine: _Coro[typing.Any]) -> _Loop:
+    def _loop_for(self, coroutine: _Coro[typing.Any], checks_first: bool) -> _Loop:
         """The running loop for a call from this thread; on failure the coroutine is closed."""
         try:
             loop = self._running_loop()
@@ -123,17 +123,22 @@ class Portal:
                     "where waiting would deadlock; use AsyncJulepApi in async code"
                 )
         except BaseException as exc:
-            if isinstance(exc, ClientClosedError):
+            if checks_first and isinstance(exc, ClientClosedError):
                 _raise_argument_error(coroutine)
             coroutine.close()  # never started: nothing to warn "never awaited" about
             raise
         return loop
 
-    def call(self, coroutine: _Coro[_T]) -> _T:
-        """Run ``coroutine`` on the loop and wait for its result in this thread."""
+    def call(self, coroutine: _Coro[_T], *, checks_first: bool = False) -> _T:
+        """Run ``coroutine`` on the loop and wait for its result in this thread.
+
+        ``checks_first``: the coroutine is an operation's, which checks its
+        arguments before its first ``await``; on a closed client those checks
+        still run, so a bad argument raises as on ``AsyncJulepApi``.
+        """
         if not asyncio.iscoroutine(coroutine):
             raise TypeError(f"Portal.call takes a coroutine, got {type(coroutine).__name__}")
-        loop = self._loop_for(coroutine)
+        loop = self._loop_for(coroutine, checks_first)
         result: concurrent.futures.Future[_T] = concurrent.futures.Future()
         running: list[asyncio.Task[_T]] = []
 
@@ -161,7 +166,10 @@ class Portal:
             if not closed:
                 self._waiting.add(result)
         if closed:
-            _refuse(coroutine)
+            if checks_first:
+                _raise_argument_error(coroutine)
+            coroutine.close()
+            raise _closed_error()
         try:
             loop.loop.call_soon_threadsafe(begin)
             return result.result()
@@ -248,12 +256,6 @@ def _raise_argument_error(coroutine: _Coro[typing.Any]) -> None:
         coroutine.close()
 
 
-def _refuse(coroutine: _Coro[typing.Any]) -> typing.NoReturn:
-    """A call on a client closed meanwhile: its argument error, else ClientClosedError."""
-    _raise_argument_error(coroutine)
-    raise _closed_error()
-
-
 def _fail(result: concurrent.futures.Future[typing.Any], exc: BaseException) -> None:
     with contextlib.suppress(concurrent.futures.InvalidStateError):
         result.set_exception(exc)
@@ -286,7 +288,7 @@ def blocking(
     """
 
     def sync_method(self: SyncClient, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return self._portal.call(method(self._async, *args, **kwargs))
+        return self._portal.call(method(self._async, *args, **kwargs), checks_first=True)
 
     return twin(sync_method, method)
 
