@@ -69,7 +69,10 @@ def path_id(name: str, value: object) -> str:
         raise ValueError(
             f"{name} must be an id, got {value!r}, which a URL path resolves as a directory"
         )
-    return urllib.parse.quote(value, safe="")
+    try:
+        return urllib.parse.quote(value, safe="")
+    except UnicodeEncodeError as exc:  # a lone surrogate (surrogateescape'd bytes)
+        raise ValueError(f"{name} cannot be sent in a URL ({exc.reason}): {value!r}") from None
 
 
 def check_str(name: str, value: object, *, optional: bool = False) -> None:
@@ -336,7 +339,19 @@ def query(**params: object) -> str:
             continue
         wire = value.value if isinstance(value, enum.Enum) else value
         pairs.append((key, str(wire)))
-    return urllib.parse.urlencode(pairs)
+    try:
+        return urllib.parse.urlencode(pairs)
+    except UnicodeEncodeError as exc:  # a lone surrogate (surrogateescape'd bytes)
+        key, wire = next((k, v) for k, v in pairs if not v.isascii() and _unencodable(v))
+        raise ValueError(f"{key} cannot be sent in a URL ({exc.reason}): {wire!r}") from None
+
+
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def list_query(

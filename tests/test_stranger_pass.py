@@ -451,3 +451,20 @@ def test_stop_takes_one_to_four_sequences_checked_before_sending(
     with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
         with pytest.raises(ValueError, match="stop takes 1 to 4"):
             client.chat("s", messages=[{"role": "user", "content": "hi"}], stop=stop)
+
+
+@given(
+    text=st.builds(
+        lambda head, surrogate, tail: head + surrogate + tail,
+        st.text(max_size=4),
+        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+        st.text(max_size=4),
+    ),
+    where=st.sampled_from(["agent_id", "query", "user_id"]),
+)
+def test_a_lone_surrogate_in_a_url_argument_names_the_argument(text: str, where: str) -> None:
+    """Text decoded with surrogateescape raised a bare UnicodeEncodeError naming nothing."""
+    arguments: dict[str, typing.Any] = {"agent_id": "a", "query": "q", where: text}
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(ValueError, match=f"{where} cannot be sent in a URL"):
+            client.get_agent_memories(**arguments)
