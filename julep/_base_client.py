@@ -25,6 +25,7 @@ from ._config import (
     authorization_header,
     byte_limit,
     check_headers,
+    header_mapping,
     resolve_api_key,
     resolve_base_url,
 )
@@ -65,6 +66,17 @@ class _Request(typing.NamedTuple):
     data: bytes | None
 
 
+def check_httpx_client(httpx_client: object) -> None:
+    """julep 0.3.9's ``httpx_client`` keyword: ``None`` is accepted as it was; a client is
+    refused with what to pass instead, since this SDK does not run on httpx."""
+    if httpx_client is not None:
+        raise ConfigurationError(
+            f"httpx_client: this SDK runs on aiohttp and cannot use "
+            f"{type(httpx_client).__name__}; pass its settings instead (timeout=, headers=, "
+            "proxy=, verify=, cert=), or an aiohttp.ClientSession as session= to AsyncJulepApi"
+        )
+
+
 class BaseAsyncClient:
     """State and plumbing shared by every operation."""
 
@@ -75,6 +87,7 @@ class BaseAsyncClient:
         environment: JulepApiEnvironment = JulepApiEnvironment.DEFAULT,
         api_key: str | None = None,
         timeout: float | Timeout | None = 300,
+        httpx_client: object = None,
         max_retries: int | RetryPolicy = 2,
         session: aiohttp.ClientSession | None = None,
         connection_limit: int = 100,
@@ -90,6 +103,7 @@ class BaseAsyncClient:
         # From here on this frame's locals show '<redacted>', should an error
         # below be rendered with them.
         api_key = Secret(api_key) if isinstance(api_key, str) else api_key
+        check_httpx_client(httpx_client)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise ConfigurationError(
                 f"session must be an aiohttp.ClientSession, got {type(session).__name__}"
@@ -124,7 +138,7 @@ class BaseAsyncClient:
                 "Authorization": authorization_header(key),
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
-                **(headers or {}),
+                **header_mapping(headers),
             }
         )
 
@@ -186,9 +200,12 @@ class BaseAsyncClient:
                 raise ConfigurationError(
                     f"idempotency_key must be a non-empty str, got {idempotency_key!r}"
                 )
+            if idempotency_key is not None:
+                # Sent as a header: a newline would be refused by aiohttp on every call.
+                check_headers({"Idempotency-Key": idempotency_key})
             derived._idempotency_key = idempotency_key
         if headers:
-            derived._set_headers({**self._headers, **headers})
+            derived._set_headers({**self._headers, **header_mapping(headers)})
         return derived
 
     async def close(self) -> None:

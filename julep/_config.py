@@ -51,10 +51,16 @@ class Timeout:
     def __attrs_post_init__(self) -> None:
         for field in attrs.fields(Timeout):
             value = getattr(self, field.name)
-            if value is not None and (isinstance(value, bool) or value <= 0):
+            if value is not None and (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                # NaN compares false with every deadline: no limit, by accident;
+                # infinity breaks aiohttp's timers. No limit is asked for with None.
+                or not 0 < value < math.inf
+            ):
                 raise ConfigurationError(
-                    f"Timeout.{field.name} must be a positive number of seconds or None, "
-                    f"got {value!r}"
+                    f"Timeout.{field.name} must be a positive finite number of seconds, "
+                    f"or None for no limit, got {value!r}"
                 )
 
     @classmethod
@@ -75,6 +81,11 @@ class Timeout:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigurationError(
                 f"timeout must be a number of seconds or a julep.Timeout, got {value!r}"
+            )
+        if not 0 < value < math.inf:
+            raise ConfigurationError(
+                f"timeout must be a positive finite number of seconds, got {value!r} "
+                "(to wait without any limit: timeout=julep.Timeout.NONE)"
             )
         return cls(read=float(value), total=float(value))
 
@@ -112,6 +123,16 @@ class RetryPolicy:
             raise ConfigurationError(f"max_retries must be an int, got {self.max_retries!r}")
         if self.max_retries < 0:
             raise ConfigurationError(f"max_retries must be >= 0, got {self.max_retries}")
+        for name in ("initial_delay", "max_delay"):
+            delay = getattr(self, name)
+            if (
+                isinstance(delay, bool)
+                or not isinstance(delay, (int, float))
+                or not 0 <= delay < math.inf
+            ):
+                raise ConfigurationError(
+                    f"{name} must be a finite number of seconds >= 0, got {delay!r}"
+                )
         cap = self.max_retry_after
         if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not 0 <= cap < math.inf:
             raise ConfigurationError(
@@ -169,6 +190,18 @@ def resolve_api_key(api_key: str | None) -> str:
 
 # Characters no HTTP header value may hold (they would split or end the header).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def header_mapping(headers: typing.Mapping[str, str] | None) -> typing.Mapping[str, str]:
+    """The ``headers`` argument: a mapping (a dict, ``multidict``...), or None for none."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, typing.Mapping):
+        raise ConfigurationError(
+            f"headers must be a mapping of str to str, got {type(headers).__name__}: {headers!r}"
+        )
+    return headers
 
 
 def check_headers(headers: typing.Mapping[str, str] | None) -> None:
@@ -181,16 +214,35 @@ def check_headers(headers: typing.Mapping[str, str] | None) -> None:
             )
         if _CONTROL.search(name) or _CONTROL.search(value):
             raise ConfigurationError(f"header {name!r} contains a control character")
+        if not _TOKEN.fullmatch(name):
+            # A space, a colon or a non-ASCII letter in a name is not HTTP: servers
+            # answer 400, or read "X:Name: a" as another header.
+            raise ConfigurationError(
+                f"header name {name!r} is not a valid HTTP header name "
+                "(ASCII letters, digits and !#$%&'*+-.^_`|~ only)"
+            )
 
 
 def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> str:
     """The base URL, always ending in one slash so relative paths join under it."""
+    if not isinstance(environment, JulepApiEnvironment):
+        raise ConfigurationError(
+            f"environment must be a julep.JulepApiEnvironment, got {environment!r}"
+            + ("; a URL goes in base_url=" if isinstance(environment, str) else "")
+        )
     url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV)
     if url is None:
         url = environment.value
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
-    if "@" in urllib.parse.urlsplit(url).netloc:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 -- raises for a port out of range or not a number
+    except ValueError as exc:
+        raise ConfigurationError(f"base_url is not a valid URL ({exc}): {url!r}") from None
+    if not parts.hostname:
+        raise ConfigurationError(f"base_url has no host: {url!r}")
+    if "@" in parts.netloc:
         raise ConfigurationError(
             "base_url must not carry credentials (user:password@); pass the key as api_key"
         )

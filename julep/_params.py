@@ -44,23 +44,35 @@ PresetArg = typing.Union[
 
 
 _URL_SAFE_ID = re.compile(r"[A-Za-z0-9_.~-]+")
+_DOT_SEGMENTS = frozenset({".", ".."})
 
 
 def path_id(name: str, value: object) -> str:
     """A resource id made safe for a URL path segment.
 
     An empty id would turn ``GET /agents/{id}`` into ``GET /agents/``, a
-    different operation, so it is refused here.
+    different operation, so it is refused here. So are ``.`` and ``..``: as
+    path segments, every URL normaliser (RFC 3986 remove_dot_segments: proxies,
+    gateways) resolves them, and ``DELETE /agents/{id}/docs/..`` would become
+    ``DELETE /agents/{id}``. Percent-encoding does not help, as many servers
+    decode ``%2E`` before normalising.
     """
     if isinstance(value, uuid.UUID):
         return str(value)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
-    if _URL_SAFE_ID.fullmatch(value):
+    if _URL_SAFE_ID.fullmatch(value) and value not in _DOT_SEGMENTS:
         return value  # uuids, the usual case, need no escaping
     if not value.strip():
         raise ValueError(f"{name} must be a non-empty id, got {value!r}")
-    return urllib.parse.quote(value, safe="")
+    if value in _DOT_SEGMENTS:
+        raise ValueError(
+            f"{name} must be an id, got {value!r}, which a URL path resolves as a directory"
+        )
+    try:
+        return urllib.parse.quote(value, safe="")
+    except UnicodeEncodeError as exc:  # a lone surrogate (surrogateescape'd bytes)
+        raise ValueError(f"{name} cannot be sent in a URL ({exc.reason}): {value!r}") from None
 
 
 def check_str(name: str, value: object, *, optional: bool = False) -> None:
@@ -295,7 +307,12 @@ def metadata_filter(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, dict):
-        return orjson.dumps(value).decode()
+        # NaN and infinity would be written as null: another filter than the one given.
+        check_finite("metadata_filter", value)
+        try:
+            return orjson.dumps(value).decode()
+        except TypeError as exc:  # orjson.JSONEncodeError: a key or value JSON can't hold
+            raise TypeError(f"metadata_filter cannot be sent as JSON: {exc}") from None
     if not isinstance(value, str):
         raise TypeError(
             f"metadata_filter must be a JSON object as a str (or a dict), got {value!r}"
@@ -322,7 +339,19 @@ def query(**params: object) -> str:
             continue
         wire = value.value if isinstance(value, enum.Enum) else value
         pairs.append((key, str(wire)))
-    return urllib.parse.urlencode(pairs)
+    try:
+        return urllib.parse.urlencode(pairs)
+    except UnicodeEncodeError as exc:  # a lone surrogate (surrogateescape'd bytes)
+        key, wire = next((k, v) for k, v in pairs if not v.isascii() and _unencodable(v))
+        raise ValueError(f"{key} cannot be sent in a URL ({exc.reason}): {wire!r}") from None
+
+
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def list_query(

@@ -113,10 +113,8 @@ class Portal:
                 current = self._loop = _Loop()
             return current
 
-    def call(self, coroutine: _Coro[_T]) -> _T:
-        """Run ``coroutine`` on the loop and wait for its result in this thread."""
-        if not asyncio.iscoroutine(coroutine):
-            raise TypeError(f"Portal.call takes a coroutine, got {type(coroutine).__name__}")
+    def _loop_for(self, coroutine: _Coro[typing.Any], checks_first: bool) -> _Loop:
+        """The running loop for a call from this thread; on failure the coroutine is closed."""
         try:
             loop = self._running_loop()
             if threading.get_ident() == loop.thread_id:
@@ -124,9 +122,23 @@ class Portal:
                     "a JulepApi method was called from the client's own event-loop thread, "
                     "where waiting would deadlock; use AsyncJulepApi in async code"
                 )
-        except BaseException:
+        except BaseException as exc:
+            if checks_first and isinstance(exc, ClientClosedError):
+                _raise_argument_error(coroutine)
             coroutine.close()  # never started: nothing to warn "never awaited" about
             raise
+        return loop
+
+    def call(self, coroutine: _Coro[_T], *, checks_first: bool = False) -> _T:
+        """Run ``coroutine`` on the loop and wait for its result in this thread.
+
+        ``checks_first``: the coroutine is an operation's, which checks its
+        arguments before its first ``await``; on a closed client those checks
+        still run, so a bad argument raises as on ``AsyncJulepApi``.
+        """
+        if not asyncio.iscoroutine(coroutine):
+            raise TypeError(f"Portal.call takes a coroutine, got {type(coroutine).__name__}")
+        loop = self._loop_for(coroutine, checks_first)
         result: concurrent.futures.Future[_T] = concurrent.futures.Future()
         running: list[asyncio.Task[_T]] = []
 
@@ -150,10 +162,14 @@ class Portal:
             task.add_done_callback(lambda done: self._settle(loop, result, done))
 
         with self._lock:
-            if self._closed:  # closed since the loop was looked up
-                coroutine.close()
-                raise _closed_error()
-            self._waiting.add(result)
+            closed = self._closed  # closed since the loop was looked up
+            if not closed:
+                self._waiting.add(result)
+        if closed:
+            if checks_first:
+                _raise_argument_error(coroutine)
+            coroutine.close()
+            raise _closed_error()
         try:
             loop.loop.call_soon_threadsafe(begin)
             return result.result()
@@ -222,6 +238,24 @@ async def _drain(
     await cleanup()
 
 
+def _raise_argument_error(coroutine: _Coro[typing.Any]) -> None:
+    """On a closed client, raise what the call's own argument checks raise, as
+    ``AsyncJulepApi`` does there, so both clients answer a bad call alike.
+
+    An operation checks its arguments before its first ``await``, which reaches
+    the transport; a closed transport raises ``ClientClosedError`` there before
+    touching any loop. So this runs only checks, in the caller's thread.
+    """
+    try:
+        coroutine.send(None)
+    except (TypeError, ValueError):
+        raise
+    except BaseException:  # ClientClosedError and the like: the caller raises its own
+        return
+    finally:
+        coroutine.close()
+
+
 def _fail(result: concurrent.futures.Future[typing.Any], exc: BaseException) -> None:
     with contextlib.suppress(concurrent.futures.InvalidStateError):
         result.set_exception(exc)
@@ -254,7 +288,7 @@ def blocking(
     """
 
     def sync_method(self: SyncClient, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return self._portal.call(method(self._async, *args, **kwargs))
+        return self._portal.call(method(self._async, *args, **kwargs), checks_first=True)
 
     return twin(sync_method, method)
 

@@ -281,6 +281,10 @@ def _unstructure_factory(
     unstructure = converter.unstructure
 
     def unstructure_model(value: typing.Any) -> dict[str, typing.Any]:
+        if value.__class__ is dict:
+            # A dict where a model goes (CreateToolRequest(function={...})), as
+            # julep 0.3.9's pydantic models took it: sent as the caller wrote it.
+            return unstructure(value)  # type: ignore[no-any-return]
         if value._present is None:
             return built(value)
         # Decoded: the keys it came with, and whatever the caller set since

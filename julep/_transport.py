@@ -13,6 +13,7 @@ import contextlib
 import functools
 import time
 import typing
+import weakref
 
 import aiohttp
 from aiohttp.http_exceptions import HttpProcessingError
@@ -60,6 +61,8 @@ class Transport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._deadlines: Deadlines | None = None  # of the requests on that loop
         self._closer: asyncio.Task[None] | None = None
+        # Closes the session on its loop should this transport be dropped unclosed.
+        self._abandon: weakref.finalize[typing.Any, Transport] | None = None
         self._closed = False
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -104,8 +107,16 @@ class Transport:
         )
         self._loop = loop
         self._deadlines = Deadlines(loop)
-        self._closer = loop.create_task(_close_with_loop(self._session))
+        self._closer = closer = loop.create_task(_close_with_loop(self._session))
+        self._set_abandon(weakref.finalize(self, _close_abandoned, loop, closer))
         return self._session
+
+    def _set_abandon(self, finalizer: weakref.finalize[typing.Any, Transport] | None) -> None:
+        if self._abandon is not None:
+            self._abandon.detach()
+        if finalizer is not None:
+            finalizer.atexit = False  # at exit the loop's own shutdown does it
+        self._abandon = finalizer
 
     async def send(
         self,
@@ -211,6 +222,7 @@ class Transport:
         self._closed = True
         session, self._session = self._session, None
         closer, self._closer = self._closer, None
+        self._set_abandon(None)
         if session is None or not self._owns_session:
             return
         if self._loop is not None and self._loop is not asyncio.get_running_loop():
@@ -221,6 +233,10 @@ class Transport:
         await session.close()
         if closer is not None:
             closer.cancel()
+
+    def mark_closed(self) -> None:
+        """Refuse every later request; for a client closed where ``close()`` cannot run."""
+        self._closed = True
 
     @property
     def closed(self) -> bool:
@@ -243,6 +259,7 @@ class Transport:
         self._loop = None
         self._deadlines = None
         self._closer = None
+        self._set_abandon(None)  # the loop is the parent's: never touch it
 
 
 # Sessions whose loop is gone without closing them (a loop closed by hand, or
@@ -399,6 +416,18 @@ async def _close_with_loop(session: aiohttp.ClientSession) -> None:
         await asyncio.Event().wait()
     finally:
         await session.close()
+
+
+def _close_abandoned(loop: asyncio.AbstractEventLoop, closer: asyncio.Task[None]) -> None:
+    """A transport was collected with its session open (an ``AsyncJulepApi``
+    dropped without ``close()`` while its loop runs on): wake its closer, which
+    closes the session on that loop. Holding the task here until then keeps it
+    from being destroyed pending ("Task was destroyed but it is pending!").
+    """
+    if closer.done() or loop.is_closed():
+        return
+    with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+        loop.call_soon_threadsafe(closer.cancel)
 
 
 async def _await(request: typing.Awaitable[aiohttp.ClientResponse]) -> aiohttp.ClientResponse:

@@ -85,6 +85,7 @@ class JulepApi:
         environment: JulepApiEnvironment = JulepApiEnvironment.DEFAULT,
         api_key: str | None = None,
         timeout: float | Timeout | None = 300,
+        httpx_client: object = None,
         max_retries: int | RetryPolicy = 2,
         connection_limit: int = 100,
         headers: typing.Mapping[str, str] | None = None,
@@ -101,6 +102,7 @@ class JulepApi:
             environment=environment,
             api_key=api_key,
             timeout=timeout,
+            httpx_client=httpx_client,
             max_retries=max_retries,
             connection_limit=connection_limit,
             headers=headers,
@@ -242,4 +244,7 @@ class JulepApi:
 def _shutdown(portal: Portal, async_client: AsyncJulepApi) -> None:
     # Runs on close(), on garbage collection, or at interpreter exit; it must
     # not reference the JulepApi itself, or the finalizer would keep it alive.
+    # First, and also when the loop never ran (close() before any call): the
+    # transport of a closed client refuses to open a session, on any loop.
+    async_client._transport.mark_closed()
     portal.shutdown(async_client.close)

@@ -70,6 +70,22 @@ def shorten(text: str, limit: int = MESSAGE_BODY_LIMIT) -> str:
 class JulepError(Exception):
     """The root of every error this SDK raises."""
 
+    def __reduce__(self) -> tuple[typing.Any, ...]:
+        # Most errors take keyword-only arguments, which pickle's default
+        # (cls(*args)) cannot pass: rebuild without __init__ instead, so an
+        # error crosses a process boundary (multiprocessing, a process pool)
+        # and copy.copy works.
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(
+    cls: type[JulepError], args: tuple[object, ...], state: dict[str, object]
+) -> JulepError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class ConfigurationError(JulepError, ValueError):
     """The client was configured wrongly (a missing API key, a bad timeout...)."""

@@ -70,7 +70,7 @@ BAD_CALLS: list[tuple[str, dict[str, typing.Any], type[Exception], str]] = [
             "stop": list("abcde"),
         },
         ValueError,
-        "stop takes at most 4",
+        "stop takes 1 to 4",
     ),
     (
         "chat",

@@ -26,7 +26,7 @@ class AgentOperations(BaseAsyncClient):
         *,
         limit: int | None = None,
         offset: int | None = None,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> ListAgentsResponse:
@@ -56,6 +56,7 @@ class AgentOperations(BaseAsyncClient):
     ) -> ResourceCreatedResponse:
         """Create an agent; only ``name`` is required."""
         p.check_str("name", name)
+        p.check_str("about", about, optional=True)
         return await self._request(
             "POST",
             "agents",
@@ -142,7 +143,7 @@ class AgentOperations(BaseAsyncClient):
         self,
         *,
         page_size: int = 100,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> typing.AsyncIterator[Agent]:

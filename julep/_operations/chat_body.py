@@ -26,8 +26,8 @@ def _check_logit_bias(name: str, value: object) -> None:
 
 def _check_stop(name: str, value: object) -> None:
     p.check_str_or_strs(name, value)
-    if isinstance(value, (list, tuple)) and len(value) > 4:
-        raise ValueError(f"{name} takes at most 4 sequences, got {len(value)}")
+    if isinstance(value, (list, tuple)) and not 1 <= len(value) <= 4:
+        raise ValueError(f"{name} takes 1 to 4 sequences, got {len(value)}")
 
 
 # Each plain setting's check, by its key in the body.

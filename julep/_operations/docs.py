@@ -24,7 +24,7 @@ class DocOperations(BaseAsyncClient):
         *,
         limit: int | None = None,
         offset: int | None = None,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> GetAgentDocsResponse:
@@ -51,7 +51,7 @@ class DocOperations(BaseAsyncClient):
         *,
         limit: int | None = None,
         offset: int | None = None,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> GetUserDocsResponse:
@@ -77,7 +77,7 @@ class DocOperations(BaseAsyncClient):
         agent_id: str,
         *,
         page_size: int = 100,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> typing.AsyncIterator[Doc]:
@@ -92,7 +92,7 @@ class DocOperations(BaseAsyncClient):
         user_id: str,
         *,
         page_size: int = 100,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> typing.AsyncIterator[Doc]:

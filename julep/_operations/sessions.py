@@ -26,7 +26,7 @@ class SessionOperations(BaseAsyncClient):
         *,
         limit: int | None = None,
         offset: int | None = None,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> ListSessionsResponse:
@@ -149,7 +149,7 @@ class SessionOperations(BaseAsyncClient):
         self,
         *,
         page_size: int = 100,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> typing.AsyncIterator[Session]:

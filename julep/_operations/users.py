@@ -23,7 +23,7 @@ class UserOperations(BaseAsyncClient):
         *,
         limit: int | None = None,
         offset: int | None = None,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> ListUsersResponse:
@@ -97,7 +97,7 @@ class UserOperations(BaseAsyncClient):
         self,
         *,
         page_size: int = 100,
-        metadata_filter: str | None = None,
+        metadata_filter: str | JSONObject | None = None,
         sort_by: p.SortByArg | None = None,
         order: p.OrderArg | None = None,
     ) -> typing.AsyncIterator[User]:

@@ -58,9 +58,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_response(exc.status, exc.reason, headers=headers)
     except ConnectionResetError:
         # The client went away (a cancelled call, a timeout): nobody to answer,
-        # and nothing went wrong on this side worth a traceback.
+        # and nothing went wrong on this side worth a traceback. Raising would
+        # make aiohttp log one ("Error handling request"); a response it cannot
+        # send is dropped quietly.
         logger.debug("client disconnected during %s %s", request.method, request.path)
-        raise
+        return error_response(500, "the client disconnected")
     except Exception:
         logger.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "Internal Server Error")

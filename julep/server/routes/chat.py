@@ -70,8 +70,9 @@ async def _stream(request: web.Request, state: AppState, turn: chat.Turn) -> web
         return await _fail(stream, "Internal Server Error", "server_error")
     if reset_requested():
         return stream  # an injected reset: the work is done, the ending is never sent
-    await stream.write(sse.event(final) + sse.DONE)
-    await stream.write_eof()
+    with contextlib.suppress(ConnectionError):  # the client went away at the end
+        await stream.write(sse.event(final) + sse.DONE)
+        await stream.write_eof()
     return stream
 
 
