@@ -72,3 +72,17 @@ def test_serve_prints_one_banner() -> None:
     output = banner + rest + errors
     assert output.count("127.0.0.1") == 1
     assert "sk-banner-secret" not in output
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "lots"])
+def test_serve_max_body_mb_must_be_a_finite_number(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--max-body-mb inf was an OverflowError traceback, nan a message naming no option."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--port", "0", f"--max-body-mb={value}"])
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert "argument --max-body-mb:" in captured.err
+    assert "Traceback" not in captured.err
+    assert captured.out == ""

@@ -203,7 +203,7 @@ def summary(result: Document) -> str:
             f"rate          {loop['achieved_rps']:.1f}/s achieved of {loop['target_rps']:g}/s "
             f"target ({loop['sent']} of {loop['scheduled']} sent)",
             f"              {loop['late']} late (> {loop['late_after_ms']:g} ms behind schedule), "
-            f"{loop['dropped']} dropped (every slot busy when due)",
+            f"{loop['dropped']} dropped (never sent: every slot busy, or past the deadline)",
         ]
     lines += [
         "",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import os
 import signal
 import sqlite3
@@ -73,6 +74,17 @@ def _db_problem(path: str) -> str | None:
     return None
 
 
+def _megabytes(text: str) -> float:
+    """``--max-body-mb``: a finite number (its lower limit is LocalServer's to check)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of MiB, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number of MiB, got {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m julep serve", description="Run a local Julep-compatible API server."
@@ -112,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-body-mb",
-        type=float,
+        type=_megabytes,
         default=DEFAULT_MAX_BODY_BYTES / 2**20,
         metavar="MB",
         help=f"largest request body, in MiB (default {DEFAULT_MAX_BODY_BYTES // 2**20})",
