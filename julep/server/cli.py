@@ -119,7 +119,8 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=DEFAULT_IDLE_TIMEOUT,
         metavar="SECONDS",
-        help="close a connection idle, or still sending its headers, this long"
+        help="close a connection idle, or still sending its headers, this long; a request"
+        " body stalled this long is a 408"
         f" (default {DEFAULT_IDLE_TIMEOUT:g})",
     )
     parser.add_argument(
