@@ -217,9 +217,16 @@ def _parser() -> argparse.ArgumentParser:
 def _config(options: argparse.Namespace) -> BenchConfig:
     if options.session_id is not None and (options.agent_id or options.user_id):
         raise ValueError("--session-id names the session; --agent-id and --user-id make one")
+    # Checked now, not found out after a long run whose result could not be written.
     for path in (options.json, options.plot):
-        if path is not None and not path.parent.is_dir():
+        if path is None:
+            continue
+        if not path.parent.is_dir():
             raise ValueError(f"cannot write {path}: {path.parent} is not a directory")
+        if path.is_dir():
+            raise ValueError(f"cannot write {path}: it is a directory")
+        if not os.access(path if path.exists() else path.parent, os.W_OK):
+            raise ValueError(f"cannot write {path}: permission denied or a read-only file system")
     duration = options.duration
     if duration is None and options.requests is None:
         duration = DEFAULT_DURATION

@@ -207,6 +207,8 @@ def test_plot_without_matplotlib_fails_before_the_load(
         (["--min-rps", "nan"], "--min-rps must be a positive number"),
         (["--session-id", "s", "--agent-id", "a"], "--session-id names the session"),
         (["--json", "/nonexistent-dir/out.json"], "is not a directory"),
+        (["--json", "/"], "cannot write /: it is a directory"),  # found out after the run
+        (["--plot", "/"], "cannot write /: it is a directory"),
     ],
 )
 def test_bad_arguments_are_usage_errors(
@@ -268,3 +270,14 @@ def test_the_embedded_server_is_reached_directly_whatever_the_proxy_variables(
     result = json.loads(out.read_text())
     assert result["target"]["embedded_server"] is True
     assert result["counts"] == {"requests": 3, "successes": 3, "errors": 0}
+
+
+def test_an_output_file_that_cannot_be_written_is_refused_before_the_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A read-only place for --json was found out only after the whole run."""
+    monkeypatch.setattr("os.access", lambda path, mode: False)  # as on a read-only mount
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--requests", "1", "--json", str(tmp_path / "out.json")])
+    assert exit_info.value.code == 2
+    assert "read-only file system" in capsys.readouterr().err
