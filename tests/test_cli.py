@@ -86,3 +86,11 @@ def test_serve_max_body_mb_must_be_a_finite_number(
     assert "argument --max-body-mb:" in captured.err
     assert "Traceback" not in captured.err
     assert captured.out == ""
+
+
+def test_version_with_more_arguments_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--version --frob` printed the version and exited 0."""
+    assert cli.main(["--version", "--frob"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "unexpected arguments after --version: --frob" in captured.err
