@@ -74,16 +74,30 @@ def test_serve_prints_one_banner() -> None:
     assert "sk-banner-secret" not in output
 
 
-@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "lots"])
-def test_serve_max_body_mb_must_be_a_finite_number(
-    value: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "option",
+    [
+        "--max-body-mb=inf",
+        "--max-body-mb=-inf",
+        "--max-body-mb=nan",
+        "--max-body-mb=lots",
+        "--max-body-mb=0",
+        "--idle-timeout=0",
+        "--idle-timeout=nan",
+        "--idle-timeout=-1",
+    ],
+)
+def test_serve_numbers_out_of_range_are_usage_errors_naming_the_option(
+    option: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--max-body-mb inf was an OverflowError traceback, nan a message naming no option."""
+    """--max-body-mb inf was an OverflowError traceback; nan, 0 and a bad --idle-timeout
+    were messages naming the Python parameter (max_body_bytes, in bytes) not the option."""
     with pytest.raises(SystemExit) as exited:
-        cli.main(["serve", "--port", "0", f"--max-body-mb={value}"])
+        cli.main(["serve", "--port", "0", option])
     assert exited.value.code == 2
     captured = capsys.readouterr()
-    assert "argument --max-body-mb:" in captured.err
+    assert f"argument {option.partition('=')[0]}:" in captured.err
+    assert "max_body_bytes" not in captured.err and "idle_timeout" not in captured.err
     assert "Traceback" not in captured.err
     assert captured.out == ""
 
