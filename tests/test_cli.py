@@ -108,3 +108,9 @@ def test_version_with_more_arguments_is_a_usage_error(capsys: pytest.CaptureFixt
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "unexpected arguments after --version: --frob" in captured.err
+
+
+def test_serve_refuses_an_empty_db_path(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--db ""` (an unset variable) silently kept the data in a SQLite temp file."""
+    assert cli.main(["serve", "--port", "0", "--db", ""]) == 2
+    assert "--db : is empty; leave --db out" in capsys.readouterr().err

@@ -68,6 +68,8 @@ def _key_from_file(path: str) -> str:
 
 def _db_problem(path: str) -> str | None:
     """Why ``--db path`` cannot be a SQLite file, when that shows before opening it."""
+    if not path.strip():  # `--db "$UNSET"`: SQLite would keep the data in a temp file
+        return "is empty; leave --db out to keep the data in memory"
     if os.path.isdir(path):
         return "is a directory"
     parent = os.path.dirname(os.path.abspath(path))
