@@ -125,6 +125,10 @@ def _open_loop(config: BenchConfig, total: RunStats) -> dict[str, typing.Any] | 
     if config.rate is None:
         return None
     scheduled = (config.arrivals or 0) / config.rate
+    if total.interrupted:
+        # Ctrl+C: the schedule's part that was due before the stop, not all of it
+        # (a run that kept its rate said it achieved a fraction of it, and warned).
+        scheduled = min(scheduled, total.elapsed)
     span = max(scheduled, total.last_sent)
     achieved = total.sent / span if span > 0 else 0.0
     return {
