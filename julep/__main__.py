@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if args else 2
     command, rest = args[0], args[1:]
     if command in ("-V", "--version"):
+        if rest:  # `--version --frob`: an unknown option is an error, as everywhere else
+            print(f"unexpected arguments after {command}: {' '.join(rest)}", file=sys.stderr)
+            return 2
         print(f"julep {__version__}")
         return 0
     # Each command is imported only when asked for: --help stays fast.

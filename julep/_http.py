@@ -121,6 +121,9 @@ def missing_api_hint(status: int, url: str) -> str | None:
     )
 
 
+MIN_BLANKED_KEY_BYTES = 8  # see status_error
+
+
 def status_error(raw: RawResponse, secret: bytes = b"") -> APIStatusError:
     """The typed error for a non-2xx response.
 
@@ -129,7 +132,11 @@ def status_error(raw: RawResponse, secret: bytes = b"") -> APIStatusError:
     """
     # Any status worth retrying may say when to retry, not only 429 and 503.
     retry_after = parse_retry_after(raw.headers) if is_retryable_status(raw.status) else None
-    body = raw.body.replace(secret, b"<redacted>") if secret and secret in raw.body else raw.body
+    body = raw.body
+    # A key too short to be a secret (dev-mode servers take any: "a", "any") is
+    # left alone: blanking it would rewrite every word holding it ("det<redacted>il").
+    if len(secret) >= MIN_BLANKED_KEY_BYTES and secret in body:
+        body = body.replace(secret, b"<redacted>")
     return status_error_class(raw.status)(
         hint=missing_api_hint(raw.status, raw.url),
         status_code=raw.status,

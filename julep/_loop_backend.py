@@ -16,6 +16,8 @@ import importlib
 import os
 import typing
 
+from .errors import ConfigurationError
+
 ENV_VAR = "JULEP_UVLOOP"
 _OFF = frozenset({"0", "false", "no", "off"})
 _ON = frozenset({"1", "true", "yes", "on"})
@@ -37,11 +39,11 @@ def use_uvloop() -> bool:
     if setting in _OFF:
         return False
     if setting and setting not in _ON:
-        raise ValueError(f"{ENV_VAR} must be 0 or 1 (or unset), got {setting!r}")
+        raise ConfigurationError(f"{ENV_VAR} must be 0 or 1 (or unset), got {setting!r}")
     if _uvloop() is not None:
         return True
     if setting in _ON:
-        raise RuntimeError(
+        raise ConfigurationError(
             f"{ENV_VAR}={setting} but uvloop is not installed; pip install -e '.[speed]'"
         )
     return False

@@ -7,10 +7,13 @@ port of 127.0.0.1, with its offline ``echo`` model.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import typing
 
+from ._loop_backend import use_uvloop
 from .client import JulepApi
+from .errors import ConfigurationError
 from .models import CreateDoc, CreateToolRequest, FunctionDef, InputChatMlMessage
 from .server import LocalServer
 
@@ -39,7 +42,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: typing.Sequence[str] = ()) -> int:
     """Run ``demo [options]``: ``--help`` prints the usage; an unknown option exits with 2."""
     _parser().parse_args(list(argv))
-    return run_demo()
+    try:
+        use_uvloop()  # a JULEP_UVLOOP it cannot read: said before anything starts
+        return run_demo()
+    except ConfigurationError as exc:
+        print(f"julep demo: {exc}", file=sys.stderr)
+        return 2
 
 
 def run_demo() -> int:

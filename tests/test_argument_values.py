@@ -163,6 +163,26 @@ async def test_the_key_is_blanked_out_of_an_echoed_error_body() -> None:
     assert "<redacted>" in str(error.value)
 
 
+@given(
+    key=st.text(alphabet="abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=7),
+    detail=st.text(alphabet="abcdefghijklmnopqrstuvwxyz -", max_size=40),
+)
+def test_a_key_too_short_to_hide_leaves_the_error_body_as_sent(key: str, detail: str) -> None:
+    """A dev-mode key such as "a" or "any" is not blanked out of error bodies: that
+    rewrote every word holding it ({'det<redacted>il': ...}, so body["detail"] failed)."""
+    sent = {"detail": detail, "status": "not found"}
+
+    async def call() -> julep.APIStatusError:
+        with aioresponses() as mocked:
+            respond(mocked, "GET", status=404, payload=sent)
+            async with AsyncJulepApi(api_key=key, base_url=BASE_URL, max_retries=0) as client:
+                with pytest.raises(julep.NotFoundError) as error:
+                    await client.get_agent("a1")
+        return error.value
+
+    assert asyncio.run(call()).body == sent
+
+
 def test_models_read_from_the_api_go_back_as_request_models() -> None:
     """History into chat, tools and docs into another agent, a function into a patch: as 0.3.9."""
     with LocalServer() as server, JulepApi(api_key=API_KEY, base_url=server.base_url) as client:

@@ -72,3 +72,45 @@ def test_serve_prints_one_banner() -> None:
     output = banner + rest + errors
     assert output.count("127.0.0.1") == 1
     assert "sk-banner-secret" not in output
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        "--max-body-mb=inf",
+        "--max-body-mb=-inf",
+        "--max-body-mb=nan",
+        "--max-body-mb=lots",
+        "--max-body-mb=0",
+        "--idle-timeout=0",
+        "--idle-timeout=nan",
+        "--idle-timeout=-1",
+    ],
+)
+def test_serve_numbers_out_of_range_are_usage_errors_naming_the_option(
+    option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--max-body-mb inf was an OverflowError traceback; nan, 0 and a bad --idle-timeout
+    were messages naming the Python parameter (max_body_bytes, in bytes) not the option."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--port", "0", option])
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert f"argument {option.partition('=')[0]}:" in captured.err
+    assert "max_body_bytes" not in captured.err and "idle_timeout" not in captured.err
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+
+
+def test_version_with_more_arguments_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--version --frob` printed the version and exited 0."""
+    assert cli.main(["--version", "--frob"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "unexpected arguments after --version: --frob" in captured.err
+
+
+def test_serve_refuses_an_empty_db_path(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--db ""` (an unset variable) silently kept the data in a SQLite temp file."""
+    assert cli.main(["serve", "--port", "0", "--db", ""]) == 2
+    assert "--db : is empty; leave --db out" in capsys.readouterr().err

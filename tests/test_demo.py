@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def test_demo_runs_end_to_end() -> None:
     """It creates, chats, reads history and memories, cleans up, and prints each step."""
@@ -44,3 +46,16 @@ def test_cli_usage() -> None:
         check=False,
     )
     assert wrong.returncode == 2 and "unknown command 'dance'" in wrong.stderr
+
+
+def test_an_unreadable_julep_uvloop_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo's sync client reads JULEP_UVLOOP; a bad value was a traceback."""
+    from julep import demo
+
+    monkeypatch.setenv("JULEP_UVLOOP", "maybe")
+    assert demo.main([]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "julep demo: JULEP_UVLOOP must be 0 or 1 (or unset), got 'maybe'\n"
+    assert captured.out == ""  # nothing started

@@ -6,8 +6,15 @@ import os
 import pathlib
 import subprocess
 import sys
+import typing
+
+import pytest
 
 from .test_readme import BLOCKS
+
+if typing.TYPE_CHECKING:
+    from julep.client import AsyncJulepApi, JulepApi
+    from julep.server import LocalServer
 
 HEAVY = ("aiohttp", "anyio", "attrs", "cattrs", "julep.client", "julep.server.local", "sqlite3")
 
@@ -76,3 +83,29 @@ def test_the_lazy_package_exports_what_it_always_did() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.splitlines() == ["[]", "True True"]
+
+
+@pytest.fixture
+def proxy_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proxy for every URL, as on a corporate laptop, with nothing listening at it."""
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_julep_client_reaches_the_server_directly_whatever_the_proxy_variables(
+    proxy_in_the_environment: None, julep_server: LocalServer, julep_client: JulepApi
+) -> None:
+    """The fixture's server is on this machine: its client never goes through the
+    environment's proxy (it did, and every test using the fixture failed)."""
+    julep_client.create_user(name="Ada")
+    assert julep_server.count("users") == 1
+
+
+@pytest.mark.anyio
+async def test_async_julep_client_reaches_the_server_directly_whatever_the_proxy_variables(
+    proxy_in_the_environment: None, julep_server: LocalServer, async_julep_client: AsyncJulepApi
+) -> None:
+    await async_julep_client.create_user(name="Ada")
+    assert julep_server.count("users") == 1

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import math
 import os
 import pathlib
 import signal
@@ -82,8 +83,8 @@ def _typed(parse: typing.Callable[[str], float]) -> typing.Callable[[str], float
 
 def _min_rps(text: str) -> float:
     rps = float(text)
-    if rps <= 0:
-        raise ValueError(f"--min-rps must be positive, got {text!r}")
+    if not 0 < rps < math.inf:  # nan too
+        raise ValueError(f"--min-rps must be a positive number, got {text!r}")
     return rps
 
 
@@ -216,9 +217,16 @@ def _parser() -> argparse.ArgumentParser:
 def _config(options: argparse.Namespace) -> BenchConfig:
     if options.session_id is not None and (options.agent_id or options.user_id):
         raise ValueError("--session-id names the session; --agent-id and --user-id make one")
+    # Checked now, not found out after a long run whose result could not be written.
     for path in (options.json, options.plot):
-        if path is not None and not path.parent.is_dir():
+        if path is None:
+            continue
+        if not path.parent.is_dir():
             raise ValueError(f"cannot write {path}: {path.parent} is not a directory")
+        if path.is_dir():
+            raise ValueError(f"cannot write {path}: it is a directory")
+        if not os.access(path if path.exists() else path.parent, os.W_OK):
+            raise ValueError(f"cannot write {path}: permission denied or a read-only file system")
     duration = options.duration
     if duration is None and options.requests is None:
         duration = DEFAULT_DURATION
@@ -281,19 +289,25 @@ def _load(config: BenchConfig, target: Target, quiet: bool) -> list[RunStats]:
             line.close()
 
 
-def _setup_client(base_url: str, api_key: str) -> AsyncJulepApi:
+def _setup_client(base_url: str, api_key: str, config: BenchConfig) -> AsyncJulepApi:
     # Setting up and cleaning up are not measured, so they get the SDK's
     # retries and a limit of their own, however short the load's --timeout.
-    return AsyncJulepApi(base_url=base_url, api_key=api_key, timeout=SETUP_TIMEOUT)
+    return AsyncJulepApi(
+        base_url=base_url,
+        api_key=api_key,
+        timeout=SETUP_TIMEOUT,
+        # The embedded server is on this machine: never through a proxy.
+        trust_env=config.base_url is not None,
+    )
 
 
 async def _prepare(base_url: str, api_key: str, config: BenchConfig) -> Fixtures:
-    async with _setup_client(base_url, api_key) as client:
+    async with _setup_client(base_url, api_key, config) as client:
         return await prepare(client, config.agent_id, config.user_id, config.session_id)
 
 
-async def _cleanup(base_url: str, api_key: str, made: Fixtures) -> list[str]:
-    async with _setup_client(base_url, api_key) as client:
+async def _cleanup(base_url: str, api_key: str, config: BenchConfig, made: Fixtures) -> list[str]:
+    async with _setup_client(base_url, api_key, config) as client:
         return await cleanup(client, made)
 
 
@@ -334,7 +348,7 @@ def _run(config: BenchConfig, api_key: str, options: argparse.Namespace) -> int:
                 return EXIT_INTERRUPTED
             return EXIT_BREACHED if breaches else 0
         finally:
-            for failure in asyncio.run(_cleanup(base_url, api_key, made)):
+            for failure in asyncio.run(_cleanup(base_url, api_key, config, made)):
                 print(f"julep bench: {failure}", file=sys.stderr)
 
 
@@ -345,7 +359,10 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     try:
         config = _config(options)
-    except ValueError as exc:
+        # JULEP_UVLOOP is read again when the load starts; a bad value is a
+        # usage error now, before anything is started or made.
+        _loop_backend.use_uvloop()
+    except ValueError as exc:  # a ConfigurationError of JULEP_UVLOOP too
         parser.error(str(exc))
     api_key = options.api_key or os.environ.get(API_KEY_ENV)
     if api_key is None:

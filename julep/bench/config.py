@@ -57,8 +57,8 @@ class BenchConfig:
             raise ValueError("--concurrency must be at least --processes (each needs one)")
         if self.requests is not None and self.requests < 1:
             raise ValueError("--requests must be at least 1")
-        if self.rate is not None and self.rate <= 0:
-            raise ValueError("--rate must be positive")
+        if self.rate is not None and not 0 < self.rate < math.inf:  # nan too
+            raise ValueError(f"--rate must be a positive number, got {self.rate:g}")
         if self.timeout <= 0:
             raise ValueError("--timeout must be positive")
         if self.max_retries < 0:

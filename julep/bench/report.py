@@ -125,6 +125,10 @@ def _open_loop(config: BenchConfig, total: RunStats) -> dict[str, typing.Any] | 
     if config.rate is None:
         return None
     scheduled = (config.arrivals or 0) / config.rate
+    if total.interrupted:
+        # Ctrl+C: the schedule's part that was due before the stop, not all of it
+        # (a run that kept its rate said it achieved a fraction of it, and warned).
+        scheduled = min(scheduled, total.elapsed)
     span = max(scheduled, total.last_sent)
     achieved = total.sent / span if span > 0 else 0.0
     return {
@@ -203,7 +207,7 @@ def summary(result: Document) -> str:
             f"rate          {loop['achieved_rps']:.1f}/s achieved of {loop['target_rps']:g}/s "
             f"target ({loop['sent']} of {loop['scheduled']} sent)",
             f"              {loop['late']} late (> {loop['late_after_ms']:g} ms behind schedule), "
-            f"{loop['dropped']} dropped (every slot busy when due)",
+            f"{loop['dropped']} dropped (never sent: every slot busy, or past the deadline)",
         ]
     lines += [
         "",

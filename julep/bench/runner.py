@@ -37,6 +37,8 @@ def _client(shard: Shard) -> AsyncJulepApi:
         max_retries=shard.config.max_retries,
         # One connection per request in flight: the pool never queues them.
         connection_limit=shard.concurrency,
+        # The embedded server (no --base-url) is on this machine: never through a proxy.
+        trust_env=shard.config.base_url is not None,
     )
 
 
@@ -119,9 +121,20 @@ async def _closed_loop(shard: Shard, sender: _Sender, origin: float) -> None:
             sent += 1
             await sender.send(time.perf_counter())
 
+    # No more workers than requests: the others would have nothing to send, and
+    # starting a huge --concurrency of them alone could outlast the run.
+    count = shard.concurrency if budget is None else min(shard.concurrency, budget)
     async with anyio.create_task_group() as workers:
-        for _ in range(shard.concurrency):
+        for _ in range(count):
+            if end is not None and time.perf_counter() >= end:
+                break  # still starting workers when the duration is over
             workers.start_soon(worker)
+
+
+def arrivals_left(arrival: int, arrivals: int, processes: int) -> int:
+    """``len(range(arrival, arrivals, processes))``, for ranges too long for ``len()``:
+    this arrival and the rest of its process's share of the schedule."""
+    return max(arrivals - arrival + processes - 1, 0) // processes
 
 
 async def _open_loop(shard: Shard, sender: _Sender, origin: float, stats: RunStats) -> None:
@@ -133,8 +146,18 @@ async def _open_loop(shard: Shard, sender: _Sender, origin: float, stats: RunSta
     # (coordinated omission); the drops, the late count and the achieved rate
     # show it.
     slots = anyio.Semaphore(shard.concurrency)
+    arrivals = shard.config.arrivals or 0
+    processes = shard.config.processes
+    # Once the last arrival's deadline has passed, no arrival can be answered in
+    # time: a scheduler that fell that far behind (a --rate beyond what this
+    # client can send) stops there, and the arrivals it never reached are
+    # dropped. So the run ends at most one timeout after its last request was due.
+    cutoff = origin + arrivals / rate + shard.config.timeout
     async with anyio.create_task_group() as requests:
         for arrival in shard.schedule():
+            if time.perf_counter() >= cutoff:
+                stats.dropped += arrivals_left(arrival, arrivals, processes)
+                break
             due = origin + arrival / rate
             # sleep(0) when behind schedule still lets the started requests run.
             await anyio.sleep(max(due - time.perf_counter(), 0.0))

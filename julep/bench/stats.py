@@ -50,7 +50,9 @@ class RunStats:
         # Open loop only: how the schedule was kept.
         self.sent = 0  # requests that left (found a free slot when due)
         self.late = 0  # ... of which left more than LATE_SECONDS after they were due
-        self.dropped = 0  # arrivals that found every slot busy when due: never sent
+        # Arrivals never sent: every slot was busy when they were due, or the
+        # scheduler reached them only after the last deadline (see runner).
+        self.dropped = 0
         self.last_sent = 0.0  # when the last request left, since the origin
 
     @property

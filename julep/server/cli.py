@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import os
 import signal
 import sqlite3
 import ssl
 import sys
 
-from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, MODELS
+from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, MIN_MAX_BODY_BYTES, MODELS
 from .local import LocalServer
 from .resources import raise_descriptor_limit
 from .tls import context_from_files
@@ -33,6 +34,8 @@ def _api_key(options: argparse.Namespace) -> str | None:
     """The key from --api-key, else --api-key-file, else the environment; None for dev mode."""
     if options.api_key is not None and options.api_key_file is not None:
         raise ValueError("give --api-key or --api-key-file, not both")
+    if options.api_key is not None and not options.api_key.strip():
+        raise ValueError("--api-key must not be empty (leave it out for dev mode)")
     if options.api_key is not None:
         print(
             f"julep serve: note: --api-key is visible to every local user in ps;"
@@ -65,12 +68,46 @@ def _key_from_file(path: str) -> str:
 
 def _db_problem(path: str) -> str | None:
     """Why ``--db path`` cannot be a SQLite file, when that shows before opening it."""
+    if not path.strip():  # `--db "$UNSET"`: SQLite would keep the data in a temp file
+        return "is empty; leave --db out to keep the data in memory"
     if os.path.isdir(path):
         return "is a directory"
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         return f"no such directory: {parent}"
     return None
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _megabytes(text: str) -> float:
+    """``--max-body-mb``: a finite number of MiB, at least LocalServer's smallest limit."""
+    value = _number(text)
+    if value * 2**20 < MIN_MAX_BODY_BYTES:
+        raise argparse.ArgumentTypeError(
+            f"at least {MIN_MAX_BODY_BYTES / 2**20:g} MiB ({MIN_MAX_BODY_BYTES // 1024} KiB),"
+            f" got {text!r}"
+        )
+    return value
+
+
+def _seconds(text: str) -> float:
+    """``--idle-timeout``: a finite number of seconds, more than 0 (inf is allowed: never)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:  # nan too
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,15 +141,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--idle-timeout",
-        type=float,
+        type=_seconds,
         default=DEFAULT_IDLE_TIMEOUT,
         metavar="SECONDS",
-        help="close a connection idle, or still sending its headers, this long"
+        help="close a connection idle, or still sending its headers, this long; a request"
+        " body stalled this long is a 408"
         f" (default {DEFAULT_IDLE_TIMEOUT:g})",
     )
     parser.add_argument(
         "--max-body-mb",
-        type=float,
+        type=_megabytes,
         default=DEFAULT_MAX_BODY_BYTES / 2**20,
         metavar="MB",
         help=f"largest request body, in MiB (default {DEFAULT_MAX_BODY_BYTES // 2**20})",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 import attrs
+import yarl
 
 from .faults import FaultPlan
 
@@ -27,6 +28,32 @@ def is_loopback(host: str) -> bool:
         return False  # a name other than localhost may resolve to any address
 
 
+def _shown_url(url: str | None) -> str:
+    """The repr of ``model_url``: its password, if any, left out."""
+    if url is None:
+        return "None"
+    try:
+        return repr(str(yarl.URL(url).with_password(None)))
+    except (TypeError, ValueError):
+        return "'<not a URL>'"
+
+
+def _check_model_url(url: str, key: str | None) -> None:
+    """An http(s) URL with a host; credentials in it, or a key, not both."""
+    try:
+        parsed = yarl.URL(url)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        # Not quoted whole: it may hold a password.
+        raise ValueError("model_url must be an http(s) URL such as https://api.openai.com/v1")
+    if (parsed.user is not None or parsed.password is not None) and key:
+        raise ValueError(
+            "model_url carries credentials (user:password@) and a model key is given too"
+            " (--model-key or OPENAI_API_KEY): the endpoint takes one Authorization; give one"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class ServerConfig:
     """Everything that decides how a server behaves; invalid values raise ``ValueError``."""
@@ -36,7 +63,7 @@ class ServerConfig:
     db: str | None = None
     api_key: str | None = attrs.field(default=None, repr=False)
     model: str = "echo"
-    model_url: str | None = None
+    model_url: str | None = attrs.field(default=None, repr=_shown_url)
     model_key: str | None = attrs.field(default=None, repr=False)
     faults: str | None = None
     faults_seed: int | None = None
@@ -51,6 +78,8 @@ class ServerConfig:
             raise ValueError(f"model must be one of {', '.join(MODELS)}, got {self.model!r}")
         if self.model == "openai" and not self.model_url:
             raise ValueError("model 'openai' needs model_url (an OpenAI-compatible base URL)")
+        if self.model_url is not None:
+            _check_model_url(self.model_url, self.model_key)
         if self.api_key is not None and not self.api_key.strip():
             raise ValueError("api_key must not be empty; pass None for dev mode")
         if self.api_key is None and not is_loopback(self.host):

@@ -12,6 +12,8 @@ server started with ``--allow-host``.
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
@@ -57,3 +59,36 @@ def guard_middleware(config: ServerConfig) -> Middleware:
         return await handler(request)
 
     return guard
+
+
+def body_idle_middleware(config: ServerConfig) -> Middleware:
+    """Read the body first, and answer 408 (closing the connection) when no byte of
+    it arrives for ``idle_timeout``: aiohttp's keep-alive timer bounds idle
+    connections and slow headers, but nothing bounded a body that stalls, and each
+    such request held its connection and its handler forever. A slow body that
+    keeps moving is read to its end. Routes then read it from aiohttp's cache."""
+    seconds = config.idle_timeout
+
+    @web.middleware
+    async def body_idle(request: web.Request, handler: Handler) -> web.StreamResponse:
+        # Most bodies have all arrived with their headers: nothing to wait for.
+        if request.body_exists and not request.content.is_eof():
+            reading = asyncio.ensure_future(request.read())
+            seen = request.content.total_bytes
+            while True:
+                done, _ = await asyncio.wait({reading}, timeout=seconds)
+                if done:
+                    reading.result()  # a 413 goes on to the error middleware
+                    break
+                arrived = request.content.total_bytes
+                if arrived == seen:
+                    reading.cancel()
+                    response = error_response(
+                        408, f"no byte of the request body arrived for {seconds:g} s"
+                    )
+                    response.force_close()
+                    return response
+                seen = arrived
+        return await handler(request)
+
+    return body_idle

@@ -48,7 +48,8 @@ def julep_client(julep_server_url: str) -> typing.Iterator[JulepApi]:
     """A ``JulepApi`` connected to ``julep_server``, closed after the test."""
     from ..client import JulepApi
 
-    with JulepApi(api_key=CLIENT_API_KEY, base_url=julep_server_url) as client:
+    # trust_env=False: the server is on this machine, never behind the environment's proxy.
+    with JulepApi(api_key=CLIENT_API_KEY, base_url=julep_server_url, trust_env=False) as client:
         yield client
 
 
@@ -57,5 +58,7 @@ async def async_julep_client(julep_server_url: str) -> typing.AsyncIterator[Asyn
     """An ``AsyncJulepApi`` connected to ``julep_server``; the test must be ``anyio``-marked."""
     from ..client import AsyncJulepApi
 
-    async with AsyncJulepApi(api_key=CLIENT_API_KEY, base_url=julep_server_url) as client:
+    async with AsyncJulepApi(
+        api_key=CLIENT_API_KEY, base_url=julep_server_url, trust_env=False
+    ) as client:
         yield client

@@ -77,7 +77,7 @@ def test_error_rate_is_a_fraction_or_a_percentage(text: str, rate: float) -> Non
         (["--max-error-rate", "5"], "between 0 and 1"),
         (["--max-error-rate", "lots"], "a percentage like 1%"),
         (["--max-p99", "0ms"], "must be positive"),
-        (["--min-rps", "-3"], "--min-rps must be positive"),
+        (["--min-rps", "-3"], "--min-rps must be a positive number"),
     ],
 )
 def test_bad_thresholds_are_usage_errors(
@@ -155,7 +155,7 @@ def test_open_loop_reports_achieved_rate_late_and_dropped(
     assert result["counts"]["requests"] == loop["sent"]
     out, err = capsys.readouterr()
     assert "julep bench: warning: the target rate was missed" in err
-    assert f"{loop['dropped']} dropped (every slot busy when due)" in out
+    assert f"{loop['dropped']} dropped (never sent: every slot busy" in out
 
 
 def test_open_loop_that_keeps_up_sends_everything(

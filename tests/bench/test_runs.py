@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import sys
 import typing
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from julep.bench.cli import main
-from julep.bench.runner import DEADLINE_ERROR
+from julep.bench.runner import DEADLINE_ERROR, arrivals_left
 from julep.client import JulepApi
 from julep.server import LocalServer
 
@@ -51,6 +54,48 @@ def test_open_loop_issues_rate_times_duration_requests(bench: Bench) -> None:
     assert loop["sent"] + loop["dropped"] == 100
     assert result["counts"]["requests"] == loop["sent"]
     assert result["config"]["mode"] == "open loop"
+
+
+@pytest.mark.timeout(60)
+def test_open_loop_beyond_the_client_ends_one_timeout_after_the_schedule(bench: Bench) -> None:
+    """A --rate no client can send (a scheduler that falls ever further behind) still
+    ends by itself one --timeout after the schedule: the arrivals not reached by
+    then are dropped. (It used to keep going through all 10**9 of them.)"""
+    result = bench(
+        "--rate", "1e9", "--duration", "300ms", "--timeout", "300ms", "--concurrency", "4"
+    )
+    check_counts(result)
+    loop = result["open_loop"]
+    assert loop["scheduled"] == 300_000_000
+    assert loop["sent"] + loop["dropped"] == loop["scheduled"]
+    assert result["counts"]["requests"] == loop["sent"]
+    assert result["elapsed_s"] < 0.6 + 10  # duration + timeout, and room for a slow machine
+
+
+@pytest.mark.timeout(60)
+def test_closed_loop_starts_no_more_workers_than_requests(bench: Bench) -> None:
+    """A huge --concurrency for a few requests starts only the workers it needs
+    (a million of them used to take minutes and gigabytes before the first request)."""
+    result = bench("--requests", "3", "--concurrency", "1000000")
+    check_counts(result)
+    assert result["counts"] == {"requests": 3, "successes": 3, "errors": 0}
+    # Three requests take milliseconds; starting the million workers took 30-60 s.
+    assert result["elapsed_s"] < 10
+
+
+@given(
+    arrival=st.integers(min_value=0, max_value=2_000),
+    arrivals=st.integers(min_value=0, max_value=2_000),
+    processes=st.integers(min_value=1, max_value=64),
+)
+def test_arrivals_left_counts_the_rest_of_the_share(
+    arrival: int, arrivals: int, processes: int
+) -> None:
+    assert arrivals_left(arrival, arrivals, processes) == len(range(arrival, arrivals, processes))
+
+
+def test_arrivals_left_counts_past_what_len_can() -> None:
+    assert arrivals_left(1, 10**30, 2) == (10**30) // 2
 
 
 def test_stream_records_time_to_first_token(bench: Bench) -> None:
@@ -156,8 +201,14 @@ def test_plot_without_matplotlib_fails_before_the_load(
         (["--duration", "soon"], "expected a duration"),
         (["--concurrency", "1", "--processes", "2"], "at least --processes"),
         (["--rate", "0.5", "--duration", "1s"], "at least one request"),
+        (["--rate", "inf"], "--rate must be a positive number"),
+        (["--rate", "nan"], "--rate must be a positive number"),
+        (["--min-rps", "inf"], "--min-rps must be a positive number"),
+        (["--min-rps", "nan"], "--min-rps must be a positive number"),
         (["--session-id", "s", "--agent-id", "a"], "--session-id names the session"),
         (["--json", "/nonexistent-dir/out.json"], "is not a directory"),
+        (["--json", "/"], "cannot write /: it is a directory"),  # found out after the run
+        (["--plot", "/"], "cannot write /: it is a directory"),
     ],
 )
 def test_bad_arguments_are_usage_errors(
@@ -183,3 +234,50 @@ def test_given_session_is_used_and_nothing_is_made(bench: Bench, server: LocalSe
         client.delete_agent(agent_id)
     assert result["counts"]["successes"] == 10
     assert server.stats() == before
+
+
+@pytest.mark.parametrize("setting", ["maybe", "2"])
+def test_a_bad_julep_uvloop_is_a_usage_error_before_anything_starts(
+    setting: str,
+    monkeypatch: pytest.MonkeyPatch,
+    server: LocalServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """JULEP_UVLOOP is read when the load starts; a value it cannot read is a usage
+    error at once (it was a traceback after the session had been made)."""
+    monkeypatch.setenv("JULEP_UVLOOP", setting)
+    before = server.stats()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--base-url", server.base_url, "--api-key", API_KEY, "--requests", "1"])
+    assert exit_info.value.code == 2
+    assert f"JULEP_UVLOOP must be 0 or 1 (or unset), got '{setting}'" in capsys.readouterr().err
+    assert server.stats() == before
+
+
+@pytest.mark.timeout(120)
+def test_the_embedded_server_is_reached_directly_whatever_the_proxy_variables(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    """The embedded server runs on this machine: HTTP_PROXY and friends, as set on
+    a corporate laptop, must not send its requests to a proxy (it did, and failed)."""
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "result.json"
+    code = main(["--requests", "3", "--concurrency", "1", "--quiet", "--json", str(out)])
+    assert code == 0
+    result = json.loads(out.read_text())
+    assert result["target"]["embedded_server"] is True
+    assert result["counts"] == {"requests": 3, "successes": 3, "errors": 0}
+
+
+def test_an_output_file_that_cannot_be_written_is_refused_before_the_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A read-only place for --json was found out only after the whole run."""
+    monkeypatch.setattr("os.access", lambda path, mode: False)  # as on a read-only mount
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--requests", "1", "--json", str(tmp_path / "out.json")])
+    assert exit_info.value.code == 2
+    assert "read-only file system" in capsys.readouterr().err

@@ -231,6 +231,60 @@ async def test_an_idle_keep_alive_connection_is_closed() -> None:
             await writer.wait_closed()
 
 
+_STALLED_POST = (
+    b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\n"
+    b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+)
+
+
+@pytest.mark.parametrize("api_key", [None, "sk-hostile-key"])
+async def test_a_body_that_stops_arriving_is_a_408_and_the_connection_closes(
+    api_key: str | None,
+) -> None:
+    """Headers, then part of the body, then nothing: answered 408 after the idle
+    timeout and closed (the connection and its handler were held forever)."""
+    auth = b"" if api_key is None else f"Authorization: Bearer {api_key}\r\n".encode()
+    async with LocalServer(idle_timeout=0.2, api_key=api_key) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(_STALLED_POST.replace(b"Host:", auth + b"Host:"))
+            await writer.drain()
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
+            assert head.startswith(b"HTTP/1.1 408"), head
+            # Closed after the answer (once aiohttp's lingering read of the rest gives up).
+            assert b"\r\nConnection: close\r\n" in head
+            detail = await asyncio.wait_for(reader.readuntil(b"}"), timeout=10)
+            assert detail == b'{"detail":"no byte of the request body arrived for 0.2 s"}'
+            assert server.count("agents") == 0
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+
+async def test_a_slow_body_that_keeps_arriving_is_read_to_its_end() -> None:
+    """Only a stalled body is cut: one that trickles in, each piece within the idle
+    timeout, is served however long it takes in all."""
+    body = b'{"name": "' + b"x" * 8 + b'"}'
+    head = (
+        b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+    )
+    async with LocalServer(idle_timeout=0.3) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(head)
+            for start in range(0, len(body), 4):  # 0.5 s in all, 0.1 s between pieces
+                writer.write(body[start : start + 4])
+                await writer.drain()
+                await asyncio.sleep(0.1)
+            answer = await asyncio.wait_for(reader.read(), timeout=10)
+            assert answer.startswith(b"HTTP/1.1 201"), answer
+            assert server.count("agents") == 1
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+
 def test_accept_errors_are_logged_at_most_once_a_second() -> None:
     """A flood of accept failures (fd exhaustion) passes one record per interval, with a count."""
     log_filter = AcceptErrorFilter(interval=3600)

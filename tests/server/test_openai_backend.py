@@ -200,6 +200,41 @@ async def test_a_tool_call_becomes_a_function_call_message(
     assert body["finish_reason"] == "tool_calls"
 
 
+async def test_credentials_in_the_model_url_reach_the_endpoint_only(
+    fake: tuple[FakeModel, str],
+) -> None:
+    """user:password@ in model_url is sent to the endpoint (Basic auth) and appears in
+    no 502 detail, which every API client reads (it was quoted whole)."""
+    model, url = fake
+    model.status = 503
+    with_credentials = url.replace("http://", "http://bob:pw-0123456789@")
+    async with (
+        LocalServer(model="openai", model_url=with_credentials) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        api = Api(session, server.base_url)
+        reply = await api.chat(await _session(api), "hi")
+        assert reply.status == 502
+        assert "pw-0123456789" not in reply.body["detail"]
+        assert "pw-0123456789" not in repr(server.config)
+    assert model.authorizations == ["Basic Ym9iOnB3LTAxMjM0NTY3ODk="]  # bob:pw-0123456789
+
+
+def test_credentials_in_the_model_url_and_a_model_key_are_refused_up_front() -> None:
+    """Both would be one Authorization header too many: every chat was a bare 500."""
+    with pytest.raises(ValueError, match="credentials") as error:
+        LocalServer(
+            model="openai", model_url="http://bob:pw-secret@127.0.0.1:9/v1", model_key=MODEL_KEY
+        )
+    assert "pw-secret" not in str(error.value)
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://127.0.0.1/v1", "http://", "127.0.0.1:9/v1"])
+def test_a_model_url_that_is_not_http_is_refused_up_front(url: str) -> None:
+    with pytest.raises(ValueError, match="model_url must be an http"):
+        LocalServer(model="openai", model_url=url)
+
+
 async def test_an_endpoint_error_is_502(api: Api, fake: tuple[FakeModel, str]) -> None:
     """When the endpoint fails the chat is 502 and nothing is recorded."""
     fake[0].status = 503

@@ -13,6 +13,7 @@ import typing
 
 import aiohttp
 import orjson
+import yarl
 
 from ._types import BackendError, Completion, Prompt
 
@@ -92,7 +93,10 @@ class OpenAIBackend:
     """Chat completions from ``<base_url>/chat/completions``."""
 
     def __init__(self, base_url: str, *, api_key: str | None = None) -> None:
-        self.url = base_url.rstrip("/") + "/chat/completions"
+        self._post_url = yarl.URL(base_url.rstrip("/") + "/chat/completions")
+        # What messages and the repr show: without user:password@, which are
+        # for the endpoint only (a 502's detail goes to every API client).
+        self.url = str(self._post_url.with_user(None))
         # Kept out of reprs and messages: only the session's default headers hold it.
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._session: aiohttp.ClientSession | None = None
@@ -109,7 +113,7 @@ class OpenAIBackend:
     async def complete(self, prompt: Prompt) -> Completion:
         try:
             async with self._client().post(
-                self.url, json=_payload(prompt, stream=False)
+                self._post_url, json=_payload(prompt, stream=False)
             ) as response:
                 raw = await response.read()
                 if response.status >= 300:
@@ -137,7 +141,7 @@ class OpenAIBackend:
         calls: dict[int, dict[str, typing.Any]] = {}
         try:
             async with self._client().post(
-                self.url, json=_payload(prompt, stream=True)
+                self._post_url, json=_payload(prompt, stream=True)
             ) as response:
                 if response.status >= 300:
                     raw = await response.read()
