@@ -82,7 +82,7 @@ class Transport:
         # _close_with_loop already closed its session; otherwise set it aside.
         if self._session is not None and not self._session.closed:
             _park(self._session)
-        connector = aiohttp.TCPConnector(
+        connector = _Connector(
             limit=self._connection_limit,
             keepalive_timeout=30,
             enable_cleanup_closed=False,
@@ -224,6 +224,31 @@ class Transport:
         self._session = None
         self._loop = None
         self._closer = None
+
+
+class _Connector(aiohttp.TCPConnector):
+    """A pool that never hands out a connection holding bytes nobody asked for.
+
+    A keep-alive connection idle in the pool must be silent. A server that
+    writes on it anyway (the tail of a body longer than its Content-Length,
+    sent late; a second, unsolicited response) would have those bytes read as
+    the answer to the next request sent on it: the wrong response, returned as
+    a success. Such a connection is closed instead (httpcore does the same).
+    """
+
+    async def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        while True:
+            connection = await super()._get(*args, **kwargs)
+            if connection is None or not _has_unread_bytes(connection.protocol):
+                return connection
+            connection.close()  # closes the socket and frees its slot; try the next one
+
+
+def _has_unread_bytes(protocol: object) -> bool:
+    """Whether an idle connection received a response (or the start of one) since it was pooled."""
+    # ResponseHandler.should_close is true when a parsed response waits unread,
+    # or the parser is mid-message; a connection fit for reuse has neither.
+    return bool(getattr(protocol, "should_close", False))
 
 
 # Sessions whose loop is gone without closing them (a loop closed by hand, or
