@@ -20,7 +20,6 @@ from . import _http
 from ._config import (
     RetryPolicy,
     Secret,
-    SecretBytes,
     Timeout,
     authorization_header,
     byte_limit,
@@ -43,6 +42,7 @@ from .errors import (
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
+    ResponseValidationError,
 )
 
 _T = typing.TypeVar("_T")
@@ -117,8 +117,9 @@ class BaseAsyncClient:
         )
         self._owns_transport = True
         key = resolve_api_key(api_key)
-        # The key's bytes, to blank out of error bodies that echo the request.
-        self._secret = SecretBytes(key.encode())
+        # The key, to blank out of error messages and bodies that echo the request.
+        self._api_key = Secret(key)
+        self._secrets: tuple[str, ...] = ()
         self._set_headers(
             {
                 "Authorization": authorization_header(key),
@@ -133,6 +134,8 @@ class BaseAsyncClient:
         # Built once: the request path only picks one of the two dicts. An
         # Authorization of the caller's own is redacted in reprs like ours.
         headers = {k: Secret(v) if k.lower() == "authorization" else v for k, v in headers.items()}
+        authorizations = [v for k, v in headers.items() if k.lower() == "authorization"]
+        self._secrets = tuple(Secret(s) for s in _http.secrets_of(self._api_key, authorizations))
         self._headers = headers
         self._json_headers = {**headers, "Content-Type": "application/json"}
 
@@ -293,11 +296,15 @@ class BaseAsyncClient:
             _log_response(raw)
             if not 200 <= raw.status < 300:
                 raw = await self._retry_request(
-                    request, failure=_http.status_error(raw, self._secret), started=started
+                    request, failure=_http.status_error(raw, self._secrets), started=started
                 )
         if cast_to is None:
             return None
-        return _http.decode(raw, cast_to)
+        try:
+            return _http.decode(raw, cast_to)
+        except ResponseValidationError as exc:
+            _http.redact_error(exc, self._secrets)  # its body may echo the request
+            raise
 
     async def _retry_request(
         self,
@@ -374,7 +381,7 @@ class BaseAsyncClient:
                     _log_response(result)
                 if not 200 <= result.status < 300:
                     assert isinstance(result, _http.RawResponse)
-                    raise _http.status_error(result, self._secret)
+                    raise _http.status_error(result, self._secrets)
                 return result
             except APIStatusError as error:
                 error.retries_taken = retries
@@ -387,6 +394,7 @@ class BaseAsyncClient:
                 failure: Exception = error
             except APIConnectionError as exc:
                 exc.retries_taken = retries
+                _http.redact_error(exc, self._secrets)  # before it reaches a log line
                 _log_failure(method, url, exc, retries)
                 if self._transport.closed and not isinstance(exc, ClientClosedError):
                     raise ClientClosedError(

@@ -5,6 +5,7 @@ Nothing here awaits or touches a socket, so all of it is tested without a loop.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import random
@@ -121,19 +122,109 @@ def missing_api_hint(status: int, url: str) -> str | None:
     )
 
 
-def status_error(raw: RawResponse, secret: bytes = b"") -> APIStatusError:
+REDACTED = "<redacted>"
+
+
+def secrets_of(api_key: str, authorizations: typing.Iterable[str]) -> tuple[str, ...]:
+    """What must never be shown: the key, and the credentials Authorization headers send.
+
+    A caller's own ``Authorization`` (``headers=`` or ``with_options(headers=...)``)
+    replaces the one made from the key on the wire, and is as secret.
+    """
+    found = {api_key.strip()}
+    for authorization in authorizations:
+        found.add(authorization.strip())
+        credential = authorization.strip().partition(" ")[2].strip()
+        if credential:
+            found.add(credential)
+    # Longest first, so a header's "Bearer <key>" is blanked whole, not around the key.
+    return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
+
+
+def redact_text(text: str, secrets: typing.Iterable[str]) -> str:
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def redact_bytes(data: bytes, secrets: typing.Iterable[str]) -> bytes:
+    for secret in secrets:
+        raw = secret.encode("utf-8", "replace")
+        if raw in data:
+            data = data.replace(raw, REDACTED.encode())
+    return data
+
+
+def redact_value(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
+    """A parsed JSON body (or its text) with every string holding a secret blanked.
+
+    Catches a key the server wrote JSON-escaped (``\\u002d``, ``\\/``), which the
+    byte-level pass cannot see.
+    """
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    if isinstance(value, list):
+        return [redact_value(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {redact_text(k, secrets): redact_value(v, secrets) for k, v in value.items()}
+    return value
+
+
+def redact_error(error: BaseException, secrets: tuple[str, ...]) -> None:
+    """Blank the secrets out of an error's message, body and causes, in place.
+
+    aiohttp quotes the bytes it refused (a malformed or oversized header line, a
+    bad status line): a server that echoes the request's Authorization header
+    there would otherwise put the key into our message, the log line and the
+    ``__cause__`` a traceback prints.
+    """
+    if not secrets:
+        return
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    # The causes, and the members of exception groups (cattrs reports a bad
+    # field as one, quoting the value it refused).
+    while pending and len(seen) < 256:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        with contextlib.suppress(Exception):  # an exception type with read-only args
+            current.args = tuple(
+                redact_text(arg, secrets) if isinstance(arg, str) else arg for arg in current.args
+            )
+        for name, attribute in list(getattr(current, "__dict__", {}).items()):
+            with contextlib.suppress(Exception):
+                if isinstance(attribute, str):
+                    setattr(current, name, redact_text(attribute, secrets))
+                elif isinstance(attribute, bytes) and name == "body":
+                    setattr(current, name, redact_bytes(attribute, secrets))
+        pending.extend(
+            linked
+            for linked in (current.__cause__, current.__context__, *_members(current))
+            if linked is not None
+        )
+
+
+def _members(error: BaseException) -> tuple[BaseException, ...]:
+    members = getattr(error, "exceptions", ())
+    return tuple(m for m in members if isinstance(m, BaseException))
+
+
+def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusError:
     """The typed error for a non-2xx response.
 
     A server that echoes the request (Authorization included) in its error
-    page must not put the key into a message or a log: ``secret`` is blanked.
+    page must not put the key into a message or a log: ``secrets`` are blanked.
     """
     # Any status worth retrying may say when to retry, not only 429 and 503.
     retry_after = parse_retry_after(raw.headers) if is_retryable_status(raw.status) else None
-    body = raw.body.replace(secret, b"<redacted>") if secret and secret in raw.body else raw.body
+    body = parse_body(redact_bytes(raw.body, secrets))
     return status_error_class(raw.status)(
         hint=missing_api_hint(raw.status, raw.url),
         status_code=raw.status,
-        body=parse_body(body),
+        body=redact_value(body, secrets) if secrets else body,
         request_id=raw.request_id,
         method=raw.method,
         url=raw.url,

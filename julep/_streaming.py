@@ -102,8 +102,11 @@ class AsyncChatStream:
         except StopAsyncIteration:
             await self.aclose()
             raise
-        except BaseException:
+        except BaseException as exc:
             await self.aclose()
+            if isinstance(exc, JulepError):
+                # A mid-stream error event or a junk event may echo the request.
+                _http.redact_error(exc, self._client._secrets)
             raise
         finally:
             self._waited += time.monotonic() - started

@@ -7,13 +7,19 @@ reader and writer, so a test can say exactly which bytes go out, and when.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import typing
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import julep
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import ExceptionGroup
 
 Handler = typing.Callable[[asyncio.StreamReader, asyncio.StreamWriter], typing.Awaitable[None]]
 AGENT_ID = "00000000-0000-0000-0000-000000000001"
@@ -124,3 +130,101 @@ def test_bytes_sent_on_an_idle_connection_never_answer_the_next_request(
     with ScriptedServer(handler) as server:
         assert asyncio.run(main(server.base_url)) == ["first", "real"]
         assert server.connections == 2
+
+
+# --- the API key in errors and logs ------------------------------------------------
+
+KEY = "sk-stranger-0123456789"
+
+
+def _echo(head: bytes, path: bytes) -> bytes:
+    auth = next(line for line in head.split(b"\r\n") if line.lower().startswith(b"authorization"))
+    token = auth.split(b" ")[-1]
+    if b"/header/" in path:  # a header line too long for aiohttp, quoting the request's
+        return b"HTTP/1.1 200 OK\r\nX-Echo: " + auth + b"a" * 9000 + b"\r\n\r\n{}"
+    if b"/token/" in path:  # a header line aiohttp refuses: the token without its colon
+        return b"HTTP/1.1 200 OK\r\n" + auth.replace(b":", b"") + b"\r\nContent-Length: 2\r\n\r\n{}"
+    if b"/status/" in path:
+        body = orjson.dumps({"detail": "invalid key " + token.decode()})
+        head_ = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+        return head_ + b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    if b"/escaped/" in path:  # the key JSON-escaped: invisible to a byte-level search
+        escaped = token.replace(b"-", b"\\u002d")
+        body = b'{"detail": "invalid key ' + escaped + b'"}'
+        head_ = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+        return head_ + b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    if b"/stream/" in path:
+        event = b"data: " + orjson.dumps({"error": {"message": "bad key " + token.decode()}})
+        event += b"\n\ndata: " + orjson.dumps({"junk": token.decode()}) + b"\n\n"
+        return (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(event), event)
+        )
+    body = orjson.dumps(
+        {"items": [{"id": "x", "name": "n", "model": "m", "created_at": token.decode()}]}
+    )
+    head_ = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+    return head_ + b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+async def _echoing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while True:
+        head = await read_head(reader)
+        writer.write(_echo(head, head.split(b" ")[1]))
+        await writer.drain()
+
+
+def _rendered(error: BaseException) -> str:
+    """What a log line, a printed traceback or an error tracker would show."""
+    import traceback
+
+    return "".join(traceback.format_exception(error)) + repr(error) + repr(vars(error))
+
+
+@pytest.mark.parametrize("case", ["header", "token", "status", "escaped", "stream", "invalid"])
+@pytest.mark.parametrize("given_as", ["api_key", "header", "with_options"])
+def test_an_echoed_key_never_reaches_an_error_or_a_log_line(
+    case: str, given_as: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+
+    def call(client: julep.JulepApi) -> None:
+        if given_as == "with_options":
+            client = client.with_options(headers={"authorization": f"Bearer {KEY}"})
+        if case == "stream":
+            client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
+        else:
+            client.list_agents()
+
+    with ScriptedServer(_echoing) as server:
+        options: dict[str, typing.Any] = {
+            "base_url": f"http://127.0.0.1:{server.port}/{case}/api",
+            "max_retries": 1,
+            "api_key": KEY if given_as == "api_key" else "other-key",
+        }
+        if given_as == "header":
+            options["headers"] = {"Authorization": f"Bearer {KEY}"}
+        with julep.JulepApi(**options) as client, pytest.raises(julep.APIError) as caught:
+            call(client)
+    assert KEY not in _rendered(caught.value)
+    assert "<redacted>" in _rendered(caught.value)
+    assert KEY not in caplog.text
+
+
+@given(
+    key=st.text(st.characters(codec="ascii", exclude_categories=["Cc"]), min_size=4, max_size=40),
+    before=st.text(max_size=20),
+    after=st.text(max_size=20),
+)
+def test_redaction_blanks_a_key_wherever_it_sits(key: str, before: str, after: str) -> None:
+    from julep import _http
+
+    secrets = _http.secrets_of(key, [f"Bearer {key}"])
+    text = before + key + after
+    body = {"detail": [text, {text: text}]}
+    error = julep.APIConnectionError(text)
+    error.__cause__ = ExceptionGroup("fields", [ValueError(text)])
+    _http.redact_error(error, secrets)
+    assert key.strip() not in _rendered(error)
+    assert key.strip() not in repr(_http.redact_value(body, secrets))
+    assert key.strip().encode() not in _http.redact_bytes(text.encode(), secrets)
