@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import math
 import time
 import typing
 
@@ -35,6 +36,11 @@ from .errors import (
 _CONNECTION_ERRORS = (aiohttp.ClientError, HttpProcessingError, OSError)
 
 DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
+
+# aiohttp rounds every timeout of 5 s or more up to the next whole second of the
+# loop's clock (to batch timer wake-ups): Timeout(total=5.05) would end at up to
+# 6 s. A deadline is a promise, so no timeout is rounded.
+_NEVER_ROUND = math.inf
 
 
 class Transport:
@@ -86,6 +92,7 @@ class Transport:
             limit=self._connection_limit,
             keepalive_timeout=30,
             enable_cleanup_closed=False,
+            timeout_ceil_threshold=_NEVER_ROUND,
             ssl=self._network.ssl,
         )
         self._session = aiohttp.ClientSession(
@@ -93,7 +100,7 @@ class Transport:
             headers=self._network.session_headers(),
             # Timeouts are set per attempt; aiohttp's 5-minute default would cut
             # long streams, and its own limits do not know about our deadline.
-            timeout=aiohttp.ClientTimeout(total=None),
+            timeout=aiohttp.ClientTimeout(total=None, ceil_threshold=_NEVER_ROUND),
             # No skip_auto_headers: every request carries the client's own
             # User-Agent, so aiohttp adds none, and a skip list would cost a
             # header copy on every request.
@@ -163,6 +170,7 @@ class Transport:
             total=None,
             sock_connect=timeout.connect,
             sock_read=timeout.stream_idle,
+            ceil_threshold=_NEVER_ROUND,
         )
         started = time.monotonic()
         with map_errors(method, url):
@@ -421,13 +429,15 @@ def _min_limit(limit: float | None, budget: float | None) -> float | None:
 
 @functools.lru_cache(maxsize=64)
 def _client_timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
-    return aiohttp.ClientTimeout(total=total, sock_connect=connect)
+    return aiohttp.ClientTimeout(total=total, sock_connect=connect, ceil_threshold=_NEVER_ROUND)
 
 
 def _attempt_timeout(timeout: Timeout, budget: float | None) -> aiohttp.ClientTimeout:
     """aiohttp's limits for one attempt; the common first attempt reuses one object."""
     if budget is not None and timeout.read is not None and budget < timeout.read:
-        return aiohttp.ClientTimeout(total=budget, sock_connect=timeout.connect)
+        return aiohttp.ClientTimeout(
+            total=budget, sock_connect=timeout.connect, ceil_threshold=_NEVER_ROUND
+        )
     return _client_timeout(_min_limit(timeout.read, budget), timeout.connect)
 
 

@@ -46,6 +46,7 @@ class ScriptedServer:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._server: asyncio.AbstractServer | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def base_url(self) -> str:
@@ -60,6 +61,10 @@ class ScriptedServer:
         async def stop() -> None:
             assert self._server is not None
             self._server.close()
+            for task in list(self._tasks):
+                task.cancel()
+            if self._tasks:
+                await asyncio.wait(self._tasks, timeout=5)
 
         asyncio.run_coroutine_threadsafe(stop(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -77,11 +82,17 @@ class ScriptedServer:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
         try:
             await asyncio.wait_for(self._handler(reader, writer), 30)
         except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            pass  # the server is stopping
         finally:
+            self._tasks.discard(task)
             writer.close()
 
 
@@ -228,3 +239,29 @@ def test_redaction_blanks_a_key_wherever_it_sits(key: str, before: str, after: s
     assert key.strip() not in _rendered(error)
     assert key.strip() not in repr(_http.redact_value(body, secrets))
     assert key.strip().encode() not in _http.redact_bytes(text.encode(), secrets)
+
+
+# --- a deadline of 5 s or more is kept to the millisecond, not the second -------------
+
+
+async def _stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await read_head(reader)
+    await asyncio.sleep(20)
+
+
+def test_a_total_deadline_over_five_seconds_is_not_rounded_up() -> None:
+    async def main(base_url: str) -> float:
+        async with julep.AsyncJulepApi(
+            api_key="k", base_url=base_url, timeout=5.05, max_retries=0
+        ) as client:
+            loop = asyncio.get_running_loop()
+            # aiohttp rounded a timeout >= 5 s up to the next whole second of the
+            # loop's clock: starting just after one, 5.05 s became almost 6.
+            await asyncio.sleep(1.01 - loop.time() % 1)
+            started = loop.time()
+            with pytest.raises(julep.APITimeoutError):
+                await client.list_agents()
+            return loop.time() - started
+
+    with ScriptedServer(_stall) as server:
+        assert asyncio.run(main(server.base_url)) < 5.4
