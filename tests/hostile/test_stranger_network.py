@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+import time
 import typing
 
 import orjson
@@ -265,3 +266,29 @@ def test_a_total_deadline_over_five_seconds_is_not_rounded_up() -> None:
 
     with ScriptedServer(_stall) as server:
         assert asyncio.run(main(server.base_url)) < 5.4
+
+
+# --- wait_for_job(timeout=...) holds when a poll stalls --------------------------------
+
+JOB_ID = "00000000-0000-0000-0000-000000000003"
+
+
+async def _job_then_stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await read_head(reader)
+    body = orjson.dumps(
+        {"id": JOB_ID, "name": "j", "created_at": "2024-01-01T00:00:00Z", "state": "in_progress"}
+    )
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    await writer.drain()
+    await read_head(reader)  # the second poll is never answered
+    await asyncio.sleep(30)
+
+
+def test_wait_for_job_ends_at_its_timeout_when_a_poll_stalls() -> None:
+    with ScriptedServer(_job_then_stall) as server:
+        with julep.JulepApi(api_key="k", base_url=server.base_url, timeout=20) as client:
+            started = time.monotonic()
+            with pytest.raises(julep.APITimeoutError, match="wait_for_job"):
+                client.wait_for_job(JOB_ID, timeout=0.5)
+            assert time.monotonic() - started < 2
+            assert client._async._transport.connections_in_use() == 0
