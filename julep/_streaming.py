@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import sys
 import time
@@ -33,8 +34,9 @@ class AsyncChatStream:
     """The chunks of a streamed chat reply, as an async iterator.
 
     Use it as ``async with client.chat_stream(...) as stream: async for chunk in
-    stream``. Leaving the block, breaking out of the loop, or ``aclose()`` ends
-    the request. ``text`` holds the reply so far; ``final_response`` is the
+    stream``. Leaving the block, breaking out of the loop inside it, or
+    ``aclose()`` ends the request; a stream abandoned without either ends it
+    once it is garbage-collected. ``text`` holds the reply so far; ``final_response`` is the
     whole ``ChatResponse`` once the stream is done. A failure after the stream
     started raises ``StreamError`` with the partial text.
 
@@ -56,6 +58,7 @@ class AsyncChatStream:
         self._closed = False
         # Seconds spent inside __anext__ so far: what Timeout.total bounds.
         self._waited = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def text(self) -> str:
@@ -118,6 +121,17 @@ class AsyncChatStream:
             self._body_stream.close()
             self._body_stream = None
 
+    def __del__(self) -> None:
+        # Abandoned open: a loop broken out of without ``async with`` or
+        # ``aclose()``. Unclosed, the response would hold its pooled connection
+        # (and the server keep generating) until the reply's end.
+        body, loop = self.__dict__.get("_body_stream"), self.__dict__.get("_loop")
+        if body is None or loop is None:
+            return
+        # GC may run in any thread; the connection belongs to the loop's.
+        with contextlib.suppress(RuntimeError):  # the loop is closed: so is its socket
+            loop.call_soon_threadsafe(body.close)
+
     async def __aenter__(self) -> AsyncChatStream:
         return self
 
@@ -137,6 +151,7 @@ class AsyncChatStream:
             yield self._finish_from_response(response)
             return
         self._body_stream = opened
+        self._loop = asyncio.get_running_loop()
         idle = self._client.timeout.stream_idle
         last_event = time.monotonic()
         done = False

@@ -292,3 +292,44 @@ def test_wait_for_job_ends_at_its_timeout_when_a_poll_stalls() -> None:
                 client.wait_for_job(JOB_ID, timeout=0.5)
             assert time.monotonic() - started < 2
             assert client._async._transport.connections_in_use() == 0
+
+
+# --- a stream abandoned without ``async with`` gives its connection back ----------------
+
+
+async def _endless_stream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while True:
+        head = await read_head(reader)
+        if b"/chat" not in head:
+            writer.write(agent_response("next"))
+            await writer.drain()
+            continue
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n")
+        writer.write(b"Transfer-Encoding: chunked\r\n\r\n")
+        event = b'data: {"id": "c", "delta": {"content": "x"}}\n\n'
+        for _ in range(600):
+            writer.write(b"%x\r\n%s\r\n" % (len(event), event))
+            await writer.drain()
+            await asyncio.sleep(0.05)
+
+
+def test_an_async_stream_broken_out_of_without_async_with_frees_its_connection() -> None:
+    import gc
+
+    async def main(base_url: str) -> str:
+        async with julep.AsyncJulepApi(
+            api_key="k", base_url=base_url, connection_limit=1, timeout=5
+        ) as client:
+            async for _chunk in client.chat_stream(
+                AGENT_ID, messages=[{"role": "user", "content": "hi"}]
+            ):
+                break
+            del _chunk
+            gc.collect()
+            await asyncio.sleep(0.05)
+            assert client._transport.connections_in_use() == 0
+            # With the only connection of the pool back, the next call goes through.
+            return (await asyncio.wait_for(client.get_agent(AGENT_ID), 2)).name
+
+    with ScriptedServer(_endless_stream) as server:
+        assert asyncio.run(main(server.base_url)) == "next"
