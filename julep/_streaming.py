@@ -94,6 +94,9 @@ class AsyncChatStream:
             try:
                 return await _within(self._events.__anext__(), max(total - self._waited, 0.0))
             except asyncio.TimeoutError as exc:
+                if self._final is not None:
+                    # Past the final event, only [DONE] or the body's end was awaited.
+                    raise StopAsyncIteration from None
                 # Every failure below is already a julep error: a bare timeout is ours.
                 raise APITimeoutError(
                     f"POST {self._client.base_url}{self._path}: the total deadline of "
@@ -175,6 +178,11 @@ class AsyncChatStream:
                 if done:
                     break
         except (JulepError, EventStreamError) as exc:
+            if self._final is not None:
+                # The final event came: the reply is whole. A server that then
+                # stalls or breaks instead of sending [DONE] and ending the
+                # body takes nothing from it.
+                return
             if isinstance(exc, StreamError):
                 raise
             raise StreamError(

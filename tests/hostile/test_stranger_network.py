@@ -333,3 +333,84 @@ def test_an_async_stream_broken_out_of_without_async_with_frees_its_connection()
 
     with ScriptedServer(_endless_stream) as server:
         assert asyncio.run(main(server.base_url)) == "next"
+
+
+# --- a stream whose final event came, then no [DONE] and no end -----------------------
+
+_FINAL_EVENT = b"data: " + orjson.dumps(
+    {
+        "id": "c1",
+        "finish_reason": "stop",
+        "usage": {"completion_tokens": 1, "prompt_tokens": 1, "total_tokens": 2},
+    }
+)
+
+
+def _stream_then(tail: str) -> Handler:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n")
+        writer.write(b"Transfer-Encoding: chunked\r\n\r\n")
+        for data in (b'data: {"id": "c1", "delta": {"content": "Hi"}}', _FINAL_EVENT):
+            event = data + b"\n\n"
+            writer.write(b"%x\r\n%s\r\n" % (len(event), event))
+        if tail == "junk":
+            writer.write(b"9\r\ndata: {\n\n\r\n")
+        await writer.drain()
+        if tail == "reset":
+            await asyncio.sleep(0.2)  # read by the client before the RST can discard them
+            writer.transport.abort()
+            return
+        await asyncio.sleep(30)
+
+    return handler
+
+
+@pytest.mark.parametrize("tail", ["stall", "reset", "junk", "deadline"])
+@pytest.mark.parametrize("how", ["chat_stream", "chat"])
+def test_a_reply_whose_final_event_came_is_returned_whatever_follows(tail: str, how: str) -> None:
+    timeout = julep.Timeout(read=5, total=10, stream_idle=0.5)
+    if tail == "deadline":
+        timeout = julep.Timeout(read=5, total=1, stream_idle=5)
+
+    async def main(base_url: str) -> julep.ChatResponse:
+        async with julep.AsyncJulepApi(api_key="k", base_url=base_url, timeout=timeout) as client:
+            messages = [{"role": "user", "content": "hi"}]
+            if how == "chat":
+                return await client.chat(AGENT_ID, messages=messages, stream=True)
+            async with client.chat_stream(AGENT_ID, messages=messages) as stream:
+                assert [chunk.id async for chunk in stream] == ["c1", "c1"]
+            return stream.final_response
+
+    with ScriptedServer(_stream_then(tail)) as server:
+        reply = asyncio.run(main(server.base_url))
+    assert reply.response[0][0].content == "Hi"
+    assert reply.usage.total_tokens == 2
+
+
+def test_a_block_without_data_lines_is_no_event() -> None:
+    from julep._sse import Event, SSEDecoder
+
+    decoder = SSEDecoder()
+    body = b"event: ping\n\nid: 7\n\nevent: delta\ndata: a\n\ndata: [DONE]\n\n"
+    assert decoder.feed(body) == [
+        Event(data="a", event="delta", id="7"),
+        Event(data="[DONE]", id="7"),
+    ]
+
+
+def test_an_event_without_data_does_not_break_a_stream() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        body = b'event: ping\n\ndata: {"id": "c1", "delta": {"content": "Hi"}}\n\n'
+        body += _FINAL_EVENT + b"\n\ndata: [DONE]\n\n"
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n")
+        writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+
+    with (
+        ScriptedServer(handler) as server,
+        julep.JulepApi(api_key="k", base_url=server.base_url) as client,
+    ):
+        reply = client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
+    assert reply.response[0][0].content == "Hi"
