@@ -135,6 +135,10 @@ class BaseAsyncClient:
         # Authorization of the caller's own is redacted in reprs like ours.
         headers = {k: Secret(v) if k.lower() == "authorization" else v for k, v in headers.items()}
         authorizations = [v for k, v in headers.items() if k.lower() == "authorization"]
+        # The proxy's credentials too: a proxy's error page may echo the request.
+        proxy_authorization = self._transport.network.proxy_authorization
+        if proxy_authorization is not None:
+            authorizations.append(proxy_authorization)
         self._secrets = tuple(Secret(s) for s in _http.secrets_of(self._api_key, authorizations))
         self._headers = headers
         self._json_headers = {**headers, "Content-Type": "application/json"}

@@ -5,6 +5,7 @@ Nothing here awaits or touches a socket, so all of it is tested without a loop.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import email.utils
@@ -134,9 +135,14 @@ def secrets_of(api_key: str, authorizations: typing.Iterable[str]) -> tuple[str,
     found = {api_key.strip()}
     for authorization in authorizations:
         found.add(authorization.strip())
-        credential = authorization.strip().partition(" ")[2].strip()
+        scheme, _, credential = authorization.strip().partition(" ")
+        credential = credential.strip()
         if credential:
             found.add(credential)
+        if scheme.lower() == "basic":  # a proxy's user:password, base64-encoded on the wire
+            with contextlib.suppress(ValueError):
+                user_password = base64.b64decode(credential, validate=True).decode()
+                found.update((user_password, user_password.partition(":")[2]))
     # Longest first, so a header's "Bearer <key>" is blanked whole, not around the key.
     return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
 

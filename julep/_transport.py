@@ -213,6 +213,11 @@ class Transport:
             closer.cancel()
 
     @property
+    def network(self) -> NetworkSettings:
+        """The proxy, its credentials and the TLS settings of the connections."""
+        return self._network
+
+    @property
     def closed(self) -> bool:
         """Whether ``close()`` was called: nothing is worth retrying any more."""
         return self._closed

@@ -414,3 +414,38 @@ def test_an_event_without_data_does_not_break_a_stream() -> None:
     ):
         reply = client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
     assert reply.response[0][0].content == "Hi"
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_proxy_echoing_the_request_never_shows_its_credentials(
+    scheme: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    import base64
+
+    caplog.set_level("DEBUG")
+    password = "proxy-pw-0123456789"
+    encoded = base64.b64encode(f"user:{password}".encode()).decode()
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await read_head(reader)
+        echoed = next(h for h in head.split(b"\r\n") if h.lower().startswith(b"proxy-auth"))
+        if scheme == "http":  # an error page quoting the request
+            body = b"bad gateway for " + head
+            writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: %d\r\n\r\n" % len(body))
+            writer.write(body)
+        else:  # the answer to CONNECT, with a header line aiohttp refuses
+            writer.write(b"HTTP/1.1 200 OK\r\nX-Echo: " + echoed + b"a" * 9000 + b"\r\n\r\n")
+        await writer.drain()
+
+    with ScriptedServer(proxy) as server:
+        client = julep.JulepApi(
+            api_key="some-api-key",
+            base_url=f"{scheme}://api.example.invalid/api",
+            proxy=f"http://user:{password}@127.0.0.1:{server.port}",
+            max_retries=0,
+        )
+        with client, pytest.raises(julep.APIError) as caught:
+            client.list_agents()
+    for secret in (password, encoded):
+        assert secret not in _rendered(caught.value)
+        assert secret not in caplog.text
