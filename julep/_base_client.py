@@ -32,7 +32,7 @@ from ._network import DEFAULT as DEFAULT_NETWORK
 from ._network import CertTypes, NetworkSettings, VerifyTypes, settings_for
 from ._serde import encode_json
 from ._sse import DEFAULT_MAX_EVENT_BYTES
-from ._transport import DEFAULT_MAX_RESPONSE_BYTES, StreamBody, Transport
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, StreamBody, Transport, _min_limit
 from ._types import JSONObject
 from ._version import __version__
 from .environment import JulepApiEnvironment
@@ -342,6 +342,7 @@ class BaseAsyncClient:
         request = self._build_request(method, path, json=json, stream=True)
 
         async def attempt(budget: float | None) -> _http.RawResponse | StreamBody:
+            started = time.monotonic()
             stream = await self._transport.open_stream(
                 request.method,
                 request.url,
@@ -352,7 +353,11 @@ class BaseAsyncClient:
             )
             if 200 <= stream.status < 300 and stream.content_type == "text/event-stream":
                 return stream
-            return await stream.read_all()
+            # Not a stream: read it as send() would, within the attempt's read limit.
+            limit = _min_limit(self._timeout.read, budget)
+            return await stream.read_all(
+                None if limit is None else limit - (time.monotonic() - started)
+            )
 
         return await self._with_retries(request.method, request.url, attempt)
 

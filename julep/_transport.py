@@ -308,13 +308,24 @@ class StreamBody:
         """Seconds since the request was sent."""
         return time.monotonic() - self._started
 
-    async def read_all(self) -> RawResponse:
-        """Read the rest of the body and release the connection."""
+    async def read_all(self, within: float | None = None) -> RawResponse:
+        """Read the rest of the body and release the connection.
+
+        ``within``: the seconds left of the attempt's read limit and the call's
+        budget. Only the wait for the headers was bounded so far; a body that
+        trickles in (an error page, a JSON answer to a stream request) must not
+        take the whole deadline, nor, without a total, forever.
+        """
+        reading = read_body(self._response, self._max_response_bytes, self.method, self.url)
         try:
             with map_errors(self.method, self.url):
-                body = await read_body(
-                    self._response, self._max_response_bytes, self.method, self.url
-                )
+                if within is None:
+                    body = await reading
+                else:
+                    body = await asyncio.wait_for(reading, max(within, 0.0))
+        except BaseException:
+            self._response.close()  # half read: the connection cannot be reused
+            raise
         finally:
             self._response.release()
         return RawResponse(

@@ -449,3 +449,39 @@ def test_a_proxy_echoing_the_request_never_shows_its_credentials(
     for secret in (password, encoded):
         assert secret not in _rendered(caught.value)
         assert secret not in caplog.text
+
+
+# --- a stream request answered by a body that trickles in ------------------------------
+
+
+def _trickling(status: bytes) -> Handler:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 " + status + b" X\r\nContent-Type: application/json\r\n")
+        writer.write(b"Content-Length: 100000\r\n\r\n")
+        for _ in range(200):
+            writer.write(b" ")
+            await writer.drain()
+            await asyncio.sleep(0.1)
+
+    return handler
+
+
+@pytest.mark.parametrize("status", [b"500", b"200"])
+@pytest.mark.parametrize("total", [5.0, None])
+def test_a_trickling_answer_to_a_stream_request_is_cut_at_the_read_limit(
+    status: bytes, total: float | None
+) -> None:
+    timeout = julep.Timeout(read=0.5, total=total, stream_idle=2)
+    policy = julep.RetryPolicy(max_retries=1, initial_delay=0.05, max_delay=0.05)
+    with ScriptedServer(_trickling(status)) as server:
+        with julep.JulepApi(
+            api_key="k", base_url=server.base_url, timeout=timeout, max_retries=policy
+        ) as client:
+            started = time.monotonic()
+            with pytest.raises(julep.APITimeoutError) as caught:
+                client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
+            assert time.monotonic() - started < 2.5
+            assert caught.value.retries_taken == 1
+            assert client._async._transport.connections_in_use() == 0
+        assert server.connections == 2
