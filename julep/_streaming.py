@@ -17,7 +17,7 @@ from . import _http
 from ._serde import converter
 from ._sse import EventStreamError
 from ._transport import StreamBody
-from .errors import APITimeoutError, JulepError, StreamError, shorten
+from .errors import APITimeoutError, ClientClosedError, JulepError, StreamError, shorten
 from .models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
 from .models.enums import ChatMlMessageRole
 from .models.streaming import ChatResponseChunk, ChatStreamDelta
@@ -185,6 +185,14 @@ class AsyncChatStream:
                 return
             if isinstance(exc, StreamError):
                 raise
+            if self._client._transport.closed:
+                raise ClientClosedError(
+                    f"{opened.method} {opened.url}: the client was closed while this "
+                    f"chat stream was in flight ({len(self.text)} characters received)",
+                    method=opened.method,
+                    url=opened.url,
+                    retries_taken=opened.retries_taken,
+                ) from exc
             raise StreamError(
                 f"the chat stream broke off: {exc}",
                 partial_text=self.text,

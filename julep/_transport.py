@@ -65,6 +65,9 @@ class Transport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closer: asyncio.Task[None] | None = None
         self._closed = False
+        # Responses whose body is being read: close() wakes their readers, which
+        # aiohttp leaves waiting (it drops a closed connection's payload unfed).
+        self._reading: set[aiohttp.ClientResponse] = set()
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
@@ -134,7 +137,11 @@ class Transport:
                 allow_redirects=False,
                 **self._request_options,
             ) as response:
-                body = await read_body(response, self._max_response_bytes, method, url)
+                self._reading.add(response)
+                try:
+                    body = await read_body(response, self._max_response_bytes, method, url)
+                finally:
+                    self._reading.discard(response)
         except (asyncio.TimeoutError, *_CONNECTION_ERRORS) as exc:
             raise _julep_error(method, url, exc) from exc
         except RuntimeError as exc:
@@ -194,6 +201,7 @@ class Transport:
             started=started,
             max_response_bytes=self._max_response_bytes,
             max_event_bytes=self._max_event_bytes,
+            reading=self._reading,
         )
 
     async def close(self) -> None:
@@ -208,6 +216,11 @@ class Transport:
                 _park(session)
                 return
             raise JulepError("close the client on the event loop that used it")
+        reading, self._reading = self._reading, set()
+        for response in reading:
+            response.content.set_exception(
+                aiohttp.ClientConnectionError("the client was closed during the read")
+            )
         await session.close()
         if closer is not None:
             closer.cancel()
@@ -288,8 +301,12 @@ class StreamBody:
         started: float,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        reading: set[aiohttp.ClientResponse] | None = None,
     ) -> None:
         self._response = response
+        # The transport's responses being read, this one among them until it is over.
+        self._reading: set[aiohttp.ClientResponse] = set() if reading is None else reading
+        self._reading.add(response)
         self._max_response_bytes = max_response_bytes
         self._max_event_bytes = max_event_bytes
         self.method = method
@@ -327,6 +344,7 @@ class StreamBody:
             self._response.close()  # half read: the connection cannot be reused
             raise
         finally:
+            self._reading.discard(self._response)
             self._response.release()
         return RawResponse(
             method=self.method,
@@ -376,6 +394,7 @@ class StreamBody:
 
     def close(self) -> None:
         """Drop the connection: a half-read stream cannot go back to the pool."""
+        self._reading.discard(self._response)
         self._response.close()
 
 

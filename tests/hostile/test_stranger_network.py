@@ -485,3 +485,46 @@ def test_a_trickling_answer_to_a_stream_request_is_cut_at_the_read_limit(
             assert caught.value.retries_taken == 1
             assert client._async._transport.connections_in_use() == 0
         assert server.connections == 2
+
+
+# --- AsyncJulepApi.close() with a body being read ends the call at once -----------------
+
+
+async def _slow_everything(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    head = await read_head(reader)
+    if b"/chat" in head:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n")
+        writer.write(b"Transfer-Encoding: chunked\r\n\r\n")
+        event = b'data: {"id": "c", "delta": {"content": "x"}}\n\n'
+        writer.write(b"%x\r\n%s\r\n" % (len(event), event))
+    else:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")
+    await writer.drain()
+    await asyncio.sleep(30)
+
+
+@pytest.mark.parametrize("call", ["get", "chat_stream", "chat_stream_true"])
+def test_closing_an_async_client_ends_a_call_reading_its_body_at_once(call: str) -> None:
+    async def work(client: julep.AsyncJulepApi) -> None:
+        messages = [{"role": "user", "content": "hi"}]
+        if call == "get":
+            await client.get_agent(AGENT_ID)
+        elif call == "chat_stream_true":
+            await client.chat(AGENT_ID, messages=messages, stream=True)
+        else:
+            async with client.chat_stream(AGENT_ID, messages=messages) as stream:
+                async for _ in stream:
+                    pass
+
+    async def main(base_url: str) -> float:
+        client = julep.AsyncJulepApi(api_key="k", base_url=base_url, timeout=julep.Timeout.NONE)
+        task = asyncio.ensure_future(work(client))
+        await asyncio.sleep(0.3)  # the body has started, and stalls
+        closed = time.monotonic()
+        await client.close()
+        with pytest.raises(julep.ClientClosedError):
+            await asyncio.wait_for(task, 5)
+        return time.monotonic() - closed
+
+    with ScriptedServer(_slow_everything) as server:
+        assert asyncio.run(main(server.base_url)) < 1
