@@ -166,14 +166,30 @@ def redact_value(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
     """A parsed JSON body (or its text) with every string holding a secret blanked.
 
     Catches a key the server wrote JSON-escaped (``\\u002d``, ``\\/``), which the
-    byte-level pass cannot see.
+    byte-level pass cannot see. Lists and dicts are changed in place (the body
+    was just parsed, it is ours), walked without recursion: JSON may nest a
+    thousand levels deep.
     """
     if isinstance(value, str):
         return redact_text(value, secrets)
-    if isinstance(value, list):
-        return [redact_value(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return {redact_text(k, secrets): redact_value(v, secrets) for k, v in value.items()}
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, str):
+                    node[index] = redact_text(item, secrets)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+        elif isinstance(node, dict):
+            for key in list(node):
+                item = node[key]
+                if isinstance(item, str):
+                    node[key] = redact_text(item, secrets)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+                if redact_text(key, secrets) != key:
+                    node[redact_text(key, secrets)] = node.pop(key)
     return value
 
 
@@ -227,10 +243,12 @@ def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusEr
     # Any status worth retrying may say when to retry, not only 429 and 503.
     retry_after = parse_retry_after(raw.headers) if is_retryable_status(raw.status) else None
     body = parse_body(redact_bytes(raw.body, secrets))
+    if secrets and b"\\" in raw.body:  # JSON escapes may hide a secret from the byte pass
+        body = redact_value(body, secrets)
     return status_error_class(raw.status)(
         hint=missing_api_hint(raw.status, raw.url),
         status_code=raw.status,
-        body=redact_value(body, secrets) if secrets else body,
+        body=body,
         request_id=raw.request_id,
         method=raw.method,
         url=raw.url,

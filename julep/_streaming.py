@@ -17,7 +17,14 @@ from . import _http
 from ._serde import converter
 from ._sse import EventStreamError
 from ._transport import StreamBody
-from .errors import APITimeoutError, ClientClosedError, JulepError, StreamError, shorten
+from .errors import (
+    APITimeoutError,
+    ClientClosedError,
+    JulepError,
+    StreamError,
+    shorten,
+    show,
+)
 from .models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
 from .models.enums import ChatMlMessageRole
 from .models.streaming import ChatResponseChunk, ChatStreamDelta
@@ -215,14 +222,20 @@ class AsyncChatStream:
                 error = payload["error"]
                 message = error.get("message", error) if isinstance(error, dict) else error
                 raise StreamError(
-                    f"the server reported an error mid-stream: {shorten(str(message))}",
+                    f"the server reported an error mid-stream: {shorten(show(message))}",
                     partial_text=self.text,
                     method=opened.method,
                     url=opened.url,
                     retries_taken=opened.retries_taken,
                 )
             chunk = converter.structure(payload, ChatResponseChunk)
-        except (orjson.JSONDecodeError, cattrs.BaseValidationError, TypeError, ValueError) as exc:
+        except (
+            orjson.JSONDecodeError,
+            cattrs.BaseValidationError,
+            TypeError,
+            ValueError,
+            RecursionError,
+        ) as exc:
             raise StreamError(
                 f"an event of the chat stream is not a valid chunk: {data[:200]!r}",
                 partial_text=self.text,

@@ -528,3 +528,43 @@ def test_closing_an_async_client_ends_a_call_reading_its_body_at_once(call: str)
 
     with ScriptedServer(_slow_everything) as server:
         assert asyncio.run(main(server.base_url)) < 1
+
+
+# --- a JSON error nested a thousand levels deep ---------------------------------------
+
+
+def _nested(depth: int, dicts: bool) -> bytes:
+    if dicts:
+        return b'{"a":' * depth + b'"x"' + b"}" * depth
+    return b"[" * depth + b"]" * depth
+
+
+@given(depth=st.integers(min_value=1, max_value=1022), dicts=st.booleans())
+def test_an_error_body_nested_deep_is_still_a_status_error(depth: int, dicts: bool) -> None:
+    from julep import _http
+
+    body = b'{"detail": ' + _nested(depth, dicts) + b', "k": "\\u0041"}'
+    raw = _http.RawResponse(
+        method="GET", url="http://h/api/agents", status=400, headers={}, body=body
+    )
+    error = _http.status_error(raw, ("a-secret-key",))
+    assert isinstance(error, julep.BadRequestError)
+    assert str(error).startswith("status_code: 400, body: ")
+
+
+def test_a_mid_stream_error_event_nested_deep_is_a_stream_error() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        body = b'data: {"id": "c", "delta": {"content": "Hi"}}\n\n'
+        body += b'data: {"error": ' + _nested(1000, dicts=False) + b"}\n\n"
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n")
+        writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+
+    with (
+        ScriptedServer(handler) as server,
+        julep.JulepApi(api_key="k", base_url=server.base_url) as client,
+    ):
+        with pytest.raises(julep.StreamError) as caught:
+            client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
+    assert caught.value.partial_text == "Hi"
