@@ -213,6 +213,7 @@ class AsyncChatStream:
                 partial_text=self.text,
                 method=opened.method,
                 url=opened.url,
+                retries_taken=opened.retries_taken,
             )
 
     def _chunk(self, data: str, opened: StreamBody) -> ChatResponseChunk | None:
@@ -236,11 +237,19 @@ class AsyncChatStream:
             ValueError,
             RecursionError,
         ) as exc:
+            # Which field, as a reply read whole says it: "... @ $.usage.total_tokens".
+            detail = (
+                f" ({'; '.join(cattrs.transform_error(exc, path='$'))})"
+                if isinstance(exc, cattrs.BaseValidationError)
+                else ""
+            )
             raise StreamError(
-                f"an event of the chat stream is not a valid chunk: {data[:200]!r}",
+                f"an event of the chat stream is not a valid chunk{shorten(detail)}: "
+                f"{data[:200]!r}",
                 partial_text=self.text,
                 method=opened.method,
                 url=opened.url,
+                retries_taken=opened.retries_taken,
             ) from exc
         if chunk.delta is not None and chunk.delta.content:
             self._pieces.append(chunk.delta.content)

@@ -7,6 +7,7 @@ reader and writer, so a test can say exactly which bytes go out, and when.
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import threading
 import time
@@ -568,3 +569,31 @@ def test_a_mid_stream_error_event_nested_deep_is_a_stream_error() -> None:
         with pytest.raises(julep.StreamError) as caught:
             client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
     assert caught.value.partial_text == "Hi"
+
+
+# --- a streamed chunk of the wrong shape names the field, as a reply read whole does -----
+
+
+@pytest.mark.parametrize(
+    ("chunk", "path"),
+    [
+        ({"id": "c1", "usage": {"completion_tokens": "many"}}, "$.usage.completion_tokens"),
+        ({"id": 7, "delta": {"content": "x"}}, "$.id"),
+        ({"id": "c1", "delta": {"content": 5}}, "$.delta.content"),
+    ],
+)
+def test_an_invalid_stream_chunk_names_the_field(chunk: dict[str, typing.Any], path: str) -> None:
+    body = b"data: " + orjson.dumps(chunk) + b"\n\n"
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n")
+        writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+
+    with (
+        ScriptedServer(handler) as server,
+        julep.JulepApi(api_key="k", base_url=server.base_url) as client,
+    ):
+        with pytest.raises(julep.StreamError, match=re.escape(f"@ {path}")):
+            client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
