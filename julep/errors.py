@@ -51,7 +51,6 @@ __all__ = [
     "ResponseValidationError",
     "StreamError",
     "UnprocessableEntityError",
-    "show",
     "status_error_class",
 ]
 
