@@ -250,6 +250,7 @@ class Transport:
         self._session = None
         self._loop = None
         self._closer = None
+        self._reading = set()  # the parent's responses: none of them is read here
 
 
 class _Connector(aiohttp.TCPConnector):
