@@ -20,7 +20,6 @@ from . import _http
 from ._config import (
     RetryPolicy,
     Secret,
-    SecretBytes,
     Timeout,
     authorization_header,
     byte_limit,
@@ -34,7 +33,7 @@ from ._network import DEFAULT as DEFAULT_NETWORK
 from ._network import CertTypes, NetworkSettings, VerifyTypes, settings_for
 from ._serde import encode_json
 from ._sse import DEFAULT_MAX_EVENT_BYTES
-from ._transport import DEFAULT_MAX_RESPONSE_BYTES, StreamBody, Transport
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, StreamBody, Transport, _min_limit
 from ._types import JSONObject
 from ._version import __version__
 from .environment import JulepApiEnvironment
@@ -44,6 +43,7 @@ from .errors import (
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
+    ResponseValidationError,
 )
 
 _T = typing.TypeVar("_T")
@@ -131,8 +131,9 @@ class BaseAsyncClient:
         )
         self._owns_transport = True
         key = resolve_api_key(api_key)
-        # The key's bytes, to blank out of error bodies that echo the request.
-        self._secret = SecretBytes(key.encode())
+        # The key, to blank out of error messages and bodies that echo the request.
+        self._api_key = Secret(key)
+        self._secrets: tuple[str, ...] = ()
         self._set_headers(
             {
                 "Authorization": authorization_header(key),
@@ -147,6 +148,12 @@ class BaseAsyncClient:
         # Built once: the request path only picks one of the two dicts. An
         # Authorization of the caller's own is redacted in reprs like ours.
         headers = {k: Secret(v) if k.lower() == "authorization" else v for k, v in headers.items()}
+        authorizations = [v for k, v in headers.items() if k.lower() == "authorization"]
+        # The proxy's credentials too: a proxy's error page may echo the request.
+        proxy_authorization = self._transport.network.proxy_authorization
+        if proxy_authorization is not None:
+            authorizations.append(proxy_authorization)
+        self._secrets = tuple(Secret(s) for s in _http.secrets_of(self._api_key, authorizations))
         self._headers = headers
         self._json_headers = {**headers, "Content-Type": "application/json"}
 
@@ -310,11 +317,15 @@ class BaseAsyncClient:
             _log_response(raw)
             if not 200 <= raw.status < 300:
                 raw = await self._retry_request(
-                    request, failure=_http.status_error(raw, self._secret), started=started
+                    request, failure=_http.status_error(raw, self._secrets), started=started
                 )
         if cast_to is None:
             return None
-        return _http.decode(raw, cast_to)
+        try:
+            return _http.decode(raw, cast_to)
+        except ResponseValidationError as exc:
+            _http.redact_error(exc, self._secrets)  # its body may echo the request
+            raise
 
     async def _retry_request(
         self,
@@ -348,6 +359,7 @@ class BaseAsyncClient:
         request = self._build_request(method, path, json=json, stream=True)
 
         async def attempt(budget: float | None) -> _http.RawResponse | StreamBody:
+            started = time.monotonic()
             stream = await self._transport.open_stream(
                 request.method,
                 request.url,
@@ -358,7 +370,11 @@ class BaseAsyncClient:
             )
             if 200 <= stream.status < 300 and stream.content_type == "text/event-stream":
                 return stream
-            return await stream.read_all()
+            # Not a stream: read it as send() would, within the attempt's read limit.
+            limit = _min_limit(self._timeout.read, budget)
+            return await stream.read_all(
+                None if limit is None else limit - (time.monotonic() - started)
+            )
 
         return await self._with_retries(request.method, request.url, attempt)
 
@@ -391,7 +407,7 @@ class BaseAsyncClient:
                     _log_response(result)
                 if not 200 <= result.status < 300:
                     assert isinstance(result, _http.RawResponse)
-                    raise _http.status_error(result, self._secret)
+                    raise _http.status_error(result, self._secrets)
                 return result
             except APIStatusError as error:
                 error.retries_taken = retries
@@ -404,6 +420,7 @@ class BaseAsyncClient:
                 failure: Exception = error
             except APIConnectionError as exc:
                 exc.retries_taken = retries
+                _http.redact_error(exc, self._secrets)  # before it reaches a log line
                 _log_failure(method, url, exc, retries)
                 if self._transport.closed and not isinstance(exc, ClientClosedError):
                     raise ClientClosedError(

@@ -5,8 +5,11 @@ Nothing here awaits or touches a socket, so all of it is tested without a loop.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import datetime as dt
 import email.utils
+import functools
 import random
 import re
 import sys
@@ -121,26 +124,160 @@ def missing_api_hint(status: int, url: str) -> str | None:
     )
 
 
-MIN_BLANKED_KEY_BYTES = 8  # see status_error
+REDACTED = "<redacted>"
 
 
-def status_error(raw: RawResponse, secret: bytes = b"") -> APIStatusError:
+def secrets_of(api_key: str, authorizations: typing.Iterable[str]) -> tuple[str, ...]:
+    """What must never be shown: the key, and the credentials Authorization headers send.
+
+    A caller's own ``Authorization`` (``headers=`` or ``with_options(headers=...)``)
+    replaces the one made from the key on the wire, and is as secret.
+    """
+    found = {api_key.strip()}
+    for authorization in authorizations:
+        found.add(authorization.strip())
+        scheme, _, credential = authorization.strip().partition(" ")
+        credential = credential.strip()
+        if credential:
+            found.add(credential)
+        if scheme.lower() == "basic":  # a proxy's user:password, base64-encoded on the wire
+            with contextlib.suppress(ValueError):
+                user_password = base64.b64decode(credential, validate=True).decode()
+                found.update((user_password, user_password.partition(":")[2]))
+    # Longest first, so a header's "Bearer <key>" is blanked whole, not around the key.
+    # Under 4 characters (a dev-mode key such as "a") there is nothing to hide.
+    return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
+
+
+# A secret this long is blanked wherever it appears. A shorter one (dev-mode
+# keys such as "dev-key") only where it stands alone: blanking "any" inside
+# "company" would rewrite the words of a message, and the keys of a JSON body
+# ({'det<redacted>il': ...}), while hiding nothing.
+_SUBSTRING_SECRET_CHARS = 8
+# The characters a key or token is made of: a secret next to one of these is
+# part of a longer word, not the secret itself.
+_WORD = "A-Za-z0-9_.~+/=-"
+
+
+@functools.lru_cache(maxsize=32)
+def _standalone(secret: str) -> re.Pattern[str]:
+    return re.compile(f"(?<![{_WORD}]){re.escape(secret)}(?![{_WORD}])")
+
+
+@functools.lru_cache(maxsize=32)
+def _standalone_bytes(secret: bytes) -> re.Pattern[bytes]:
+    word = _WORD.encode()
+    return re.compile(b"(?<![" + word + b"])" + re.escape(secret) + b"(?![" + word + b"])")
+
+
+def redact_text(text: str, secrets: typing.Iterable[str]) -> str:
+    for secret in secrets:
+        if secret in text:
+            if len(secret) >= _SUBSTRING_SECRET_CHARS:
+                text = text.replace(secret, REDACTED)
+            else:
+                text = _standalone(secret).sub(REDACTED, text)
+    return text
+
+
+def redact_bytes(data: bytes, secrets: typing.Iterable[str]) -> bytes:
+    for secret in secrets:
+        raw = secret.encode("utf-8", "replace")
+        if raw in data:
+            if len(secret) >= _SUBSTRING_SECRET_CHARS:
+                data = data.replace(raw, REDACTED.encode())
+            else:
+                data = _standalone_bytes(raw).sub(REDACTED.encode(), data)
+    return data
+
+
+def redact_value(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
+    """A parsed JSON body (or its text) with every string holding a secret blanked.
+
+    Catches a key the server wrote JSON-escaped (``\\u002d``, ``\\/``), which the
+    byte-level pass cannot see. Lists and dicts are changed in place (the body
+    was just parsed, it is ours), walked without recursion: JSON may nest a
+    thousand levels deep.
+    """
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, str):
+                    node[index] = redact_text(item, secrets)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+        elif isinstance(node, dict):
+            for key in list(node):
+                item = node[key]
+                if isinstance(item, str):
+                    node[key] = redact_text(item, secrets)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+                if redact_text(key, secrets) != key:
+                    node[redact_text(key, secrets)] = node.pop(key)
+    return value
+
+
+def redact_error(error: BaseException, secrets: tuple[str, ...]) -> None:
+    """Blank the secrets out of an error's message, body and causes, in place.
+
+    aiohttp quotes the bytes it refused (a malformed or oversized header line, a
+    bad status line): a server that echoes the request's Authorization header
+    there would otherwise put the key into our message, the log line and the
+    ``__cause__`` a traceback prints.
+    """
+    if not secrets:
+        return
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    # The causes, and the members of exception groups (cattrs reports a bad
+    # field as one, quoting the value it refused).
+    while pending and len(seen) < 256:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        with contextlib.suppress(Exception):  # an exception type with read-only args
+            current.args = tuple(
+                redact_text(arg, secrets) if isinstance(arg, str) else arg for arg in current.args
+            )
+        for name, attribute in list(getattr(current, "__dict__", {}).items()):
+            with contextlib.suppress(Exception):
+                if isinstance(attribute, str):
+                    setattr(current, name, redact_text(attribute, secrets))
+                elif isinstance(attribute, bytes) and name == "body":
+                    setattr(current, name, redact_bytes(attribute, secrets))
+        pending.extend(
+            linked
+            for linked in (current.__cause__, current.__context__, *_members(current))
+            if linked is not None
+        )
+
+
+def _members(error: BaseException) -> tuple[BaseException, ...]:
+    members = getattr(error, "exceptions", ())
+    return tuple(m for m in members if isinstance(m, BaseException))
+
+
+def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusError:
     """The typed error for a non-2xx response.
 
     A server that echoes the request (Authorization included) in its error
-    page must not put the key into a message or a log: ``secret`` is blanked.
+    page must not put the key into a message or a log: ``secrets`` are blanked.
     """
     # Any status worth retrying may say when to retry, not only 429 and 503.
     retry_after = parse_retry_after(raw.headers) if is_retryable_status(raw.status) else None
-    body = raw.body
-    # A key too short to be a secret (dev-mode servers take any: "a", "any") is
-    # left alone: blanking it would rewrite every word holding it ("det<redacted>il").
-    if len(secret) >= MIN_BLANKED_KEY_BYTES and secret in body:
-        body = body.replace(secret, b"<redacted>")
+    body = parse_body(redact_bytes(raw.body, secrets))
+    if secrets and b"\\" in raw.body:  # JSON escapes may hide a secret from the byte pass
+        body = redact_value(body, secrets)
     return status_error_class(raw.status)(
         hint=missing_api_hint(raw.status, raw.url),
         status_code=raw.status,
-        body=parse_body(body),
+        body=body,
         request_id=raw.request_id,
         method=raw.method,
         url=raw.url,

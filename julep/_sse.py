@@ -107,7 +107,10 @@ class SSEDecoder:
         """Take one line (without its line ending, ``size`` bytes long); return an
         event when one completes."""
         if not line:
-            if not self._data and self._event is None:
+            if not self._data:
+                # No data line, no event (the spec's dispatch step): a block of
+                # only ``event:`` or ``id:`` lines is nothing to deliver.
+                self._event, self._event_bytes = None, 0
                 return None
             event = Event(data="\n".join(self._data), event=self._event, id=self._id)
             self._data, self._event, self._event_bytes = [], None, 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import sys
 import time
@@ -16,7 +17,14 @@ from . import _http
 from ._serde import converter
 from ._sse import EventStreamError
 from ._transport import StreamBody
-from .errors import APITimeoutError, JulepError, StreamError, shorten
+from .errors import (
+    APITimeoutError,
+    ClientClosedError,
+    JulepError,
+    StreamError,
+    shorten,
+    show,
+)
 from .models import ChatMlMessage, ChatResponse, CompletionUsage, DocIds
 from .models.enums import ChatMlMessageRole
 from .models.streaming import ChatResponseChunk, ChatStreamDelta
@@ -33,8 +41,9 @@ class AsyncChatStream:
     """The chunks of a streamed chat reply, as an async iterator.
 
     Use it as ``async with client.chat_stream(...) as stream: async for chunk in
-    stream``. Leaving the block, breaking out of the loop, or ``aclose()`` ends
-    the request. ``text`` holds the reply so far; ``final_response`` is the
+    stream``. Leaving the block, breaking out of the loop inside it, or
+    ``aclose()`` ends the request; a stream abandoned without either ends it
+    once it is garbage-collected. ``text`` holds the reply so far; ``final_response`` is the
     whole ``ChatResponse`` once the stream is done. A failure after the stream
     started raises ``StreamError`` with the partial text.
 
@@ -56,6 +65,7 @@ class AsyncChatStream:
         self._closed = False
         # Seconds spent inside __anext__ so far: what Timeout.total bounds.
         self._waited = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def text(self) -> str:
@@ -91,6 +101,9 @@ class AsyncChatStream:
             try:
                 return await _within(self._events.__anext__(), max(total - self._waited, 0.0))
             except asyncio.TimeoutError as exc:
+                if self._final is not None:
+                    # Past the final event, only [DONE] or the body's end was awaited.
+                    raise StopAsyncIteration from None
                 # Every failure below is already a julep error: a bare timeout is ours.
                 raise APITimeoutError(
                     f"POST {self._client.base_url}{self._path}: the total deadline of "
@@ -102,8 +115,11 @@ class AsyncChatStream:
         except StopAsyncIteration:
             await self.aclose()
             raise
-        except BaseException:
+        except BaseException as exc:
             await self.aclose()
+            if isinstance(exc, JulepError):
+                # A mid-stream error event or a junk event may echo the request.
+                _http.redact_error(exc, self._client._secrets)
             raise
         finally:
             self._waited += time.monotonic() - started
@@ -114,6 +130,17 @@ class AsyncChatStream:
         if self._body_stream is not None:
             self._body_stream.close()
             self._body_stream = None
+
+    def __del__(self) -> None:
+        # Abandoned open: a loop broken out of without ``async with`` or
+        # ``aclose()``. Unclosed, the response would hold its pooled connection
+        # (and the server keep generating) until the reply's end.
+        body, loop = self.__dict__.get("_body_stream"), self.__dict__.get("_loop")
+        if body is None or loop is None:
+            return
+        # GC may run in any thread; the connection belongs to the loop's.
+        with contextlib.suppress(RuntimeError):  # the loop is closed: so is its socket
+            loop.call_soon_threadsafe(body.close)
 
     async def __aenter__(self) -> AsyncChatStream:
         return self
@@ -134,6 +161,7 @@ class AsyncChatStream:
             yield self._finish_from_response(response)
             return
         self._body_stream = opened
+        self._loop = asyncio.get_running_loop()
         idle = self._client.timeout.stream_idle
         last_event = time.monotonic()
         done = False
@@ -157,8 +185,21 @@ class AsyncChatStream:
                 if done:
                     break
         except (JulepError, EventStreamError) as exc:
+            if self._final is not None:
+                # The final event came: the reply is whole. A server that then
+                # stalls or breaks instead of sending [DONE] and ending the
+                # body takes nothing from it.
+                return
             if isinstance(exc, StreamError):
                 raise
+            if self._client._transport.closed:
+                raise ClientClosedError(
+                    f"{opened.method} {opened.url}: the client was closed while this "
+                    f"chat stream was in flight ({len(self.text)} characters received)",
+                    method=opened.method,
+                    url=opened.url,
+                    retries_taken=opened.retries_taken,
+                ) from exc
             raise StreamError(
                 f"the chat stream broke off: {exc}",
                 partial_text=self.text,
@@ -172,6 +213,7 @@ class AsyncChatStream:
                 partial_text=self.text,
                 method=opened.method,
                 url=opened.url,
+                retries_taken=opened.retries_taken,
             )
 
     def _chunk(self, data: str, opened: StreamBody) -> ChatResponseChunk | None:
@@ -181,19 +223,33 @@ class AsyncChatStream:
                 error = payload["error"]
                 message = error.get("message", error) if isinstance(error, dict) else error
                 raise StreamError(
-                    f"the server reported an error mid-stream: {shorten(str(message))}",
+                    f"the server reported an error mid-stream: {shorten(show(message))}",
                     partial_text=self.text,
                     method=opened.method,
                     url=opened.url,
                     retries_taken=opened.retries_taken,
                 )
             chunk = converter.structure(payload, ChatResponseChunk)
-        except (orjson.JSONDecodeError, cattrs.BaseValidationError, TypeError, ValueError) as exc:
+        except (
+            orjson.JSONDecodeError,
+            cattrs.BaseValidationError,
+            TypeError,
+            ValueError,
+            RecursionError,
+        ) as exc:
+            # Which field, as a reply read whole says it: "... @ $.usage.total_tokens".
+            detail = (
+                f" ({'; '.join(cattrs.transform_error(exc, path='$'))})"
+                if isinstance(exc, cattrs.BaseValidationError)
+                else ""
+            )
             raise StreamError(
-                f"an event of the chat stream is not a valid chunk: {data[:200]!r}",
+                f"an event of the chat stream is not a valid chunk{shorten(detail)}: "
+                f"{data[:200]!r}",
                 partial_text=self.text,
                 method=opened.method,
                 url=opened.url,
+                retries_taken=opened.retries_taken,
             ) from exc
         if chunk.delta is not None and chunk.delta.content:
             self._pieces.append(chunk.delta.content)

@@ -19,9 +19,11 @@ _S = typing.TypeVar("_S", bound="SyncIterator[typing.Any]")
 class SyncIterator(typing.Generic[_T]):
     """Each ``next()`` awaits one item on the client's loop.
 
-    Breaking out of a ``for`` loop over it, leaving its ``with`` block, an
-    exception (Ctrl+C included) or ``close()`` closes the async side, which
-    releases its HTTP connection.
+    Leaving its ``with`` block, an exception (Ctrl+C included), ``close()``,
+    or breaking out of a ``for`` loop over it when nothing else holds it (it is
+    collected then) closes the async side, which releases its HTTP connection.
+    One kept in a variable after a ``break`` holds its connection until it is
+    closed or collected: use ``with``.
     """
 
     def __init__(

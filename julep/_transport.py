@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import math
 import time
 import typing
 import weakref
@@ -38,6 +39,11 @@ _CONNECTION_ERRORS = (aiohttp.ClientError, HttpProcessingError, OSError)
 
 DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 
+# aiohttp rounds every timeout of 5 s or more up to the next whole second of the
+# loop's clock (to batch timer wake-ups): Timeout(total=5.05) would end at up to
+# 6 s. A deadline is a promise, so no timeout is rounded.
+_NEVER_ROUND = math.inf
+
 
 class Transport:
     """Owns (or borrows) one aiohttp session and sends requests through it."""
@@ -64,6 +70,9 @@ class Transport:
         # Closes the session on its loop should this transport be dropped unclosed.
         self._abandon: weakref.finalize[typing.Any, Transport] | None = None
         self._closed = False
+        # Responses whose body is being read: close() wakes their readers, which
+        # aiohttp leaves waiting (it drops a closed connection's payload unfed).
+        self._reading: set[aiohttp.ClientResponse] = set()
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
@@ -88,10 +97,11 @@ class Transport:
         # _close_with_loop already closed its session; otherwise set it aside.
         if self._session is not None and not self._session.closed:
             _park(self._session)
-        connector = aiohttp.TCPConnector(
+        connector = _Connector(
             limit=self._connection_limit,
             keepalive_timeout=30,
             enable_cleanup_closed=False,
+            timeout_ceil_threshold=_NEVER_ROUND,
             ssl=self._network.ssl,
         )
         self._session = aiohttp.ClientSession(
@@ -99,7 +109,7 @@ class Transport:
             headers=self._network.session_headers(),
             # Timeouts are set per attempt; aiohttp's 5-minute default would cut
             # long streams, and its own limits do not know about our deadline.
-            timeout=aiohttp.ClientTimeout(total=None),
+            timeout=aiohttp.ClientTimeout(total=None, ceil_threshold=_NEVER_ROUND),
             # No skip_auto_headers: every request carries the client's own
             # User-Agent, so aiohttp adds none, and a skip list would cost a
             # header copy on every request.
@@ -147,7 +157,11 @@ class Transport:
                 allow_redirects=False,
                 **self._request_options,
             ) as response:
-                body = await read_body(response, self._max_response_bytes, method, url)
+                self._reading.add(response)
+                try:
+                    body = await read_body(response, self._max_response_bytes, method, url)
+                finally:
+                    self._reading.discard(response)
         except asyncio.CancelledError:
             if task is None or deadlines is None or not deadlines.claim(task):
                 raise
@@ -192,6 +206,7 @@ class Transport:
             total=None,
             sock_connect=timeout.connect,
             sock_read=timeout.stream_idle,
+            ceil_threshold=_NEVER_ROUND,
         )
         started = time.monotonic()
         with map_errors(method, url):
@@ -215,6 +230,7 @@ class Transport:
             started=started,
             max_response_bytes=self._max_response_bytes,
             max_event_bytes=self._max_event_bytes,
+            reading=self._reading,
         )
 
     async def close(self) -> None:
@@ -230,6 +246,11 @@ class Transport:
                 _park(session)
                 return
             raise JulepError("close the client on the event loop that used it")
+        reading, self._reading = self._reading, set()
+        for response in reading:
+            response.content.set_exception(
+                aiohttp.ClientConnectionError("the client was closed during the read")
+            )
         await session.close()
         if closer is not None:
             closer.cancel()
@@ -237,6 +258,11 @@ class Transport:
     def mark_closed(self) -> None:
         """Refuse every later request; for a client closed where ``close()`` cannot run."""
         self._closed = True
+
+    @property
+    def network(self) -> NetworkSettings:
+        """The proxy, its credentials and the TLS settings of the connections."""
+        return self._network
 
     @property
     def closed(self) -> bool:
@@ -260,6 +286,32 @@ class Transport:
         self._deadlines = None
         self._closer = None
         self._set_abandon(None)  # the loop is the parent's: never touch it
+        self._reading = set()  # the parent's responses: none of them is read here
+
+
+class _Connector(aiohttp.TCPConnector):
+    """A pool that never hands out a connection holding bytes nobody asked for.
+
+    A keep-alive connection idle in the pool must be silent. A server that
+    writes on it anyway (the tail of a body longer than its Content-Length,
+    sent late; a second, unsolicited response) would have those bytes read as
+    the answer to the next request sent on it: the wrong response, returned as
+    a success. Such a connection is closed instead (httpcore does the same).
+    """
+
+    async def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        while True:
+            connection = await super()._get(*args, **kwargs)
+            if connection is None or not _has_unread_bytes(connection.protocol):
+                return connection
+            connection.close()  # closes the socket and frees its slot; try the next one
+
+
+def _has_unread_bytes(protocol: object) -> bool:
+    """Whether an idle connection received a response (or the start of one) since it was pooled."""
+    # ResponseHandler.should_close is true when a parsed response waits unread,
+    # or the parser is mid-message; a connection fit for reuse has neither.
+    return bool(getattr(protocol, "should_close", False))
 
 
 # Sessions whose loop is gone without closing them (a loop closed by hand, or
@@ -286,8 +338,12 @@ class StreamBody:
         started: float,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        reading: set[aiohttp.ClientResponse] | None = None,
     ) -> None:
         self._response = response
+        # The transport's responses being read, this one among them until it is over.
+        self._reading: set[aiohttp.ClientResponse] = set() if reading is None else reading
+        self._reading.add(response)
         self._max_response_bytes = max_response_bytes
         self._max_event_bytes = max_event_bytes
         self.method = method
@@ -306,14 +362,26 @@ class StreamBody:
         """Seconds since the request was sent."""
         return time.monotonic() - self._started
 
-    async def read_all(self) -> RawResponse:
-        """Read the rest of the body and release the connection."""
+    async def read_all(self, within: float | None = None) -> RawResponse:
+        """Read the rest of the body and release the connection.
+
+        ``within``: the seconds left of the attempt's read limit and the call's
+        budget. Only the wait for the headers was bounded so far; a body that
+        trickles in (an error page, a JSON answer to a stream request) must not
+        take the whole deadline, nor, without a total, forever.
+        """
+        reading = read_body(self._response, self._max_response_bytes, self.method, self.url)
         try:
             with map_errors(self.method, self.url):
-                body = await read_body(
-                    self._response, self._max_response_bytes, self.method, self.url
-                )
+                if within is None:
+                    body = await reading
+                else:
+                    body = await asyncio.wait_for(reading, max(within, 0.0))
+        except BaseException:
+            self._response.close()  # half read: the connection cannot be reused
+            raise
         finally:
+            self._reading.discard(self._response)
             self._response.release()
         return RawResponse(
             method=self.method,
@@ -363,6 +431,7 @@ class StreamBody:
 
     def close(self) -> None:
         """Drop the connection: a half-read stream cannot go back to the pool."""
+        self._reading.discard(self._response)
         self._response.close()
 
 
@@ -445,7 +514,7 @@ def _min_limit(limit: float | None, budget: float | None) -> float | None:
 @functools.lru_cache(maxsize=64)
 def _client_timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
     """aiohttp's limits for one attempt; the common ones are made once."""
-    return aiohttp.ClientTimeout(total=total, sock_connect=connect)
+    return aiohttp.ClientTimeout(total=total, sock_connect=connect, ceil_threshold=_NEVER_ROUND)
 
 
 def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionError:

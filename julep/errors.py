@@ -60,6 +60,21 @@ __all__ = [
 MESSAGE_BODY_LIMIT = 2048
 
 
+def show(value: typing.Any) -> str:
+    """``str(value)`` for a message; a JSON value nested too deeply for ``str`` says so.
+
+    A server's error body may nest arrays a thousand deep (orjson parses up to
+    1024 levels): ``str()`` of it raises RecursionError, which must not replace
+    the error it was describing.
+    """
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except RecursionError:
+        return f"<a {type(value).__name__} nested too deeply to show>"
+
+
 def shorten(text: str, limit: int = MESSAGE_BODY_LIMIT) -> str:
     """``text`` cut to ``limit`` characters, saying how much was left out."""
     if len(text) <= limit:
@@ -213,7 +228,7 @@ class APIStatusError(APIError, ApiError):
     ) -> None:
         # The 0.3.x layout, with the body cut short: a 50 MB error page must not
         # become a 50 MB log line. ``self.body`` keeps all of it.
-        text = body if isinstance(body, str) else str(body)
+        text = show(body)
         message = f"status_code: {status_code}, body: {shorten(text)}"
         if method and url:
             message += f" ({method} {url}"

@@ -8,6 +8,7 @@ import math
 import typing
 
 import attrs
+import hypothesis
 import pytest
 from aioresponses import aioresponses
 from hypothesis import given
@@ -165,12 +166,20 @@ async def test_the_key_is_blanked_out_of_an_echoed_error_body() -> None:
 
 @given(
     key=st.text(alphabet="abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=7),
-    detail=st.text(alphabet="abcdefghijklmnopqrstuvwxyz -", max_size=40),
+    words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz-", min_size=1), max_size=8),
+    echoed=st.booleans(),
 )
-def test_a_key_too_short_to_hide_leaves_the_error_body_as_sent(key: str, detail: str) -> None:
-    """A dev-mode key such as "a" or "any" is not blanked out of error bodies: that
-    rewrote every word holding it ({'det<redacted>il': ...}, so body["detail"] failed)."""
-    sent = {"detail": detail, "status": "not found"}
+def test_a_short_key_is_blanked_only_where_it_stands_alone(
+    key: str, words: list[str], echoed: bool
+) -> None:
+    """A key under 8 characters (a dev-mode "dev-key") is blanked where it stands as a word
+    of an error body, and nowhere else: words and JSON keys holding it stay as sent (blanking
+    "a" rewrote {'detail': ...} to {'det<redacted>il': ...}). Under 4 characters it hides
+    nothing and is left alone."""
+    hypothesis.assume(key not in ("detail", "status"))
+    if echoed:
+        words = [*words, key]
+    sent = {"detail": " ".join(words), "status": "not found"}
 
     async def call() -> julep.APIStatusError:
         with aioresponses() as mocked:
@@ -180,7 +189,12 @@ def test_a_key_too_short_to_hide_leaves_the_error_body_as_sent(key: str, detail:
                     await client.get_agent("a1")
         return error.value
 
-    assert asyncio.run(call()).body == sent
+    error = asyncio.run(call())
+    hidden = len(key) >= 4
+    expected = [("<redacted>" if hidden and word == key else word) for word in words]
+    assert error.body == {"detail": " ".join(expected), "status": "not found"}
+    if hidden:
+        assert key not in str(error).replace("<redacted>", " ").split()
 
 
 def test_models_read_from_the_api_go_back_as_request_models() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 import typing
 
@@ -78,8 +79,13 @@ class MemoryOperations(BaseAsyncClient):
         p.check_seconds("max_interval", max_interval, allow_zero=False)
         deadline = time.monotonic() + timeout
         interval = poll_interval
+        first = True
         while True:
-            status = await self.get_job_status(job_id)
+            if first and timeout == 0:
+                status = await self.get_job_status(job_id)  # "0 polls once", however long
+            else:
+                status = await self._poll_within(job_id, deadline, timeout)
+            first = False
             if status.state in FINISHED_JOB_STATES:
                 return status
             remaining = deadline - time.monotonic()
@@ -91,3 +97,21 @@ class MemoryOperations(BaseAsyncClient):
                 )
             await asyncio.sleep(min(interval, remaining))
             interval = min(interval * 2, max_interval)
+
+    async def _poll_within(self, job_id: str, deadline: float, timeout: float) -> JobStatus:
+        """One status poll, cut off at the wait's deadline: a server that stalls on a
+        poll must not stretch ``wait_for_job(timeout=...)`` to the client's own timeout."""
+        remaining = max(deadline - time.monotonic(), 0.0)
+        poll = self.get_job_status(job_id)
+        try:
+            if sys.version_info >= (3, 11):
+                async with asyncio.timeout(remaining):
+                    return await poll
+            return await asyncio.wait_for(poll, remaining)
+        except asyncio.TimeoutError as exc:
+            url = f"{self.base_url}jobs/{job_id}"
+            raise APITimeoutError(
+                f"GET {url}: job {job_id} gave no status within wait_for_job's {timeout}s",
+                method="GET",
+                url=url,
+            ) from exc
