@@ -13,6 +13,7 @@ import threading
 import time
 import typing
 
+import hypothesis
 import orjson
 import pytest
 from hypothesis import given
@@ -224,16 +225,37 @@ def test_an_echoed_key_never_reaches_an_error_or_a_log_line(
     assert KEY not in caplog.text
 
 
+_KEY_CHARS = st.characters(codec="ascii", exclude_categories=["Cc"])
+
+
 @given(
-    key=st.text(st.characters(codec="ascii", exclude_categories=["Cc"]), min_size=4, max_size=40),
+    key=st.text(_KEY_CHARS, min_size=8, max_size=40),
     before=st.text(max_size=20),
     after=st.text(max_size=20),
 )
 def test_redaction_blanks_a_key_wherever_it_sits(key: str, before: str, after: str) -> None:
+    """A key of 8 characters or more is blanked inside any text, message, body or cause."""
+    _assert_blanked(key, before + key + after)
+
+
+@given(
+    key=st.text(_KEY_CHARS, min_size=4, max_size=7),
+    before=st.text(max_size=20).map(lambda text: text + " "),
+    after=st.text(max_size=20).map(lambda text: '"' + text),
+)
+def test_redaction_blanks_a_short_key_where_it_stands_alone(
+    key: str, before: str, after: str
+) -> None:
+    """A key of 4 to 7 characters is blanked where it stands alone (after a space, before a
+    quote), as an echoed header or JSON string holds it."""
+    hypothesis.assume(key.strip() == key and len(key) >= 4)
+    _assert_blanked(key, before + key + after)
+
+
+def _assert_blanked(key: str, text: str) -> None:
     from julep import _http
 
     secrets = _http.secrets_of(key, [f"Bearer {key}"])
-    text = before + key + after
     body = {"detail": [text, {text: text}]}
     error = julep.APIConnectionError(text)
     error.__cause__ = ExceptionGroup("fields", [ValueError(text)])
