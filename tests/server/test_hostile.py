@@ -306,3 +306,66 @@ def test_whatever_metadata_is_accepted_reads_back(
         assert listed_status == 200
     else:
         assert "levels" in reply["detail"] or "bytes" in reply["detail"], reply
+
+
+@hypothesis.settings(max_examples=40, deadline=None, database=None)
+@hypothesis.given(
+    part_type=st.one_of(st.text(max_size=12), st.integers(-(2**63), 2**63 - 1), st.none()).filter(
+        lambda value: value not in ("text", "image_url")
+    )
+)
+def test_a_content_part_of_an_unknown_type_is_422(
+    threaded_server: LocalServer, part_type: object
+) -> None:
+    """Parts are text or image_url: another type was stored, and julep 0.3.9 could then
+    never read that session's history again (a pydantic ValidationError)."""
+    base = threaded_server.base_url
+    _, agent = _send(base, "POST", "/agents", orjson.dumps({"name": "a"}))
+    _, session = _send(base, "POST", "/sessions", orjson.dumps({"agent_id": agent["id"]}))
+    content = [{"type": "text", "text": "hi"}, {"type": part_type, "x": 1}]
+    body = orjson.dumps({"messages": [{"role": "user", "content": content}]})
+    status, reply = _send(base, "POST", f"/sessions/{session['id']}/chat", body)
+    assert status == 422, reply
+    assert reply["detail"].startswith("messages[0].content[1].type: expected 'text' or"), reply
+    _, history = _send(base, "GET", f"/sessions/{session['id']}/history", b"")
+    assert history["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"preset": "bogus"}, "preset: expected one of 'problem_solving', "),
+        ({"response_format": {"type": "xml"}}, "response_format.type: expected one of 'text', "),
+        ({"messages": [{"role": "tool", "content": "x"}]}, "messages[0].role: expected one of "),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "text", "text": "a"}, {}]}]},
+            "messages[0].content[1]: a content part needs a 'type'",
+        ),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "text"}]}]},
+            "messages[0].content[0].text: field required",
+        ),
+    ],
+)
+async def test_a_bad_enum_or_part_is_a_422_naming_its_field(
+    api: Api, body: dict[str, typing.Any], detail: str
+) -> None:
+    """The detail names the field as on the wire, with the value sent (no Python repr)."""
+    session_id = await api.session(await api.agent())
+    reply = await api.post(
+        f"/sessions/{session_id}/chat",
+        json={"messages": [{"role": "user", "content": "x"}], **body},
+    )
+    assert reply.status == 422
+    assert reply.body["detail"].startswith(detail), reply.body
+    assert "<" not in reply.body["detail"]
+
+
+async def test_a_tool_of_an_unknown_type_is_a_422_naming_type(api: Api) -> None:
+    agent_id = await api.agent()
+    body = {"type": "plugin", "function": {"name": "f", "parameters": {}}}
+    reply = await api.post(f"/agents/{agent_id}/tools", json=body)
+    assert reply.status == 422
+    assert reply.body["detail"] == ("type: expected one of 'function', 'webhook', got 'plugin'"), (
+        reply.body
+    )
