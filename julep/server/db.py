@@ -42,11 +42,23 @@ GUARD: contextvars.ContextVar[Guard | None] = contextvars.ContextVar(
 )
 
 
+def _json_equal(a: object, b: object) -> bool:
+    """Equality of JSON values: ``true`` is not ``1`` (Python's ``True == 1`` is)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_json_equal, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[key], b[key]) for key in a)
+    return a == b
+
+
 def _metadata_matches(metadata: str, wanted: str) -> bool:
     # The metadata filter: every key of ``wanted`` equals the stored value.
     stored = orjson.loads(metadata)
     return all(
-        key in stored and stored[key] == value for key, value in orjson.loads(wanted).items()
+        key in stored and _json_equal(stored[key], value)
+        for key, value in orjson.loads(wanted).items()
     )
 
 

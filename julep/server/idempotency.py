@@ -194,6 +194,10 @@ def _key_of(request: web.Request) -> str | None:
         return None
     if not key or len(key) > MAX_KEY_LENGTH:
         raise invalid(f"{HEADER}: must be 1 to {MAX_KEY_LENGTH} characters long")
+    try:
+        key.encode()
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as surrogate escapes
+        raise invalid(f"{HEADER}: must be UTF-8 text") from None
     return key
 
 

@@ -73,6 +73,27 @@ async def test_an_overlong_key_is_refused(api: Api) -> None:
     assert reply.body["detail"].startswith("Idempotency-Key")
 
 
+async def test_a_key_that_is_not_utf8_is_a_422_not_a_500(server: LocalServer) -> None:
+    """Raw bytes in the key reached SQLite as surrogate escapes: a 500 (which the SDK
+    retries) and a traceback in the log."""
+    body = b'{"name": "a"}'
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(
+            b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/json\r\nIdempotency-Key: \xff\xfe\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+        )
+        answer = await asyncio.wait_for(reader.read(), timeout=10)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 422"), head
+    assert orjson.loads(payload) == {"detail": "Idempotency-Key: must be UTF-8 text"}
+    assert server.count("agents") == 0
+
+
 async def test_a_repeated_delete_replays_202(api: Api) -> None:
     """Deleting twice with one key answers 202 twice instead of 202 then 404."""
     agent_id = await api.agent()
