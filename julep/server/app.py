@@ -3,8 +3,9 @@ lifecycle of the database, the model backend and the memory-job queue.
 
 Middlewares, outermost first: faults (when configured), errors (so every
 failure below is a JSON answer), guard (Host and Content-Type), auth (when an
-API key is set), idempotency. Faults sit outside idempotency so an injected
-reset happens after the write and its idempotency record were committed.
+API key is set), bodies (read with the idle timeout), idempotency. Faults sit
+outside idempotency so an injected reset happens after the write and its
+idempotency record were committed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aiohttp.typedefs import Middleware
 from . import openapi
 from .auth import auth_middleware
 from .backends import make_backend
+from .bodies import body_middleware
 from .config import ServerConfig
 from .db import Database
 from .errors import error_middleware
@@ -41,7 +43,7 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
     middlewares += [error_middleware, guard_middleware(config)]
     if config.api_key is not None:
         middlewares.append(auth_middleware(config.api_key, exempt=exempt))
-    middlewares.append(idempotency_middleware(store))
+    middlewares += [body_middleware(config.idle_timeout), idempotency_middleware(store)]
     app = web.Application(middlewares=middlewares, client_max_size=config.max_body_bytes)
     app[STATE] = AppState(
         config=config, db=db, backend=make_backend(config), jobs=MemoryJobs(db), idempotency=store

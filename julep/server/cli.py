@@ -107,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=DEFAULT_IDLE_TIMEOUT,
         metavar="SECONDS",
-        help="close a connection idle, or still sending its headers, this long"
+        help="close a connection idle, or still sending its headers or body, this long"
         f" (default {DEFAULT_IDLE_TIMEOUT:g})",
     )
     parser.add_argument(

@@ -216,6 +216,52 @@ async def test_silent_and_slow_header_connections_are_closed(sent: bytes) -> Non
             await writer.wait_closed()
 
 
+@pytest.mark.parametrize("transfer", [b"Content-Length: 100", b"Transfer-Encoding: chunked"])
+async def test_a_body_that_stops_arriving_is_a_408_and_the_connection_closes(
+    transfer: bytes,
+) -> None:
+    """Headers in, part of the body, then silence: the handler used to wait forever."""
+    async with LocalServer(idle_timeout=0.2) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            first = b"1\r\n{\r\n" if b"chunked" in transfer else b"{"
+            writer.write(
+                b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\n"
+                b"Content-Type: application/json\r\n" + transfer + b"\r\n\r\n" + first
+            )
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(), timeout=20)  # until it closes
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408"), answer
+        assert orjson.loads(body) == {"detail": "the request body stopped arriving for 0.2 s"}
+        assert server.count("agents") == 0
+
+
+async def test_a_slow_body_that_keeps_coming_is_served() -> None:
+    """The idle timeout is between bytes: a body trickling in faster than that is read."""
+    body = b'{"name": "slow"}'
+    async with LocalServer(idle_timeout=0.5) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(
+                b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+            )
+            for index in range(len(body)):  # 16 bytes over ~1.6 s, longer than the timeout
+                writer.write(body[index : index + 1])
+                await writer.drain()
+                await asyncio.sleep(0.1)
+            answer = await asyncio.wait_for(reader.read(), timeout=10)
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        assert answer.startswith(b"HTTP/1.1 201"), answer
+        assert server.count("agents") == 1
+
+
 async def test_an_idle_keep_alive_connection_is_closed() -> None:
     """After a response, a kept-alive connection with nothing more to do is closed."""
     async with LocalServer(idle_timeout=0.2) as server:
