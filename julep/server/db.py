@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
+import os
 import sqlite3
 import typing
 
@@ -79,6 +81,8 @@ class Database:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._open)
 
     def _open(self) -> None:
+        if self.path and self.path != ":memory:":
+            _create_private(self.path)
         conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
         try:
             self._prepare(conn)
@@ -156,6 +160,17 @@ class Database:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _create_private(path: str) -> None:
+    """Create the database file readable by its owner only, unless it exists.
+
+    Everything the API holds is in it, so the process umask (0644 files, as a
+    rule) would let every local user read what the API key guards. SQLite
+    gives the -wal and -shm files the database file's permissions.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def count_rows(conn: sqlite3.Connection, table: str) -> int:
