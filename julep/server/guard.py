@@ -7,7 +7,8 @@ resolves to 127.0.0.1 (DNS rebinding) sends its own name as ``Host``; the
 server answers 421 unless ``Host`` names the bound address, a loopback
 address, ``localhost``, or a host allowed with ``--allow-host``. The Host
 check guards servers without an API key (a page cannot know the key) and any
-server started with ``--allow-host``.
+server started with ``--allow-host``. A compressed body (``Content-Encoding``)
+is refused with 415 too: inflating it would run on the event loop.
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ def guard_middleware(config: ServerConfig) -> Middleware:
             return error_response(
                 415,
                 f"Content-Type: the body must be application/json, got {request.content_type!r}",
+            )
+        encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+        if request.body_exists and encoding != "identity":
+            return error_response(
+                415,
+                f"Content-Encoding: the body must not be compressed, got {encoding!r}",
             )
         return await handler(request)
 

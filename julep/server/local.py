@@ -141,6 +141,10 @@ class LocalServer:
             # aiohttp's keep-alive timer also runs before the first request and
             # is not reset by partial headers: it bounds slow headers too.
             keepalive_timeout=self.config.idle_timeout,
+            # aiohttp would inflate a gzip/deflate/br request body on the event loop
+            # as it arrives (a 2 MB gzip of 2 GB held every other request for
+            # seconds, 413 or not); the guard refuses such bodies instead.
+            auto_decompress=False,
         )
         await runner.setup()
         try:
