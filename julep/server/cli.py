@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import os
 import signal
 import sqlite3
@@ -73,6 +74,17 @@ def _db_problem(path: str) -> str | None:
     return None
 
 
+def _positive(text: str) -> float:
+    """An option's number: finite and above 0 (argparse says which option otherwise)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number above 0, got {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m julep serve", description="Run a local Julep-compatible API server."
@@ -104,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--idle-timeout",
-        type=float,
+        type=_positive,
         default=DEFAULT_IDLE_TIMEOUT,
         metavar="SECONDS",
         help="close a connection idle, or still sending its headers or body, this long"
@@ -112,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-body-mb",
-        type=float,
+        type=_positive,
         default=DEFAULT_MAX_BODY_BYTES / 2**20,
         metavar="MB",
         help=f"largest request body, in MiB (default {DEFAULT_MAX_BODY_BYTES // 2**20})",
