@@ -177,6 +177,7 @@ _STATUS_TEXT = {
     421: "The Host header does not name this server (dev mode)",
     422: "The request does not fit the API (the detail names the field)",
     502: "The model backend failed",
+    503: "The template renderer is busy with other chats (retry)",
 }
 
 
