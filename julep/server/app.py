@@ -1,7 +1,8 @@
 """The aiohttp application: routes under ``/api``, middlewares, and the
 lifecycle of the database, the model backend and the memory-job queue.
 
-Middlewares, outermost first: faults (when configured), errors (so every
+Middlewares, outermost first: sending (a large answer the client stops
+taking ends the connection), faults (when configured), errors (so every
 failure below is a JSON answer), guard (Host and Content-Type), auth (when an
 API key is set), bodies (read with the idle timeout), idempotency. Faults sit
 outside idempotency so an injected reset happens after the write and its
@@ -18,7 +19,7 @@ from aiohttp.typedefs import Middleware
 from . import openapi
 from .auth import auth_middleware
 from .backends import make_backend
-from .bodies import body_middleware
+from .bodies import body_middleware, send_middleware
 from .config import ServerConfig
 from .db import Database
 from .errors import error_middleware
@@ -37,7 +38,7 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
     db = Database(config.db)
     store = IdempotencyStore(db)
     exempt = frozenset({OPENAPI_PATH})
-    middlewares: list[Middleware] = []
+    middlewares: list[Middleware] = [send_middleware(config.idle_timeout)]
     if faults is not None:
         middlewares.append(fault_middleware(faults, exempt=exempt))
     middlewares += [error_middleware, guard_middleware(config)]

@@ -1,4 +1,4 @@
-"""Reading request bodies with the idle timeout, so a body that stops arriving ends.
+"""Request and response bodies under the idle timeout, so a stalled peer cannot hold on.
 
 aiohttp's keep-alive timer closes a connection idle between requests or still
 sending its headers, but once the headers are in, a handler waits for the
@@ -8,6 +8,12 @@ body). This middleware reads every body before the handlers do; when no new
 byte has arrived for ``idle_timeout`` seconds the answer is ``408`` and the
 connection is closed. The bytes read stay on the request (``request.read()``
 returns them), and ``max_body_bytes`` still answers ``413``.
+
+The other way round, a large answer (a long list, a history) sits in the
+connection's send buffer until the client reads it: a client that asks and
+never reads held it, and the connection, for ever. ``send_middleware`` sends
+such answers itself and closes the connection when nothing of them has been
+taken for ``idle_timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -59,3 +65,48 @@ def body_middleware(idle_timeout: float) -> Middleware:
         return await handler(request)
 
     return read_body
+
+
+# Answers smaller than this fit the transport's send buffer (64 KiB high-water mark):
+# writing them never waits for the client, so they go out as aiohttp sends them.
+SMALL_ANSWER_BYTES = 64 * 1024
+
+
+async def _send_or_stall(request: web.Request, response: web.Response, idle: float) -> None:
+    transport = request.transport
+    assert transport is not None
+    await response.prepare(request)
+    sending = asyncio.ensure_future(response.write_eof())
+    waiting = transport.get_write_buffer_size()
+    while True:
+        done, _ = await asyncio.wait({sending}, timeout=idle)
+        if done:
+            sending.result()
+            return
+        now = transport.get_write_buffer_size() if not transport.is_closing() else 0
+        if now >= waiting:  # the client took nothing for ``idle`` seconds
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                await sending
+            transport.abort()  # close() would keep the unsent answer until it is taken
+            request.protocol.force_close()
+            return
+        waiting = now
+
+
+def send_middleware(idle_timeout: float) -> Middleware:
+    @web.middleware
+    async def send_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        transport = request.transport
+        if (
+            isinstance(response, web.Response)
+            and not response.prepared
+            and (response.content_length or 0) > SMALL_ANSWER_BYTES
+            and transport is not None
+            and not transport.is_closing()
+        ):
+            await _send_or_stall(request, response, idle_timeout)
+        return response
+
+    return send_body

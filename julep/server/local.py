@@ -49,7 +49,8 @@ class LocalServer:
     (or one of ``allow_hosts``; ``"*"`` allows any) are served.
     ``max_body_bytes`` bounds a request body (413 beyond it); a connection
     idle, or still sending its request headers, for ``idle_timeout`` seconds
-    is closed, and a request body that stops arriving for as long is a 408.
+    is closed, and a request body that stops arriving for as long is a 408; a
+    client that stops reading a large answer for as long is disconnected.
     ``tls`` serves HTTPS: a server ``ssl.SSLContext``, a PEM file with certificate
     and key, or ``(cert, key)``.
     """

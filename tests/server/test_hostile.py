@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import socket
 import typing
 import urllib.error
 import urllib.request
@@ -433,3 +435,65 @@ async def test_a_compressed_body_is_415_and_never_inflated(encoding: str) -> Non
         assert server.count("agents") == 0
         async with session.post(server.base_url + "/agents", json={"name": "plain"}) as reply:
             assert reply.status == 201
+
+
+async def _agents_of(server: LocalServer, count: int, about_bytes: int) -> None:
+    async with aiohttp.ClientSession() as session:
+        headers = {"Content-Type": "application/json"}
+        for _ in range(count):
+            body = io.BytesIO(orjson.dumps({"name": "big", "about": "x" * about_bytes}))
+            url = server.base_url + "/agents"
+            async with session.post(url, data=body, headers=headers) as reply:
+                assert reply.status == 201
+
+
+async def test_a_client_that_stops_reading_a_large_answer_is_disconnected() -> None:
+    """A client that asks for a long list and never reads it held the answer in the
+    server's memory, and the connection, for ever; now the connection ends once nothing
+    has been taken for the idle timeout."""
+    async with LocalServer(idle_timeout=0.3) as server:
+        await _agents_of(server, 8, 3_000_000)  # 24 MB: more than the kernel buffers
+        loop = asyncio.get_running_loop()
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        try:
+            await loop.run_in_executor(None, sock.connect, ("127.0.0.1", server.port))
+            request = b"GET /api/agents?limit=1000 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            await loop.run_in_executor(None, sock.sendall, request)
+            await asyncio.sleep(3)  # never reading: the server gives up on us
+            received = await loop.run_in_executor(None, _read_to_eof, sock)
+        finally:
+            sock.close()
+        head, _, body = received.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        assert len(body) < length  # cut off, not delivered whole after the wait
+
+
+def _read_to_eof(sock: socket.socket) -> bytes:
+    sock.settimeout(10)
+    chunks = []
+    while chunk := sock.recv(1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def test_a_client_that_reads_a_large_answer_slowly_gets_all_of_it() -> None:
+    """Slow is fine as long as the answer keeps moving."""
+    async with LocalServer(idle_timeout=0.5) as server:
+        await _agents_of(server, 4, 1_000_000)
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(
+                b"GET /api/agents?limit=1000 HTTP/1.1\r\nHost: localhost\r\n"
+                b"Connection: close\r\n\r\n"
+            )
+            await writer.drain()
+            chunks = []
+            while chunk := await reader.read(256 * 1024):
+                chunks.append(chunk)
+                await asyncio.sleep(0.1)  # ~2.5 MB/s, taking about 2 s in all
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        _, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+        assert len(orjson.loads(body)["items"]) == 4
