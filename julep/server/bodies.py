@@ -75,12 +75,19 @@ SMALL_ANSWER_BYTES = 64 * 1024
 async def _send_or_stall(request: web.Request, response: web.Response, idle: float) -> None:
     transport = request.transport
     assert transport is not None
-    await response.prepare(request)
+    try:
+        await response.prepare(request)
+    except ConnectionError:  # the client is gone: nothing to send
+        request.protocol.force_close()
+        return
     sending = asyncio.ensure_future(response.write_eof())
     waiting = transport.get_write_buffer_size()
     while True:
         done, _ = await asyncio.wait({sending}, timeout=idle)
         if done:
+            if not sending.cancelled() and isinstance(sending.exception(), ConnectionError):
+                request.protocol.force_close()  # the client went away mid-answer
+                return
             sending.result()
             return
         now = transport.get_write_buffer_size() if not transport.is_closing() else 0
