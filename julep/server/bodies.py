@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -67,9 +68,10 @@ def body_middleware(idle_timeout: float) -> Middleware:
     return read_body
 
 
-# Answers smaller than this fit the transport's send buffer (64 KiB high-water mark):
-# writing them never waits for the client, so they go out as aiohttp sends them.
-SMALL_ANSWER_BYTES = 64 * 1024
+# An answer smaller than this, headers included, written to an empty send buffer stays
+# below its 64 KiB high-water mark: writing it never waits for the client, so it goes
+# out as aiohttp sends it.
+SMALL_ANSWER_BYTES = 32 * 1024
 
 
 async def _send_or_stall(request: web.Request, response: web.Response, idle: float) -> None:
@@ -81,7 +83,7 @@ async def _send_or_stall(request: web.Request, response: web.Response, idle: flo
         request.protocol.force_close()
         return
     sending = asyncio.ensure_future(response.write_eof())
-    waiting = transport.get_write_buffer_size()
+    waiting = math.inf  # the first look only sets the mark: the answer is written by then
     while True:
         done, _ = await asyncio.wait({sending}, timeout=idle)
         if done:
@@ -109,9 +111,15 @@ def send_middleware(idle_timeout: float) -> Middleware:
         if (
             isinstance(response, web.Response)
             and not response.prepared
-            and (response.content_length or 0) > SMALL_ANSWER_BYTES
             and transport is not None
             and not transport.is_closing()
+            # A large answer, or one queued behind answers the client has not taken
+            # yet (requests pipelined by a client that never reads): only these can
+            # fill the send buffer and wait on the client.
+            and (
+                (response.content_length or 0) > SMALL_ANSWER_BYTES
+                or transport.get_write_buffer_size() > 0
+            )
         ):
             await _send_or_stall(request, response, idle_timeout)
         return response

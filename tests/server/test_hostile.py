@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import socket
@@ -497,3 +498,36 @@ async def test_a_client_that_reads_a_large_answer_slowly_gets_all_of_it() -> Non
             await writer.wait_closed()
         _, _, body = b"".join(chunks).partition(b"\r\n\r\n")
         assert len(orjson.loads(body)["items"]) == 4
+
+
+async def test_a_client_that_pipelines_requests_and_never_reads_is_disconnected() -> None:
+    """Small answers queued behind ones the client has not taken: the handler waited on
+    the send buffer for ever (one connection and task held per such client)."""
+    async with LocalServer(idle_timeout=0.3) as server:
+        await _agents_of(server, 10, 2_000)  # ~20 KB an answer
+        loop = asyncio.get_running_loop()
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        try:
+            await loop.run_in_executor(None, sock.connect, ("127.0.0.1", server.port))
+            one = b"GET /api/agents?limit=1000 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            sock.setblocking(False)
+            pipelined = 0
+            for _ in range(400):  # bounded: until the server stops reading from us
+                try:
+                    pipelined += sock.send(one * 50) // len(one)
+                except BlockingIOError:
+                    await asyncio.sleep(0.01)
+            sock.setblocking(True)
+            await asyncio.sleep(3)  # never reading: the server gives up on us
+            received = await loop.run_in_executor(None, _read_to_eof_or_reset, sock)
+        finally:
+            sock.close()
+        assert received.count(b"HTTP/1.1 200") < pipelined
+
+
+def _read_to_eof_or_reset(sock: socket.socket) -> bytes:
+    chunks = []
+    with contextlib.suppress(ConnectionResetError):
+        chunks.append(_read_to_eof(sock))
+    return b"".join(chunks)
