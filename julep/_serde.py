@@ -219,8 +219,28 @@ def _structure_content(value: object, _: object) -> models.ChatMlMessageContent:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return [_structure_part(item, None) for item in value]
+        try:
+            return [_structure_part(item, None) for item in value]
+        except Exception:
+            _raise_at_part(value)
     raise TypeError("expected a string or a list of content parts")
+
+
+def _raise_at_part(parts: list[object]) -> typing.NoReturn:
+    """Raise the failures of ``parts`` with their indexes, as cattrs does for its lists,
+    so an error names ``content[1].text`` rather than ``content.text``."""
+    errors: list[Exception] = []
+    for index, item in enumerate(parts):
+        try:
+            _structure_part(item, None)
+        except Exception as exc:
+            note = cattrs.IterableValidationNote(
+                f"Structuring content part @ index {index}", index, object
+            )
+            # add_note() is Python 3.11+; cattrs reads __notes__ on 3.10 too.
+            exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]
+            errors.append(exc)
+    raise cattrs.IterableValidationError("While structuring content parts", errors, list)
 
 
 def _structure_tool_choice(value: object, _: object) -> models.ChatInputDataToolChoice:

@@ -38,4 +38,5 @@ def strict_enum(cls: type[_E], value: object) -> _E:
         return cls(value.value if isinstance(value, cls) else value)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in cls)
-        raise ValueError(f"expected one of {allowed}, got {value!r}") from None
+        given = value.value if isinstance(value, enum.Enum) else value  # not a member's repr
+        raise ValueError(f"expected one of {allowed}, got {given!r}") from None

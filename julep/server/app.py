@@ -1,11 +1,12 @@
 """The aiohttp application: routes under ``/api``, middlewares, and the
 lifecycle of the database, the model backend and the memory-job queue.
 
-Middlewares, outermost first: faults (when configured), errors (so every
+Middlewares, outermost first: sending (a large answer the client stops
+taking ends the connection), faults (when configured), errors (so every
 failure below is a JSON answer), guard (Host and Content-Type), auth (when an
-API key is set), body idle limit (a body that stops arriving is a 408),
-idempotency. Faults sit outside idempotency so an injected reset happens after
-the write and its idempotency record were committed.
+API key is set), bodies (read with the idle timeout), idempotency. Faults sit
+outside idempotency so an injected reset happens after the write and its
+idempotency record were committed.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from aiohttp.typedefs import Middleware
 from . import openapi
 from .auth import auth_middleware
 from .backends import make_backend
+from .bodies import body_middleware, send_middleware
 from .config import ServerConfig
 from .db import Database
 from .errors import error_middleware
 from .faults import FaultPlan, fault_middleware
-from .guard import body_idle_middleware, guard_middleware
+from .guard import guard_middleware
 from .idempotency import IdempotencyStore, idempotency_middleware
 from .jobs import MemoryJobs
 from .routes import OPERATIONS, openai_gateway
@@ -36,13 +38,13 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
     db = Database(config.db)
     store = IdempotencyStore(db)
     exempt = frozenset({OPENAPI_PATH})
-    middlewares: list[Middleware] = []
+    middlewares: list[Middleware] = [send_middleware(config.idle_timeout)]
     if faults is not None:
         middlewares.append(fault_middleware(faults, exempt=exempt))
     middlewares += [error_middleware, guard_middleware(config)]
     if config.api_key is not None:
         middlewares.append(auth_middleware(config.api_key, exempt=exempt))
-    middlewares += [body_idle_middleware(config), idempotency_middleware(store)]
+    middlewares += [body_middleware(config.idle_timeout), idempotency_middleware(store)]
     app = web.Application(middlewares=middlewares, client_max_size=config.max_body_bytes)
     app[STATE] = AppState(
         config=config, db=db, backend=make_backend(config), jobs=MemoryJobs(db), idempotency=store

@@ -27,7 +27,9 @@ def auth_middleware(api_key: str, *, exempt: frozenset[str]) -> Middleware:
     A header that is not UTF-8 text (aiohttp hands its bytes over as surrogate
     escapes) is a 401: it cannot hold any key.
     """
-    expected = api_key.encode()
+    # Trimmed as what is presented is: HTTP drops the spaces around a header value,
+    # so a key configured with them ("key " pasted into the environment) never matched.
+    expected = api_key.strip().encode()
 
     @web.middleware
     async def check_key(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -79,6 +79,7 @@ def _db_problem(path: str) -> str | None:
 
 
 def _number(text: str) -> float:
+    """An option's number, finite (argparse says which option otherwise)."""
     try:
         value = float(text)
     except ValueError:
@@ -100,12 +101,10 @@ def _megabytes(text: str) -> float:
 
 
 def _seconds(text: str) -> float:
-    """``--idle-timeout``: a finite number of seconds, more than 0 (inf is allowed: never)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:  # nan too
+    """``--idle-timeout``: a finite number of seconds above 0 (the body and answer
+    watchdogs wait on it)."""
+    value = _number(text)
+    if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
     return value
 
@@ -144,8 +143,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=DEFAULT_IDLE_TIMEOUT,
         metavar="SECONDS",
-        help="close a connection idle, or still sending its headers, this long; a request"
-        " body stalled this long is a 408"
+        help="close a connection idle, or still sending its headers or body, or not"
+        " reading a large answer, this long; a stalled request body is a 408"
         f" (default {DEFAULT_IDLE_TIMEOUT:g})",
     )
     parser.add_argument(

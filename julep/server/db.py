@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
+import os
 import sqlite3
 import typing
 
@@ -42,11 +44,23 @@ GUARD: contextvars.ContextVar[Guard | None] = contextvars.ContextVar(
 )
 
 
+def _json_equal(a: object, b: object) -> bool:
+    """Equality of JSON values: ``true`` is not ``1`` (Python's ``True == 1`` is)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_json_equal, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[key], b[key]) for key in a)
+    return a == b
+
+
 def _metadata_matches(metadata: str, wanted: str) -> bool:
     # The metadata filter: every key of ``wanted`` equals the stored value.
     stored = orjson.loads(metadata)
     return all(
-        key in stored and stored[key] == value for key, value in orjson.loads(wanted).items()
+        key in stored and _json_equal(stored[key], value)
+        for key, value in orjson.loads(wanted).items()
     )
 
 
@@ -67,6 +81,8 @@ class Database:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._open)
 
     def _open(self) -> None:
+        if self.path and self.path != ":memory:":
+            _create_private(self.path)
         conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
         try:
             self._prepare(conn)
@@ -144,6 +160,17 @@ class Database:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _create_private(path: str) -> None:
+    """Create the database file readable by its owner only, unless it exists.
+
+    Everything the API holds is in it, so the process umask (0644 files, as a
+    rule) would let every local user read what the API key guards. SQLite
+    gives the -wal and -shm files the database file's permissions.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def count_rows(conn: sqlite3.Connection, table: str) -> int:

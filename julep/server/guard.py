@@ -7,12 +7,11 @@ resolves to 127.0.0.1 (DNS rebinding) sends its own name as ``Host``; the
 server answers 421 unless ``Host`` names the bound address, a loopback
 address, ``localhost``, or a host allowed with ``--allow-host``. The Host
 check guards servers without an API key (a page cannot know the key) and any
-server started with ``--allow-host``.
+server started with ``--allow-host``. A compressed body (``Content-Encoding``)
+is refused with 415 too: inflating it would run on the event loop.
 """
 
 from __future__ import annotations
-
-import asyncio
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -56,39 +55,12 @@ def guard_middleware(config: ServerConfig) -> Middleware:
                 415,
                 f"Content-Type: the body must be application/json, got {request.content_type!r}",
             )
+        encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+        if request.body_exists and encoding != "identity":
+            return error_response(
+                415,
+                f"Content-Encoding: the body must not be compressed, got {encoding!r}",
+            )
         return await handler(request)
 
     return guard
-
-
-def body_idle_middleware(config: ServerConfig) -> Middleware:
-    """Read the body first, and answer 408 (closing the connection) when no byte of
-    it arrives for ``idle_timeout``: aiohttp's keep-alive timer bounds idle
-    connections and slow headers, but nothing bounded a body that stalls, and each
-    such request held its connection and its handler forever. A slow body that
-    keeps moving is read to its end. Routes then read it from aiohttp's cache."""
-    seconds = config.idle_timeout
-
-    @web.middleware
-    async def body_idle(request: web.Request, handler: Handler) -> web.StreamResponse:
-        # Most bodies have all arrived with their headers: nothing to wait for.
-        if request.body_exists and not request.content.is_eof():
-            reading = asyncio.ensure_future(request.read())
-            seen = request.content.total_bytes
-            while True:
-                done, _ = await asyncio.wait({reading}, timeout=seconds)
-                if done:
-                    reading.result()  # a 413 goes on to the error middleware
-                    break
-                arrived = request.content.total_bytes
-                if arrived == seen:
-                    reading.cancel()
-                    response = error_response(
-                        408, f"no byte of the request body arrived for {seconds:g} s"
-                    )
-                    response.force_close()
-                    return response
-                seen = arrived
-        return await handler(request)
-
-    return body_idle

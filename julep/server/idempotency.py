@@ -112,8 +112,11 @@ class IdempotencyStore:
         excess_records = self.records - self.max_records
         excess_bytes = self.bytes - self.max_bytes
         if excess_records > 0 or excess_bytes > 0:
-            records.drop_oldest(conn, excess_records, excess_bytes)
-            self.records, self.bytes = records.totals(conn)
+            # Counted from what was dropped: a count(*) of the whole table here made
+            # every keyed write at the bound ~20 times slower (a scan of 100,000 rows).
+            dropped, dropped_bytes = records.drop_oldest(conn, excess_records, excess_bytes)
+            self.records -= dropped
+            self.bytes -= dropped_bytes
 
 
 @attrs.define(eq=False)
@@ -194,6 +197,10 @@ def _key_of(request: web.Request) -> str | None:
         return None
     if not key or len(key) > MAX_KEY_LENGTH:
         raise invalid(f"{HEADER}: must be 1 to {MAX_KEY_LENGTH} characters long")
+    try:
+        key.encode()
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as surrogate escapes
+        raise invalid(f"{HEADER}: must be UTF-8 text") from None
     return key
 
 

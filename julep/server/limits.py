@@ -8,7 +8,8 @@ that names the field (``messages``, ``metadata.a.b``...):
   254 levels, so deeper metadata could be stored but never listed again);
 - a free-form object (metadata, a function's parameters, a response schema)
   longer than ``MAX_FREEFORM_BYTES`` as JSON;
-- a list longer than its ``MAX_ITEMS`` entry (a chat of 540,000 messages);
+- a list longer than its ``MAX_ITEMS`` entry (a chat of 540,000 messages, a
+  ``/v1/completions`` request of a million prompts, each answered in turn);
 - a ``name`` longer than ``MAX_NAME_CHARS``.
 """
 
@@ -24,8 +25,10 @@ MAX_DEPTH = 64
 MAX_FREEFORM_BYTES = 64 * 1024
 MAX_NAME_CHARS = 256
 MAX_CHAT_MESSAGES = 2_000
+MAX_PROMPTS = 128  # prompts of one /v1/completions request (one backend call each)
 MAX_ITEMS = {
     "messages": MAX_CHAT_MESSAGES,
+    "prompt": MAX_PROMPTS,
     "tools": 128,
     "docs": 1_000,
     "instructions": 1_000,

@@ -49,7 +49,8 @@ class LocalServer:
     (or one of ``allow_hosts``; ``"*"`` allows any) are served.
     ``max_body_bytes`` bounds a request body (413 beyond it); a connection
     idle, or still sending its request headers, for ``idle_timeout`` seconds
-    is closed.
+    is closed, and a request body that stops arriving for as long is a 408; a
+    client that stops reading a large answer for as long is disconnected.
     ``tls`` serves HTTPS: a server ``ssl.SSLContext``, a PEM file with certificate
     and key, or ``(cert, key)``.
     """
@@ -141,6 +142,10 @@ class LocalServer:
             # aiohttp's keep-alive timer also runs before the first request and
             # is not reset by partial headers: it bounds slow headers too.
             keepalive_timeout=self.config.idle_timeout,
+            # aiohttp would inflate a gzip/deflate/br request body on the event loop
+            # as it arrives (a 2 MB gzip of 2 GB held every other request for
+            # seconds, 413 or not); the guard refuses such bodies instead.
+            auto_decompress=False,
         )
         await runner.setup()
         try:

@@ -85,9 +85,18 @@ def _tool_choice(components: _Components) -> JSONSchema:
     }
 
 
+def _input_content(components: _Components) -> JSONSchema:
+    # A request's parts are text or image_url only: a part of another type would be
+    # stored and make julep 0.3.9 fail to read the history. (A response's parts keep
+    # the "other" arm of _content_part: a client reads what a newer server adds.)
+    parts = [components.ref(ChatMlTextContentPart), components.ref(ChatMlImageContentPart)]
+    return {"anyOf": [{"type": "string"}, {"type": "array", "items": {"anyOf": parts}}]}
+
+
 # Schemas the classes' types cannot give at all.
 REPLACED: dict[tuple[type, str], typing.Callable[[_Components], JSONSchema]] = {
     (ChatRequest, "tool_choice"): _tool_choice,
+    (InputChatMlMessage, "content"): _input_content,
 }
 # The fields the spec lets be null; every other optional field is left out instead.
 _CHAT_NULLABLE = (
@@ -168,6 +177,7 @@ _STATUS_TEXT = {
     421: "The Host header does not name this server (dev mode)",
     422: "The request does not fit the API (the detail names the field)",
     502: "The model backend failed",
+    503: "The template renderer is busy with other chats (retry)",
 }
 
 

@@ -13,10 +13,14 @@ variables are the ones that server offered:
 Rendering runs in Jinja's immutable sandbox (templates can read these values,
 not call into Python or change them); an unknown variable renders as empty.
 It runs in a child process (``template_worker``) with a memory cap, and the
-texts of one chat get ``DEADLINE`` seconds in all: past it the child is killed
-(a loop in a template cannot be interrupted any other way) and a new one is
-started for the next chat. A rendered text, and any string or list built on
-the way, holds at most 256 Ki characters. The calling thread waits for the
+texts of one chat get ``DEADLINE`` seconds of rendering in all: past it the
+child is killed (a loop in a template cannot be interrupted any other way) and
+a new one is started for the next chat. The child renders one chat's text at a
+time; the time a chat waits for other chats' templates does not count against
+its deadline, and a wait past ``BUSY_WAIT`` is a 503 (retryable: nothing is
+wrong with its templates), as is a renderer that stopped or did not start.
+A rendered text, and any string or list built on the way, holds at most
+256 Ki characters. The calling thread waits for the
 child, so the chat builds its prompt off the event loop (see ``chat``).
 That server also offered the ``arrow`` date library as a global; this one
 does not. A template that fails (bad syntax, an error while rendering) is a
@@ -40,7 +44,8 @@ from . import template_worker
 from .errors import RequestError
 from .store.chat import ChatSetup, WireContent
 
-DEADLINE = 2.0  # seconds for all the templates of one chat
+DEADLINE = 2.0  # seconds of rendering for all the templates of one chat
+BUSY_WAIT = DEADLINE  # seconds a template waits for other chats' templates, then 503
 START_TIMEOUT = 30.0  # seconds for a new worker to start (not counted in DEADLINE)
 RENDERED_ROLES = frozenset({"system", "assistant"})
 
@@ -81,6 +86,11 @@ class RenderError(Exception):
     """A template did not render; the message says why."""
 
 
+class RendererUnavailableError(RenderError):
+    """The renderer could not take the template (busy with other chats, or not running):
+    nothing is wrong with the template, so the chat may be retried."""
+
+
 class _Worker:
     """The child process that renders, started on first use and again after it is killed."""
 
@@ -89,9 +99,17 @@ class _Worker:
         self._process: subprocess.Popen[str] | None = None
         atexit.register(self.close)
 
-    def render(self, template: str, variables: dict[str, typing.Any], deadline: float) -> str:
-        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise RenderError("timed out waiting for the template renderer (busy)")
+    def render(
+        self, template: str, variables: dict[str, typing.Any], budget: float
+    ) -> tuple[str, float]:
+        """The rendered text and the seconds it took, at most ``budget`` once the renderer
+        is this chat's (waiting for other chats' templates does not count against it)."""
+        if not self._lock.acquire(timeout=BUSY_WAIT):
+            raise RendererUnavailableError(
+                f"the template renderer is busy with other chats for over {BUSY_WAIT:g} s"
+            )
+        started = time.monotonic()
+        deadline = started + budget
         try:
             process = self._process or self._start()
             request = json.dumps({"template": template, "variables": variables})
@@ -101,18 +119,18 @@ class _Worker:
                 process.stdin.flush()
             except OSError:
                 self._kill()
-                raise RenderError("the template renderer stopped; try again") from None
+                raise RendererUnavailableError("the template renderer stopped") from None
             answer = self._answer(process.stdout, deadline)
         finally:
             self._lock.release()
         if "error" in answer:
             raise RenderError(str(answer["error"]))
-        return str(answer["text"])
+        return str(answer["text"]), time.monotonic() - started
 
     def start(self) -> None:
         """Start the child now, so its start-up does not count against a chat's deadline."""
         if self._process is not None:
-            return  # a chat waiting for a busy worker counts that wait against its deadline
+            return  # running (perhaps busy: render() bounds the wait for it)
         with self._lock:
             if self._process is None:
                 self._start()
@@ -125,7 +143,7 @@ class _Worker:
         line = stdout.readline()
         if not line:  # the child died (killed by the system, say): the next call starts anew
             self._kill()
-            raise RenderError("the template renderer stopped while rendering")
+            raise RendererUnavailableError("the template renderer stopped while rendering")
         return typing.cast(dict[str, typing.Any], json.loads(line))
 
     def _start(self) -> subprocess.Popen[str]:
@@ -142,7 +160,7 @@ class _Worker:
         ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
         if not ready or not process.stdout.readline():
             self._kill()
-            raise RenderError("the template renderer did not start")
+            raise RendererUnavailableError("the template renderer did not start")
         return process
 
     def _kill(self) -> None:
@@ -170,18 +188,20 @@ class Renderer:
     def __init__(self, setup: ChatSetup) -> None:
         self.enabled = bool(setup.session.render_templates)
         self._variables = variables(setup) if self.enabled else {}
-        self._deadline: float | None = None
+        self._spent = 0.0  # seconds the renderer worked on this chat's templates
 
     def text(self, template: str, where: str) -> str:
         if not self.enabled:
             return template
         try:
-            if self._deadline is None:  # the clock starts with the chat's first template
-                _WORKER.start()
-                self._deadline = time.monotonic() + DEADLINE
-            return _WORKER.render(template, self._variables, self._deadline)
+            _WORKER.start()  # its start-up does not count against the chat's deadline
+            text, took = _WORKER.render(template, self._variables, DEADLINE - self._spent)
+        except RendererUnavailableError as exc:  # nothing wrong with the template: retryable
+            raise RequestError(503, f"{exc}; try again") from exc
         except RenderError as exc:  # any failure of a user's template is the user's to fix
             raise RequestError(400, f"template error in {where}: {exc}") from exc
+        self._spent += took
+        return text
 
     def message(self, role: str, content: WireContent, where: str) -> WireContent:
         """A message's content, rendered when its role is system or assistant."""

@@ -17,7 +17,7 @@ import attrs
 import cattrs
 
 from .._serde import converter, json_type
-from . import ranges
+from . import ranges, schemas
 from .errors import invalid
 
 T = typing.TypeVar("T")
@@ -68,6 +68,38 @@ def _unknown_enums(value: object, path: str) -> typing.Iterator[str]:
             yield from _unknown_enums(getattr(value, name), f"{path}.{wire}" if path else wire)
 
 
+# A strict enum converter (models/_convert.py) fails in the __init__ of its class, so
+# cattrs reports it at the object, as "<EnumClass>: expected one of ...": the field it
+# belongs to, by enum class.
+_STRICT_ENUM_FIELDS = {
+    "InputChatMlMessageRole": "role",
+    "ChatSettingsPreset": "preset",
+    "ChatSettingsResponseFormatType": "type",
+    "ToolType": "type",
+}
+_PART_TYPES = ("text", "image_url")
+
+
+def _unknown_parts(value: object) -> typing.Iterator[str]:
+    """Content parts whose ``type`` is neither text nor image_url.
+
+    The SDK's converter keeps such a part as a plain dict (a response may hold
+    parts of types added later); stored, it would make julep 0.3.9 fail to read
+    the session's history ever after.
+    """
+    if not isinstance(value, schemas.ChatRequest):
+        return
+    allowed = " or ".join(repr(name) for name in _PART_TYPES)
+    for index, message in enumerate(value.messages):
+        if isinstance(message.content, list):
+            for part_index, part in enumerate(message.content):
+                if isinstance(part, dict):
+                    yield (
+                        f"messages[{index}].content[{part_index}].type: expected {allowed},"
+                        f" got {part.get('type')!r}"
+                    )
+
+
 def _wire_path(path: str) -> str:
     # cattrs paths look like "$.messages[0].continue_"; show them as JSON would.
     path = path.removeprefix("$").removeprefix(".")
@@ -93,6 +125,10 @@ def validation_detail(exc: Exception) -> str:
     for line in cattrs.transform_error(exc, format_exception=_describe):
         message, _, path = line.rpartition(" @ ")
         where = _wire_path(path)
+        enum_name, _, rest = message.partition(": ")
+        if enum_name in _STRICT_ENUM_FIELDS and rest.startswith("expected one of"):
+            field = _STRICT_ENUM_FIELDS[enum_name]
+            where, message = (f"{where}.{field}" if where else field), rest
         if message == _NOT_AN_OBJECT:
             # Reading a field of a non-object failed: the parent is what is wrong.
             where = where.rpartition(".")[0]
@@ -109,7 +145,7 @@ def structure(data: object, cls: type[T]) -> T:
         result = converter.structure(data, cls)
     except Exception as exc:  # cattrs wraps what the hooks and attrs validators raise
         raise invalid(validation_detail(exc)) from None
-    unknown = [*_unknown_enums(result, ""), *ranges.problems(result)]
+    unknown = [*_unknown_enums(result, ""), *_unknown_parts(result), *ranges.problems(result)]
     if unknown:
         raise invalid("; ".join(unknown))
     return result

@@ -64,3 +64,14 @@ async def test_the_key_is_never_logged(caplog: pytest.LogCaptureFixture) -> None
             await Api(session, server.base_url).get("/agents", headers={"Authorization": "bad"})
     assert KEY not in caplog.text
     assert KEY not in repr(LocalServer(api_key=KEY).config)
+
+
+@pytest.mark.parametrize("configured", [f"{KEY} ", f" {KEY}", f"{KEY}\t"])
+async def test_a_key_configured_with_surrounding_space_still_works(configured: str) -> None:
+    """HTTP trims header values, so a key set as "key " (pasted into the environment) was
+    403 for every request; it is compared trimmed, as what is presented is."""
+    async with LocalServer(api_key=configured) as server, aiohttp.ClientSession() as session:
+        api = Api(session, server.base_url)
+        for header in (KEY, f"Bearer {KEY}"):
+            assert (await api.get("/agents", headers={"Authorization": header})).status == 200
+        assert (await api.get("/agents", headers={"Authorization": "other"})).status == 403

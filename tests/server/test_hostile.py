@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import logging
+import socket
 import typing
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 import aiohttp
@@ -216,6 +220,52 @@ async def test_silent_and_slow_header_connections_are_closed(sent: bytes) -> Non
             await writer.wait_closed()
 
 
+@pytest.mark.parametrize("transfer", [b"Content-Length: 100", b"Transfer-Encoding: chunked"])
+async def test_a_body_that_stops_arriving_is_a_408_and_the_connection_closes(
+    transfer: bytes,
+) -> None:
+    """Headers in, part of the body, then silence: the handler used to wait forever."""
+    async with LocalServer(idle_timeout=0.2) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            first = b"1\r\n{\r\n" if b"chunked" in transfer else b"{"
+            writer.write(
+                b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\n"
+                b"Content-Type: application/json\r\n" + transfer + b"\r\n\r\n" + first
+            )
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(), timeout=20)  # until it closes
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408"), answer
+        assert orjson.loads(body) == {"detail": "the request body stopped arriving for 0.2 s"}
+        assert server.count("agents") == 0
+
+
+async def test_a_slow_body_that_keeps_coming_is_served() -> None:
+    """The idle timeout is between bytes: a body trickling in faster than that is read."""
+    body = b'{"name": "slow"}'
+    async with LocalServer(idle_timeout=0.5) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(
+                b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+            )
+            for index in range(len(body)):  # 16 bytes over ~1.6 s, longer than the timeout
+                writer.write(body[index : index + 1])
+                await writer.drain()
+                await asyncio.sleep(0.1)
+            answer = await asyncio.wait_for(reader.read(), timeout=10)
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        assert answer.startswith(b"HTTP/1.1 201"), answer
+        assert server.count("agents") == 1
+
+
 async def test_an_idle_keep_alive_connection_is_closed() -> None:
     """After a response, a kept-alive connection with nothing more to do is closed."""
     async with LocalServer(idle_timeout=0.2) as server:
@@ -238,11 +288,11 @@ _STALLED_POST = (
 
 
 @pytest.mark.parametrize("api_key", [None, "sk-hostile-key"])
-async def test_a_body_that_stops_arriving_is_a_408_and_the_connection_closes(
+async def test_a_stalled_body_is_a_408_with_or_without_a_key(
     api_key: str | None,
 ) -> None:
     """Headers, then part of the body, then nothing: answered 408 after the idle
-    timeout and closed (the connection and its handler were held forever)."""
+    timeout and closed, whether the server wants a key or not."""
     auth = b"" if api_key is None else f"Authorization: Bearer {api_key}\r\n".encode()
     async with LocalServer(idle_timeout=0.2, api_key=api_key) as server:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
@@ -254,32 +304,8 @@ async def test_a_body_that_stops_arriving_is_a_408_and_the_connection_closes(
             # Closed after the answer (once aiohttp's lingering read of the rest gives up).
             assert b"\r\nConnection: close\r\n" in head
             detail = await asyncio.wait_for(reader.readuntil(b"}"), timeout=10)
-            assert detail == b'{"detail":"no byte of the request body arrived for 0.2 s"}'
+            assert detail == b'{"detail":"the request body stopped arriving for 0.2 s"}'
             assert server.count("agents") == 0
-        finally:
-            writer.close()
-            await writer.wait_closed()
-
-
-async def test_a_slow_body_that_keeps_arriving_is_read_to_its_end() -> None:
-    """Only a stalled body is cut: one that trickles in, each piece within the idle
-    timeout, is served however long it takes in all."""
-    body = b'{"name": "' + b"x" * 8 + b'"}'
-    head = (
-        b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-    )
-    async with LocalServer(idle_timeout=0.3) as server:
-        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-        try:
-            writer.write(head)
-            for start in range(0, len(body), 4):  # 0.5 s in all, 0.1 s between pieces
-                writer.write(body[start : start + 4])
-                await writer.drain()
-                await asyncio.sleep(0.1)
-            answer = await asyncio.wait_for(reader.read(), timeout=10)
-            assert answer.startswith(b"HTTP/1.1 201"), answer
-            assert server.count("agents") == 1
         finally:
             writer.close()
             await writer.wait_closed()
@@ -360,3 +386,178 @@ def test_whatever_metadata_is_accepted_reads_back(
         assert listed_status == 200
     else:
         assert "levels" in reply["detail"] or "bytes" in reply["detail"], reply
+
+
+@hypothesis.settings(max_examples=40, deadline=None, database=None)
+@hypothesis.given(
+    part_type=st.one_of(st.text(max_size=12), st.integers(-(2**63), 2**63 - 1), st.none()).filter(
+        lambda value: value not in ("text", "image_url")
+    )
+)
+def test_a_content_part_of_an_unknown_type_is_422(
+    threaded_server: LocalServer, part_type: object
+) -> None:
+    """Parts are text or image_url: another type was stored, and julep 0.3.9 could then
+    never read that session's history again (a pydantic ValidationError)."""
+    base = threaded_server.base_url
+    _, agent = _send(base, "POST", "/agents", orjson.dumps({"name": "a"}))
+    _, session = _send(base, "POST", "/sessions", orjson.dumps({"agent_id": agent["id"]}))
+    content = [{"type": "text", "text": "hi"}, {"type": part_type, "x": 1}]
+    body = orjson.dumps({"messages": [{"role": "user", "content": content}]})
+    status, reply = _send(base, "POST", f"/sessions/{session['id']}/chat", body)
+    assert status == 422, reply
+    assert reply["detail"].startswith("messages[0].content[1].type: expected 'text' or"), reply
+    _, history = _send(base, "GET", f"/sessions/{session['id']}/history", b"")
+    assert history["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"preset": "bogus"}, "preset: expected one of 'problem_solving', "),
+        ({"response_format": {"type": "xml"}}, "response_format.type: expected one of 'text', "),
+        ({"messages": [{"role": "tool", "content": "x"}]}, "messages[0].role: expected one of "),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "text", "text": "a"}, {}]}]},
+            "messages[0].content[1]: a content part needs a 'type'",
+        ),
+        (
+            {"messages": [{"role": "user", "content": [{"type": "text"}]}]},
+            "messages[0].content[0].text: field required",
+        ),
+    ],
+)
+async def test_a_bad_enum_or_part_is_a_422_naming_its_field(
+    api: Api, body: dict[str, typing.Any], detail: str
+) -> None:
+    """The detail names the field as on the wire, with the value sent (no Python repr)."""
+    session_id = await api.session(await api.agent())
+    reply = await api.post(
+        f"/sessions/{session_id}/chat",
+        json={"messages": [{"role": "user", "content": "x"}], **body},
+    )
+    assert reply.status == 422
+    assert reply.body["detail"].startswith(detail), reply.body
+    assert "<" not in reply.body["detail"]
+
+
+async def test_a_tool_of_an_unknown_type_is_a_422_naming_type(api: Api) -> None:
+    agent_id = await api.agent()
+    body = {"type": "plugin", "function": {"name": "f", "parameters": {}}}
+    reply = await api.post(f"/agents/{agent_id}/tools", json=body)
+    assert reply.status == 422
+    assert reply.body["detail"] == ("type: expected one of 'function', 'webhook', got 'plugin'"), (
+        reply.body
+    )
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "GZIP "])
+async def test_a_compressed_body_is_415_and_never_inflated(encoding: str) -> None:
+    """aiohttp inflated Content-Encoding bodies on the event loop as they arrived: a 2 MB
+    gzip of 2 GB stalled every other request for seconds (a 413 came only after)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    bomb = compressor.compress(b'{"name": "' + b"a" * 50_000_000 + b'"}') + compressor.flush()
+    async with LocalServer() as server, aiohttp.ClientSession(auto_decompress=False) as session:
+        headers = {"Content-Type": "application/json", "Content-Encoding": encoding}
+        async with session.post(server.base_url + "/agents", data=bomb, headers=headers) as reply:
+            assert reply.status == 415
+            detail = (await reply.json())["detail"]
+        assert detail.startswith("Content-Encoding: the body must not be compressed")
+        assert server.count("agents") == 0
+        async with session.post(server.base_url + "/agents", json={"name": "plain"}) as reply:
+            assert reply.status == 201
+
+
+async def _agents_of(server: LocalServer, count: int, about_bytes: int) -> None:
+    async with aiohttp.ClientSession() as session:
+        headers = {"Content-Type": "application/json"}
+        for _ in range(count):
+            body = io.BytesIO(orjson.dumps({"name": "big", "about": "x" * about_bytes}))
+            url = server.base_url + "/agents"
+            async with session.post(url, data=body, headers=headers) as reply:
+                assert reply.status == 201
+
+
+async def test_a_client_that_stops_reading_a_large_answer_is_disconnected() -> None:
+    """A client that asks for a long list and never reads it held the answer in the
+    server's memory, and the connection, for ever; now the connection ends once nothing
+    has been taken for the idle timeout."""
+    async with LocalServer(idle_timeout=0.3) as server:
+        await _agents_of(server, 8, 3_000_000)  # 24 MB: more than the kernel buffers
+        loop = asyncio.get_running_loop()
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        try:
+            await loop.run_in_executor(None, sock.connect, ("127.0.0.1", server.port))
+            request = b"GET /api/agents?limit=1000 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            await loop.run_in_executor(None, sock.sendall, request)
+            await asyncio.sleep(3)  # never reading: the server gives up on us
+            received = await loop.run_in_executor(None, _read_to_eof, sock)
+        finally:
+            sock.close()
+        head, _, body = received.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        assert len(body) < length  # cut off, not delivered whole after the wait
+
+
+def _read_to_eof(sock: socket.socket) -> bytes:
+    sock.settimeout(10)
+    chunks = []
+    while chunk := sock.recv(1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def test_a_client_that_reads_a_large_answer_slowly_gets_all_of_it() -> None:
+    """Slow is fine as long as the answer keeps moving."""
+    async with LocalServer(idle_timeout=0.5) as server:
+        await _agents_of(server, 4, 1_000_000)
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(
+                b"GET /api/agents?limit=1000 HTTP/1.1\r\nHost: localhost\r\n"
+                b"Connection: close\r\n\r\n"
+            )
+            await writer.drain()
+            chunks = []
+            while chunk := await reader.read(256 * 1024):
+                chunks.append(chunk)
+                await asyncio.sleep(0.1)  # ~2.5 MB/s, taking about 2 s in all
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        _, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+        assert len(orjson.loads(body)["items"]) == 4
+
+
+async def test_a_client_that_pipelines_requests_and_never_reads_is_disconnected() -> None:
+    """Small answers queued behind ones the client has not taken: the handler waited on
+    the send buffer for ever (one connection and task held per such client)."""
+    async with LocalServer(idle_timeout=0.3) as server:
+        await _agents_of(server, 10, 2_000)  # ~20 KB an answer
+        loop = asyncio.get_running_loop()
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        try:
+            await loop.run_in_executor(None, sock.connect, ("127.0.0.1", server.port))
+            one = b"GET /api/agents?limit=1000 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            sock.setblocking(False)
+            pipelined = 0
+            for _ in range(400):  # bounded: until the server stops reading from us
+                try:
+                    pipelined += sock.send(one * 50) // len(one)
+                except BlockingIOError:
+                    await asyncio.sleep(0.01)
+            sock.setblocking(True)
+            await asyncio.sleep(3)  # never reading: the server gives up on us
+            received = await loop.run_in_executor(None, _read_to_eof_or_reset, sock)
+        finally:
+            sock.close()
+        assert received.count(b"HTTP/1.1 200") < pipelined
+
+
+def _read_to_eof_or_reset(sock: socket.socket) -> bytes:
+    chunks = []
+    with contextlib.suppress(ConnectionResetError):
+        chunks.append(_read_to_eof(sock))
+    return b"".join(chunks)

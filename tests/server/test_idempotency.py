@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
+import hypothesis
 import orjson
 import pytest
+from hypothesis import strategies as st
 
 from julep.server import LocalServer
 from julep.server.db import Database
 from julep.server.idempotency import IdempotencyStore
+from julep.server.store import idempotency as store_records
 from julep.server.store.idempotency import Record
 
 from .helpers import Api, sse_events
@@ -71,6 +74,27 @@ async def test_an_overlong_key_is_refused(api: Api) -> None:
     reply = await api.post("/agents", json={"name": "a"}, headers=_key("k" * 256))
     assert reply.status == 422
     assert reply.body["detail"].startswith("Idempotency-Key")
+
+
+async def test_a_key_that_is_not_utf8_is_a_422_not_a_500(server: LocalServer) -> None:
+    """Raw bytes in the key reached SQLite as surrogate escapes: a 500 (which the SDK
+    retries) and a traceback in the log."""
+    body = b'{"name": "a"}'
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(
+            b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/json\r\nIdempotency-Key: \xff\xfe\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+        )
+        answer = await asyncio.wait_for(reader.read(), timeout=10)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 422"), head
+    assert orjson.loads(payload) == {"detail": "Idempotency-Key: must be UTF-8 text"}
+    assert server.count("agents") == 0
 
 
 async def test_a_repeated_delete_replays_202(api: Api) -> None:
@@ -135,6 +159,51 @@ async def test_the_store_is_bounded_and_expires() -> None:
         await store.aclose()
     finally:
         await db.close()
+
+
+@hypothesis.settings(max_examples=40, deadline=None, database=None)
+@hypothesis.given(
+    writes=st.lists(
+        st.tuples(st.sampled_from("abcdefgh"), st.integers(min_value=1, max_value=400)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_at_the_bound_a_write_does_not_count_the_whole_table(
+    writes: list[tuple[str, int]],
+) -> None:
+    """Counting every record after each drop made every keyed write at the bound (100,000
+    records) ~20 times slower; the counts follow the drops instead and stay exact."""
+
+    async def scenario() -> None:
+        db = Database(None)
+        await db.open()
+        try:
+            store = IdempotencyStore(db, ttl=3600, max_records=4, max_bytes=1_500)
+            await store.start()
+            counted = store_records.totals
+
+            def no_full_count(conn: sqlite3.Connection) -> tuple[int, int]:
+                raise AssertionError("save() counted the whole table")
+
+            store_records.totals = no_full_count
+            try:
+                for key, size in writes:
+                    await db.run(
+                        lambda conn, key=key, size=size: store.save(
+                            conn, key, Record(b"f" * 32, b"x" * size)
+                        )
+                    )
+            finally:
+                store_records.totals = counted
+            assert (store.records, store.bytes) == await db.run(counted)
+            assert store.records <= 4
+            assert store.bytes <= 1_500
+            await store.aclose()
+        finally:
+            await db.close()
+
+    asyncio.run(scenario())
 
 
 async def test_expired_records_are_swept_while_running() -> None:

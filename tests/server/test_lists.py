@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import urllib.parse
 
+import hypothesis
+import orjson
 import pytest
+from hypothesis import strategies as st
+
+from julep.server.db import _metadata_matches
 
 from .helpers import Api
 
@@ -85,6 +90,30 @@ async def test_metadata_filter_is_an_and_of_equalities(api: Api) -> None:
     assert await _names(api, "/agents", metadata_filter='{"team": "red"}') == ["team", "both"]
     assert await _names(api, "/agents", metadata_filter='{"team": "red", "tier": 1}') == ["both"]
     assert await _names(api, "/agents", metadata_filter="{}") == ["none", "team", "both"]
+
+
+@hypothesis.settings(max_examples=60, deadline=None, database=None)
+@hypothesis.given(
+    stored=st.sampled_from([True, False, 0, 1, 0.0, 1.0, [1], [True], {"a": 0}, {"a": False}]),
+    wanted=st.sampled_from([True, False, 0, 1, 0.0, 1.0, [1], [True], {"a": 0}, {"a": False}]),
+)
+def test_metadata_filter_compares_json_values(stored: object, wanted: object) -> None:
+    """JSON true is not 1 and false is not 0, at any depth (Python's == says they are);
+    1 and 1.0 are the same JSON number."""
+
+    def kind(value: object) -> object:
+        if isinstance(value, bool):
+            return ("bool", value)
+        if isinstance(value, (int, float)):
+            return ("number", float(value))
+        if isinstance(value, list):
+            return [kind(item) for item in value]
+        assert isinstance(value, dict)
+        return {key: kind(item) for key, item in value.items()}
+
+    stored_json = orjson.dumps({"k": stored}).decode()
+    wanted_json = orjson.dumps({"k": wanted}).decode()
+    assert _metadata_matches(stored_json, wanted_json) is (kind(stored) == kind(wanted))
 
 
 async def test_metadata_filter_form_encoded_with_plus_for_space(api: Api) -> None:

@@ -185,3 +185,13 @@ def test_streamed_and_whole_answers_agree() -> None:
             assert chunks[-1]["choices"][0]["finish_reason"] == whole["choices"][0]["finish_reason"]
 
         run()
+
+
+async def test_a_completion_has_at_most_128_prompts(v1: Api) -> None:
+    """Each prompt is one backend call: a list of a million of them (4 MB) held the event
+    loop, and so every other request, for ~17 s. Past the cap it is a 422 naming ``prompt``."""
+    reply = await v1.post("/completions", json={"model": "m", "prompt": [""] * 129})
+    assert (reply.status, reply.body["detail"]) == (422, "prompt: at most 128 items, got 129")
+    reply = await v1.post("/completions", json={"model": "m", "prompt": ["hi"] * 128})
+    assert reply.status == 200
+    assert len(reply.body["choices"]) == 128

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import aiohttp
@@ -87,3 +89,34 @@ async def test_a_file_from_a_cascading_schema_does_not_cascade(tmp_path: Path) -
         await api.session(agent_id)
         assert (await api.delete(f"/agents/{agent_id}")).status == 202
         assert (server.count("sessions"), server.count("docs")) == (1, 1)
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    return {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+async def test_the_database_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    """Everything the API key guards is in the file: with the usual umask (022) it and its
+    -wal/-shm were 0644, readable by every local user."""
+    db = tmp_path / "julep.db"
+    old_umask = os.umask(0o022)
+    try:
+        async with LocalServer(db=str(db)) as server, aiohttp.ClientSession() as session:
+            async with session.post(server.base_url + "/agents", json={"name": "a"}) as reply:
+                assert reply.status == 201
+            modes = _modes(tmp_path)
+    finally:
+        os.umask(old_umask)
+    assert {"julep.db", "julep.db-wal"} <= modes.keys()
+    assert all(mode & 0o077 == 0 for mode in modes.values()), modes
+
+
+async def test_an_existing_database_file_keeps_its_mode(tmp_path: Path) -> None:
+    """A file the user made (and chose the mode of) is not changed."""
+    db = tmp_path / "julep.db"
+    db.touch(mode=0o640)
+    db.chmod(0o640)
+    async with LocalServer(db=str(db)):
+        pass
+    assert _modes(tmp_path)["julep.db"] == 0o640

@@ -105,3 +105,16 @@ async def test_a_malformed_header_is_logged_in_one_line_without_its_value(
     ]
     assert all(r.exc_info is None for r in records)
     assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("option", ["--max-body-mb", "--idle-timeout"])
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "lots"])
+def test_a_number_option_must_be_finite_and_positive(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--max-body-mb inf`` ended in an OverflowError traceback (exit 1), ``nan`` in a line
+    that did not name the option: each is now argparse's usage error, code 2."""
+    with pytest.raises(SystemExit) as stopped:
+        main([option, value])
+    assert stopped.value.code == 2
+    assert f"argument {option}: expected a" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import typing
 
 import hypothesis
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import strategies as st
 
 from julep.models import Agent, Session, User
+from julep.server import templates
 from julep.server.errors import RequestError
 from julep.server.store.chat import ChatSetup
 from julep.server.templates import DEADLINE, Renderer
@@ -172,3 +174,41 @@ async def test_an_endless_template_is_a_400_while_the_server_keeps_answering(api
     # The killed renderer is replaced: the next template renders.
     text = _reply((await api.chat(await _session(api, render=True), "Hi")).body)
     assert "hello world" in text
+
+
+def test_a_chat_waiting_for_a_busy_renderer_is_a_503_not_a_template_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While other chats' templates held the one renderer, a good template failed with
+    400 "template error in the agent's about: timed out waiting for the template renderer
+    (busy)": blamed on a field, and not retried. It is a 503 now, naming no field."""
+    render = Renderer(_setup({}, "Hello {{ agent.name }}"))
+    render.text("warm-up", "the situation")  # the renderer is running
+    monkeypatch.setattr(templates, "BUSY_WAIT", 0.2)
+    with templates._WORKER._lock:  # another chat's template is rendering
+        with pytest.raises(RequestError) as caught:
+            render.text("Hello {{ agent.name }}", "the agent's about")
+    assert caught.value.status == 503
+    assert "busy" in caught.value.detail
+    assert "about" not in caught.value.detail
+    assert render.text("Hello {{ agent.name }}", "the agent's about") == "Hello Guide"
+
+
+def test_waiting_for_the_renderer_does_not_use_up_a_chats_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only rendering counts: a chat that waited longer than its deadline for others
+    (it used to be charged for the wait, then refused) still renders its templates."""
+    monkeypatch.setattr(templates, "BUSY_WAIT", DEADLINE * 3)
+    render = Renderer(_setup({}, "x"))
+    render.text("warm-up", "the situation")
+    lock = templates._WORKER._lock
+    lock.acquire()
+    released = threading.Timer(DEADLINE * 1.25, lock.release)
+    released.start()
+    try:
+        assert render.text("{{ agent.name }}", "the situation") == "Guide"
+        # A second template after the long wait is still within the chat's budget.
+        assert render.text("{{ user.name }}", "the situation") == "Ada"
+    finally:
+        released.join()

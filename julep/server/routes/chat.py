@@ -114,7 +114,7 @@ OPERATIONS = (
         handler=chat_handler,
         body=ChatRequest,
         response=ChatResponse,
-        errors=(400, 404, 422, 502),
+        errors=(400, 404, 422, 502, 503),
         streams=True,
     ),
     Operation(

@@ -11,9 +11,9 @@ answers them: the echo model, or the OpenAI-compatible endpoint.
 - The request's messages go to the backend as they are: no agent, session,
   history or docs (the echo model says back the last message).
 - A completion is answered as a chat whose one user message is the prompt;
-  a list of prompts gets one choice per prompt. Token-array prompts are
-  refused (422). ``max_tokens`` defaults to 16 for completions, as
-  OpenAI's does, and to 200 for chats.
+  a list of prompts (at most 128: each is a backend call) gets one choice
+  per prompt. Token-array prompts are refused (422). ``max_tokens``
+  defaults to 16 for completions, as OpenAI's does, and to 200 for chats.
 - Keys the backend does not use (``n``, ``logprobs``, ``user``...) are
   ignored; julep's own sampling options (``min_p``, ``repetition_penalty``,
   ``length_penalty``, which the wrapper puts in the body) are passed on.

@@ -53,14 +53,18 @@ def expire(conn: sqlite3.Connection, before: float) -> None:
     conn.execute("DELETE FROM idempotent_requests WHERE stored_at <= ?", (before,))
 
 
-def drop_oldest(conn: sqlite3.Connection, records: int, size: int) -> None:
-    """Delete the oldest records until ``records`` of them and ``size`` bytes are gone."""
+def drop_oldest(conn: sqlite3.Connection, records: int, size: int) -> tuple[int, int]:
+    """Delete the oldest records until ``records`` of them and ``size`` bytes are gone;
+    how many records and bytes went (so the caller need not count the table again)."""
     rows = conn.execute("SELECT key, size FROM idempotent_requests ORDER BY stored_at, rowid")
     doomed: list[tuple[str]] = []
+    dropped_bytes = 0
     for key, row_size in rows:
         if records <= 0 and size <= 0:
             break
         doomed.append((key,))
         records -= 1
         size -= row_size
+        dropped_bytes += row_size
     conn.executemany("DELETE FROM idempotent_requests WHERE key = ?", doomed)
+    return len(doomed), dropped_bytes

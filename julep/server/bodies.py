@@ -1,0 +1,127 @@
+"""Request and response bodies under the idle timeout, so a stalled peer cannot hold on.
+
+aiohttp's keep-alive timer closes a connection idle between requests or still
+sending its headers, but once the headers are in, a handler waits for the
+body as long as the client likes: a client that sends part of a body and then
+nothing held its connection and a handler task forever (slowloris on the
+body). This middleware reads every body before the handlers do; when no new
+byte has arrived for ``idle_timeout`` seconds the answer is ``408`` and the
+connection is closed. The bytes read stay on the request (``request.read()``
+returns them), and ``max_body_bytes`` still answers ``413``.
+
+The other way round, a large answer (a long list, a history) sits in the
+connection's send buffer until the client reads it: a client that asks and
+never reads held it, and the connection, for ever. ``send_middleware`` sends
+such answers itself and closes the connection when nothing of them has been
+taken for ``idle_timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from .errors import error_response
+
+
+async def _read_or_stall(request: web.Request, idle_timeout: float) -> bool:
+    """Read the body into ``request``; False if no byte came for ``idle_timeout`` seconds."""
+    if request.content.is_eof():  # all of it arrived already (most bodies): no task needed
+        await request.read()
+        return True
+    reading = asyncio.ensure_future(request.read())
+    seen = request.content.total_bytes
+    while True:
+        done, _ = await asyncio.wait({reading}, timeout=idle_timeout)
+        if done:
+            reading.result()  # a 413 past max_body_bytes is raised here
+            return True
+        now = request.content.total_bytes
+        if now == seen:
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reading
+            return False
+        seen = now
+
+
+def body_middleware(idle_timeout: float) -> Middleware:
+    @web.middleware
+    async def read_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.body_exists and not await _read_or_stall(request, idle_timeout):
+            response = error_response(
+                408, f"the request body stopped arriving for {idle_timeout:g} s"
+            )
+            response.force_close()
+            await response.prepare(request)
+            await response.write_eof()
+            # Close now (the answer is flushed first) rather than after aiohttp's
+            # lingering read of a body that is not coming.
+            request.protocol.force_close()
+            return response
+        return await handler(request)
+
+    return read_body
+
+
+# An answer smaller than this, headers included, written to an empty send buffer stays
+# below its 64 KiB high-water mark: writing it never waits for the client, so it goes
+# out as aiohttp sends it.
+SMALL_ANSWER_BYTES = 32 * 1024
+
+
+async def _send_or_stall(request: web.Request, response: web.Response, idle: float) -> None:
+    transport = request.transport
+    assert transport is not None
+    try:
+        await response.prepare(request)
+    except ConnectionError:  # the client is gone: nothing to send
+        request.protocol.force_close()
+        return
+    sending = asyncio.ensure_future(response.write_eof())
+    waiting = math.inf  # the first look only sets the mark: the answer is written by then
+    while True:
+        done, _ = await asyncio.wait({sending}, timeout=idle)
+        if done:
+            if not sending.cancelled() and isinstance(sending.exception(), ConnectionError):
+                request.protocol.force_close()  # the client went away mid-answer
+                return
+            sending.result()
+            return
+        now = transport.get_write_buffer_size() if not transport.is_closing() else 0
+        if now >= waiting:  # the client took nothing for ``idle`` seconds
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                await sending
+            transport.abort()  # close() would keep the unsent answer until it is taken
+            request.protocol.force_close()
+            return
+        waiting = now
+
+
+def send_middleware(idle_timeout: float) -> Middleware:
+    @web.middleware
+    async def send_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        transport = request.transport
+        if (
+            isinstance(response, web.Response)
+            and not response.prepared
+            and transport is not None
+            and not transport.is_closing()
+            # A large answer, or one queued behind answers the client has not taken
+            # yet (requests pipelined by a client that never reads): only these can
+            # fill the send buffer and wait on the client.
+            and (
+                (response.content_length or 0) > SMALL_ANSWER_BYTES
+                or transport.get_write_buffer_size() > 0
+            )
+        ):
+            await _send_or_stall(request, response, idle_timeout)
+        return response
+
+    return send_body
