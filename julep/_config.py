@@ -221,6 +221,14 @@ def check_headers(headers: typing.Mapping[str, str] | None) -> None:
                 f"header name {name!r} is not a valid HTTP header name "
                 "(ASCII letters, digits and !#$%&'*+-.^_`|~ only)"
             )
+        if name.lower() == "idempotency-key":
+            # Every non-GET call gets a key of its own; a header would go out beside
+            # it (or be replaced), and one key fixed for a whole client would make
+            # the server replay its first answer to every later create.
+            raise ConfigurationError(
+                "headers must not set Idempotency-Key: each call gets its own; to fix "
+                "one for a retry by hand, use client.with_options(idempotency_key=...)"
+            )
 
 
 def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> str:

@@ -349,6 +349,28 @@ def test_an_idempotency_key_with_control_characters_is_refused_at_once(key: str)
 
 
 @given(
+    name=st.sampled_from(["Idempotency-Key", "idempotency-key", "IDEMPOTENCY-KEY"]),
+    cls=st.sampled_from([AsyncJulepApi, JulepApi]),
+    where=st.sampled_from(["constructor", "with_options"]),
+)
+def test_an_idempotency_key_header_is_refused_pointing_to_with_options(
+    name: str, cls: type[typing.Any], where: str
+) -> None:
+    """headers={"Idempotency-Key": ...} went out beside each call's own key (two values),
+    or was replaced by it: refused at once, naming the way to fix a key."""
+    with pytest.raises(julep.ConfigurationError, match=r"with_options\(idempotency_key"):
+        if where == "constructor":
+            cls(api_key=API_KEY, base_url=NOWHERE, headers={name: "k1"})
+        else:
+            client = cls(api_key=API_KEY, base_url=NOWHERE)
+            try:
+                client.with_options(headers={name: "k1"})
+            finally:
+                if cls is JulepApi:
+                    client.close()
+
+
+@given(
     name=st.text(min_size=0, max_size=8).filter(
         lambda text: (
             not text

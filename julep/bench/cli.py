@@ -346,6 +346,13 @@ def _run(config: BenchConfig, api_key: str, options: argparse.Namespace) -> int:
                 print(f"julep bench: threshold breached: {item.text}", file=sys.stderr)
             if total.interrupted:
                 return EXIT_INTERRUPTED
+            if total.failures and not total.successes:
+                # Nothing was measured: a gate without thresholds must not pass it.
+                print(
+                    f"julep bench: no request succeeded ({total.failures} failed)",
+                    file=sys.stderr,
+                )
+                return EXIT_BREACHED
             return EXIT_BREACHED if breaches else 0
         finally:
             for failure in asyncio.run(_cleanup(base_url, api_key, config, made)):
@@ -353,8 +360,8 @@ def _run(config: BenchConfig, api_key: str, options: argparse.Namespace) -> int:
 
 
 def main(argv: list[str]) -> int:
-    """Run ``bench [options]``; the exit code: 0, 1 (failed, or a threshold breached),
-    2 (usage), 130 (Ctrl+C)."""
+    """Run ``bench [options]``; the exit code: 0, 1 (failed, every request failed, or a
+    threshold breached), 2 (usage), 130 (Ctrl+C)."""
     parser = _parser()
     options = parser.parse_args(argv)
     try:

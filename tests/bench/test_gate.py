@@ -173,3 +173,18 @@ def test_closed_loop_has_no_schedule_to_report(server: LocalServer, tmp_path: pa
     """The rate report belongs to the open loop only."""
     _, result = _run(server.base_url, tmp_path, "--requests", "5", "--concurrency", "1")
     assert result["open_loop"] is None
+
+
+def test_a_run_where_every_request_failed_exits_1_without_thresholds(
+    server: LocalServer, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every chat answered 404 (a session that does not exist) and no threshold given:
+    nothing was measured, so the run fails (exit 1, said on stderr); a CI gate must not
+    pass it."""
+    code, _ = _run(
+        server.base_url, tmp_path, "--requests", "4", "--concurrency", "2",
+        "--session-id", "00000000-0000-4000-8000-000000000000",
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "julep bench: no request succeeded (4 failed)" in err

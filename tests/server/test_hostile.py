@@ -561,3 +561,33 @@ def _read_to_eof_or_reset(sock: socket.socket) -> bytes:
     with contextlib.suppress(ConnectionResetError):
         chunks.append(_read_to_eof(sock))
     return b"".join(chunks)
+
+
+async def test_bytes_that_are_not_http_get_a_plain_400_and_api_errors_stay_json() -> None:
+    """README: every error the API answers is JSON {"detail": ...}; a request line that
+    is not HTTP never reaches the API and gets aiohttp's plain-text 400."""
+    async with LocalServer() as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(b"NOT HTTP AT ALL\r\n\r\n")
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(), timeout=10)
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        head, _, _ = answer.partition(b"\r\n\r\n")
+        assert head.split(b" ", 2)[1] == b"400", answer
+        assert b"Content-Type: text/plain" in head
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(
+                b"GET /api/agents/nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            )
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(), timeout=10)
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert b"Content-Type: application/json" in head, answer
+        assert set(orjson.loads(body)) == {"detail"}
