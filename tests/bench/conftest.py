@@ -21,18 +21,20 @@ def server() -> typing.Iterator[LocalServer]:
 
 
 class Bench(typing.Protocol):
-    def __call__(self, *args: str, base_url: str | None = None) -> dict[str, typing.Any]: ...
+    def __call__(
+        self, *args: str, base_url: str | None = None, exit_code: int = 0
+    ) -> dict[str, typing.Any]: ...
 
 
 @pytest.fixture
 def bench(server: LocalServer, tmp_path: pathlib.Path) -> Bench:
     """Run ``julep bench`` against ``base_url`` (default: the module's server); the JSON result."""
 
-    def run(*args: str, base_url: str | None = None) -> dict[str, typing.Any]:
+    def run(*args: str, base_url: str | None = None, exit_code: int = 0) -> dict[str, typing.Any]:
         out = tmp_path / "result.json"
         argv = ["--base-url", base_url or server.base_url, "--api-key", API_KEY]
         code = main([*argv, "--quiet", "--json", str(out), *args])
-        assert code == 0
+        assert code == exit_code
         result: dict[str, typing.Any] = json.loads(out.read_text())
         return result
 

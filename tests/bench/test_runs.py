@@ -160,9 +160,11 @@ def test_errors_are_counted_by_kind(bench: Bench) -> None:
 
 def test_requests_past_the_timeout_are_errors(bench: Bench) -> None:
     with LocalServer(api_key=API_KEY, faults="delay=1:300ms") as slow:
+        # Every request failed: nothing was measured, so the run exits 1.
         result = bench(
-            "--requests", "4", "--concurrency", "2", "--timeout", "100ms", base_url=slow.base_url
-        )
+            "--requests", "4", "--concurrency", "2", "--timeout", "100ms",
+            base_url=slow.base_url, exit_code=1,
+        )  # fmt: skip
     check_counts(result)
     assert result["counts"] == {"requests": 4, "successes": 0, "errors": 4}
     assert set(result["errors"]) <= {DEADLINE_ERROR, "APITimeoutError"}
