@@ -23,6 +23,7 @@ from ._config import (
     Timeout,
     authorization_header,
     byte_limit,
+    check_header,
     check_headers,
     header_mapping,
     resolve_api_key,
@@ -209,7 +210,7 @@ class BaseAsyncClient:
                 )
             if idempotency_key is not None:
                 # Sent as a header: a newline would be refused by aiohttp on every call.
-                check_headers({"Idempotency-Key": idempotency_key})
+                check_header("Idempotency-Key", idempotency_key)
             derived._idempotency_key = idempotency_key
         if headers:
             derived._set_headers({**self._headers, **header_mapping(headers)})

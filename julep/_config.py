@@ -205,22 +205,10 @@ def header_mapping(headers: typing.Mapping[str, str] | None) -> typing.Mapping[s
 
 
 def check_headers(headers: typing.Mapping[str, str] | None) -> None:
-    """Extra headers are str names and values without control characters (raised at once)."""
+    """Extra headers are str names and values without control characters (raised at once);
+    none of them is the Idempotency-Key the client sets itself."""
     for name, value in (headers or {}).items():
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise ConfigurationError(
-                f"headers must map str to str, got {type(name).__name__} -> "
-                f"{type(value).__name__} for {name!r}"
-            )
-        if _CONTROL.search(name) or _CONTROL.search(value):
-            raise ConfigurationError(f"header {name!r} contains a control character")
-        if not _TOKEN.fullmatch(name):
-            # A space, a colon or a non-ASCII letter in a name is not HTTP: servers
-            # answer 400, or read "X:Name: a" as another header.
-            raise ConfigurationError(
-                f"header name {name!r} is not a valid HTTP header name "
-                "(ASCII letters, digits and !#$%&'*+-.^_`|~ only)"
-            )
+        check_header(name, value)
         if name.lower() == "idempotency-key":
             # Every non-GET call gets a key of its own; a header would go out beside
             # it (or be replaced), and one key fixed for a whole client would make
@@ -229,6 +217,24 @@ def check_headers(headers: typing.Mapping[str, str] | None) -> None:
                 "headers must not set Idempotency-Key: each call gets its own; to fix "
                 "one for a retry by hand, use client.with_options(idempotency_key=...)"
             )
+
+
+def check_header(name: object, value: object) -> None:
+    """One header that HTTP can carry: str name and value, no control characters."""
+    if not isinstance(name, str) or not isinstance(value, str):
+        raise ConfigurationError(
+            f"headers must map str to str, got {type(name).__name__} -> "
+            f"{type(value).__name__} for {name!r}"
+        )
+    if _CONTROL.search(name) or _CONTROL.search(value):
+        raise ConfigurationError(f"header {name!r} contains a control character")
+    if not _TOKEN.fullmatch(name):
+        # A space, a colon or a non-ASCII letter in a name is not HTTP: servers
+        # answer 400, or read "X:Name: a" as another header.
+        raise ConfigurationError(
+            f"header name {name!r} is not a valid HTTP header name "
+            "(ASCII letters, digits and !#$%&'*+-.^_`|~ only)"
+        )
 
 
 def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> str:
