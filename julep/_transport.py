@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import inspect
 import math
 import time
 import typing
@@ -299,16 +300,30 @@ class _Connector(aiohttp.TCPConnector):
     a success. Such a connection is closed instead (httpcore does the same).
     """
 
-    async def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
-        while True:
-            connection = await super()._get(*args, **kwargs)
-            if connection is None or not _has_unread_bytes(connection.protocol):
-                return connection
-            connection.close()  # closes the socket and frees its slot; try the next one
+    # aiohttp's pool lookup: a coroutine giving a Connection in recent aiohttp, a
+    # plain function giving the protocol in older ones (3.9). Both skip the stale.
+    if inspect.iscoroutinefunction(aiohttp.TCPConnector._get):
+
+        async def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+            while True:
+                pooled = await super()._get(*args, **kwargs)
+                if pooled is None or not _has_unread_bytes(pooled):
+                    return pooled
+                pooled.close()  # closes the socket (and frees its slot); try the next one
+
+    else:  # pragma: no cover - older aiohttp
+
+        def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:  # type: ignore[misc]
+            while True:
+                pooled = super()._get(*args, **kwargs)
+                if pooled is None or not _has_unread_bytes(pooled):
+                    return pooled
+                pooled.close()
 
 
-def _has_unread_bytes(protocol: object) -> bool:
+def _has_unread_bytes(pooled: object) -> bool:
     """Whether an idle connection received a response (or the start of one) since it was pooled."""
+    protocol = getattr(pooled, "protocol", pooled)  # a Connection, or its protocol
     # ResponseHandler.should_close is true when a parsed response waits unread,
     # or the parser is mid-message; a connection fit for reuse has neither.
     return bool(getattr(protocol, "should_close", False))
