@@ -440,19 +440,47 @@ class BaseAsyncClient:
                 delay = _http.backoff_delay(retries + 1, policy)
                 failure = exc
             if deadline is not None and time.monotonic() + delay >= deadline:
-                if isinstance(failure, APIStatusError):
-                    raise failure
-                raise APITimeoutError(
-                    f"{method} {url}: the total deadline of {timeout.total}s leaves no time "
-                    f"for retry {retries + 1} (last error: {failure})",
+                raise _out_of_time(
+                    failure,
+                    "leaves no time for",
                     method=method,
                     url=url,
-                    retries_taken=retries,
-                ) from failure
+                    timeout=timeout,
+                    retries=retries,
+                )
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug("retrying %s %s in %.3fs (retry %d)", method, url, delay, retries + 1)
             await asyncio.sleep(delay)
+            if deadline is not None and time.monotonic() >= deadline:
+                # The wait overran the deadline (a busy loop): no attempt is sent
+                # with a budget already spent.
+                raise _out_of_time(
+                    failure,
+                    "passed in the wait before",
+                    method=method,
+                    url=url,
+                    timeout=timeout,
+                    retries=retries,
+                )
             retries += 1
+
+
+def _out_of_time(
+    failure: Exception, how: str, *, method: str, url: str, timeout: Timeout, retries: int
+) -> Exception:
+    """What a call raises when its total deadline leaves no room for the next retry:
+    the last status error as it is, or APITimeoutError naming the last failure."""
+    if isinstance(failure, APIStatusError):
+        return failure
+    error = APITimeoutError(
+        f"{method} {url}: the total deadline of {timeout.total}s {how} "
+        f"retry {retries + 1} (last error: {failure})",
+        method=method,
+        url=url,
+        retries_taken=retries,
+    )
+    error.__cause__ = failure
+    return error
 
 
 def _network_settings(

@@ -24,6 +24,13 @@ import typing
 
 Task = asyncio.Task[typing.Any]
 
+# How early a deadline can seem to have passed on a loop's clock. asyncio's clock
+# is time.monotonic() and a timer runs up to the loop's _clock_resolution early;
+# uvloop's time() counts whole milliseconds (truncated) and its timers are set in
+# milliseconds, so a deadline taken from it can pass up to ~1.5 ms before its
+# seconds have. A loop that does not say is taken to be as coarse as uvloop.
+_COARSE_CLOCK = 0.002
+
 # task.cancelling() and task.uncancel() arrived in Python 3.11. Before that a
 # cancel cannot be told apart from ours in the same instant (aiohttp's timer has
 # the same limit there): an expired deadline wins.
@@ -49,6 +56,8 @@ class Deadlines:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
+        # Added to every deadline: a limit may end a little late, never early.
+        self._slack: float = getattr(loop, "_clock_resolution", _COARSE_CLOCK)
         # Each task in flight: its deadline (loop time) and its cancel count then.
         self._due: dict[Task, tuple[float, int]] = {}
         self._expired: set[Task] = set()
@@ -63,7 +72,7 @@ class Deadlines:
         task = asyncio.current_task(self._loop)
         if task is None:
             return None
-        deadline = self._loop.time() + seconds
+        deadline = self._loop.time() + seconds + self._slack
         self._due[task] = (deadline, _cancels(task))
         if deadline < self._wake_at:
             self._set_timer(deadline)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import inspect
 import math
 import time
 import typing
@@ -300,30 +299,32 @@ class _Connector(aiohttp.TCPConnector):
     a success. Such a connection is closed instead (httpcore does the same).
     """
 
-    # aiohttp's pool lookup: a coroutine giving a Connection in recent aiohttp, a
-    # plain function giving the protocol in older ones (3.9). Both skip the stale.
-    if inspect.iscoroutinefunction(aiohttp.TCPConnector._get):
+    def close(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        # aiohttp cancels the future of each request waiting for a free slot: the
+        # request's task, which nobody cancelled, would end in a bare CancelledError.
+        # Fail them as the requests holding a connection fail: a connection error
+        # (which the client reports as ClientClosedError).
+        for waiters in getattr(self, "_waiters", {}).values():
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(
+                        aiohttp.ClientConnectionError(
+                            "the client was closed while this request waited for a connection"
+                        )
+                    )
+                    waiter.exception()  # read here: no "never retrieved" if its task is gone
+        return super().close(*args, **kwargs)
 
-        async def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
-            while True:
-                pooled = await super()._get(*args, **kwargs)
-                if pooled is None or not _has_unread_bytes(pooled):
-                    return pooled
-                pooled.close()  # closes the socket (and frees its slot); try the next one
-
-    else:  # pragma: no cover - older aiohttp
-
-        def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:  # type: ignore[misc]
-            while True:
-                pooled = super()._get(*args, **kwargs)
-                if pooled is None or not _has_unread_bytes(pooled):
-                    return pooled
-                pooled.close()
+    async def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        while True:
+            connection = await super()._get(*args, **kwargs)
+            if connection is None or not _has_unread_bytes(connection.protocol):
+                return connection
+            connection.close()  # closes the socket and frees its slot; try the next one
 
 
-def _has_unread_bytes(pooled: object) -> bool:
+def _has_unread_bytes(protocol: object) -> bool:
     """Whether an idle connection received a response (or the start of one) since it was pooled."""
-    protocol = getattr(pooled, "protocol", pooled)  # a Connection, or its protocol
     # ResponseHandler.should_close is true when a parsed response waits unread,
     # or the parser is mid-message; a connection fit for reuse has neither.
     return bool(getattr(protocol, "should_close", False))

@@ -7,6 +7,8 @@ import time
 import typing
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import julep
 from julep import RetryPolicy, Timeout
@@ -84,3 +86,30 @@ async def test_waiting_for_a_pool_slot_is_not_a_connect(server: LoopbackServer) 
         assert (await client.get_agent("after")).id == "after"
         with pytest.raises(julep.APITimeoutError):
             await busy
+
+
+@pytest.mark.anyio
+@given(blocked=st.floats(min_value=0.2, max_value=0.3))
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+async def test_no_retry_is_sent_once_the_total_deadline_passed(
+    server: LoopbackServer, blocked: float
+) -> None:
+    """A backoff wait that overruns the total deadline (the loop was busy) ends the call:
+    no attempt goes out with a budget already spent, and no limit below zero is named."""
+    policy = RetryPolicy(max_retries=3, initial_delay=0.16, max_delay=0.16)
+    async with AsyncJulepApi(
+        api_key=API_KEY,
+        base_url=server.base_url,
+        timeout=Timeout(read=0.1, total=0.3),
+        max_retries=policy,
+    ) as client:
+        before = server.requests
+        # The first attempt ends at 0.1 s; the wait of 0.08-0.16 s is overrun to past 0.3 s.
+        asyncio.get_running_loop().call_later(0.12, time.sleep, blocked)
+        with pytest.raises(julep.APITimeoutError) as caught:
+            await client.get_agent("slow")
+    assert server.requests == before + 1
+    assert caught.value.retries_taken == 0
+    assert "after -" not in str(caught.value)

@@ -184,3 +184,44 @@ async def test_a_deadline_cancel_swallowed_on_the_way_is_taken_back() -> None:
     assert task.cancelling() == 0
     assert not deadlines._due and not deadlines._expired
     await asyncio.sleep(0)  # and no cancel is left pending
+
+
+async def _time_a_deadline(seconds: float) -> float:
+    """Arm ``seconds`` in a task and wait for its cancel; the seconds that passed."""
+    from julep._deadlines import Deadlines
+
+    deadlines = Deadlines(asyncio.get_running_loop())
+
+    async def attempt() -> float:
+        started = time.monotonic()
+        task = deadlines.arm(seconds)
+        assert task is not None
+        try:
+            await asyncio.sleep(BOUND)
+        except asyncio.CancelledError:
+            assert deadlines.claim(task)
+            return time.monotonic() - started
+        finally:
+            deadlines.disarm(task)
+        raise AssertionError("the deadline never passed")
+
+    return await asyncio.create_task(attempt())
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "uvloop"])
+@given(seconds=st.floats(min_value=0.0005, max_value=0.005))
+@settings(max_examples=10, deadline=None)
+def test_a_deadline_never_passes_early(backend: str, seconds: float) -> None:
+    """An attempt's limit may end a little late, never before its seconds: also on
+    uvloop, whose clock counts whole milliseconds (a 2 ms limit ended after 1.5 ms)."""
+    if backend == "uvloop":
+        uvloop = pytest.importorskip("uvloop")
+        loop = uvloop.new_event_loop()
+    else:
+        loop = asyncio.new_event_loop()
+    try:
+        for _ in range(10):
+            elapsed = loop.run_until_complete(_time_a_deadline(seconds))
+            assert seconds <= elapsed < seconds + 0.5, (seconds, elapsed)
+    finally:
+        loop.close()

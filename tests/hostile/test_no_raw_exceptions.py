@@ -8,6 +8,8 @@ import threading
 import typing
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import julep
 from julep.client import AsyncJulepApi, JulepApi
@@ -144,6 +146,37 @@ async def test_async_close_with_calls_in_flight(server: HostileServer) -> None:
     # The stream sees its connection end before the final event (StreamError),
     # or before its response started (ClientClosedError): a race.
     assert type(outcomes[3]) in (julep.StreamError, julep.ClientClosedError), outcomes
+
+
+@pytest.mark.anyio
+@given(waiting=st.integers(min_value=1, max_value=4), streams=st.booleans())
+@settings(max_examples=8, deadline=None)
+async def test_async_close_with_calls_waiting_for_the_pool(
+    server: HostileServer, waiting: int, streams: bool
+) -> None:
+    """close() while calls wait for a free connection (the pool is full): they end in
+    ClientClosedError as the calls holding one do, never in a CancelledError their task
+    was not sent; the task carries no cancel."""
+    client = AsyncJulepApi(
+        base_url=server.base_url, **{**OPTIONS, "timeout": 30}, connection_limit=1
+    )
+    before = len(server.requests)
+
+    async def call(index: int) -> None:
+        if streams and index % 2:
+            await client.chat_stream("sse_stall", messages=MESSAGES).until_done()
+        else:
+            await client.get_agent("stall")
+        raise AssertionError("a stalled call returned")
+
+    holder = asyncio.ensure_future(client.get_agent("stall"))
+    await _until(lambda: len(server.requests) >= before + 1)
+    calls = [asyncio.ensure_future(call(i)) for i in range(waiting)]
+    await asyncio.sleep(0.05)  # each is queued for the one connection
+    await client.close()
+    outcomes = await asyncio.wait_for(asyncio.gather(holder, *calls, return_exceptions=True), 10)
+    assert [type(outcome) for outcome in outcomes] == [julep.ClientClosedError] * (waiting + 1)
+    assert not any(task.cancelled() for task in [holder, *calls])
 
 
 def test_sync_close_with_calls_in_flight(server: HostileServer) -> None:
