@@ -251,6 +251,10 @@ class Transport:
             response.content.set_exception(
                 aiohttp.ClientConnectionError("the client was closed during the read")
             )
+            # And give its connection back now: a reader that never looks again (a
+            # stream its caller dropped) would leave it to the garbage collector,
+            # which warns of an unclosed connection.
+            response.close()
         await session.close()
         if closer is not None:
             closer.cancel()
