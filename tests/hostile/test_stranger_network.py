@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
-import threading
 import time
 import typing
 
@@ -20,6 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import julep
+
+from .server import HostileServer
 
 if sys.version_info < (3, 11):
     from exceptiongroup import ExceptionGroup
@@ -38,65 +39,17 @@ def agent_response(name: str) -> bytes:
     )
 
 
-class ScriptedServer:
-    """127.0.0.1, its own loop in a thread; every connection runs ``handler``."""
+class ScriptedServer(HostileServer):
+    """The hostile server's thread and loop, every connection run by ``handler``."""
 
     def __init__(self, handler: Handler) -> None:
+        super().__init__()
         self._handler = handler
         self.connections = 0
-        self.port = 0
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._server: asyncio.AbstractServer | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api"
-
-    def __enter__(self) -> ScriptedServer:
-        self._thread.start()
-        assert self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        async def stop() -> None:
-            assert self._server is not None
-            self._server.close()
-            for task in list(self._tasks):
-                task.cancel()
-            if self._tasks:
-                await asyncio.wait(self._tasks, timeout=5)
-
-        asyncio.run_coroutine_threadsafe(stop(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._serve, "127.0.0.1", 0)
-        )
-        self.port = self._server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        try:
-            await asyncio.wait_for(self._handler(reader, writer), 30)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
-            pass
-        except asyncio.CancelledError:
-            pass  # the server is stopping
-        finally:
-            self._tasks.discard(task)
-            writer.close()
+        await self._handler(reader, writer)
 
 
 async def read_head(reader: asyncio.StreamReader) -> bytes:

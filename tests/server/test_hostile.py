@@ -28,17 +28,21 @@ from .helpers import Api
 pytestmark = pytest.mark.anyio
 
 
-async def _raw(server: LocalServer, request: bytes) -> tuple[int, bytes]:
-    """Send ``request`` as raw bytes; the status and body of the answer."""
+async def _exchange(server: LocalServer, request: bytes) -> bytes:
+    """Send ``request`` as raw bytes; the whole answer, read until the server closes."""
     reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
     try:
         writer.write(request)
         await writer.drain()
-        answer = await asyncio.wait_for(reader.read(), timeout=10)
+        return await asyncio.wait_for(reader.read(), timeout=10)
     finally:
         writer.close()
         await writer.wait_closed()
-    head, _, body = answer.partition(b"\r\n\r\n")
+
+
+async def _raw(server: LocalServer, request: bytes) -> tuple[int, bytes]:
+    """Send ``request`` as raw bytes; the status and body of the answer."""
+    head, _, body = (await _exchange(server, request)).partition(b"\r\n\r\n")
     return int(head.split(b" ", 2)[1]), body
 
 
@@ -567,27 +571,14 @@ async def test_bytes_that_are_not_http_get_a_plain_400_and_api_errors_stay_json(
     """README: every error the API answers is JSON {"detail": ...}; a request line that
     is not HTTP never reaches the API and gets aiohttp's plain-text 400."""
     async with LocalServer() as server:
-        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-        try:
-            writer.write(b"NOT HTTP AT ALL\r\n\r\n")
-            await writer.drain()
-            answer = await asyncio.wait_for(reader.read(), timeout=10)
-        finally:
-            writer.close()
-            await writer.wait_closed()
+        answer = await _exchange(server, b"NOT HTTP AT ALL\r\n\r\n")
         head, _, _ = answer.partition(b"\r\n\r\n")
         assert head.split(b" ", 2)[1] == b"400", answer
         assert b"Content-Type: text/plain" in head
-        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-        try:
-            writer.write(
-                b"GET /api/agents/nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-            )
-            await writer.drain()
-            answer = await asyncio.wait_for(reader.read(), timeout=10)
-        finally:
-            writer.close()
-            await writer.wait_closed()
+        answer = await _exchange(
+            server,
+            b"GET /api/agents/nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        )
         head, _, body = answer.partition(b"\r\n\r\n")
         assert b"Content-Type: application/json" in head, answer
         assert set(orjson.loads(body)) == {"detail"}
