@@ -11,8 +11,10 @@ generated here, that
 - hands any other value to the same hook cattrs would use, so what is
   accepted, coerced or rejected does not change;
 - builds the frozen, slotted instance by filling its slots directly (what the
-  attrs ``__init__`` does, without the per-field attribute lookups), running
-  attrs field converters as ``__init__`` would.
+  attrs ``__init__`` does, without the per-field attribute lookups), through a
+  twin class that lets plain assignment do it (``_filling_class``), running
+  attrs field converters as ``__init__`` would;
+- records which optional keys it found as bits, not as a new tuple of keys.
 
 If anything at all goes wrong, the detailed cattrs path runs again from the
 start on the same input and raises its error, which names the field path. So
@@ -24,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
+import keyword
 import types
 import typing
 
@@ -84,15 +87,17 @@ class _Builder:
             return
         hook = self.converter.get_structure_hook(t)
         if hook is self.datetime_hook:
-            # The canonical UTC shapes, YYYY-MM-DDTHH:MM:SS[.fff|.ffffff]Z,
+            # The canonical UTC shapes, YYYY-MM-DDTHH:MM:SS[.f...]Z, go
             # straight to fromisoformat, which reads them on Python 3.11+ as
-            # RFC 3339 does; any other shape (or a value it refuses) goes to
-            # the hook, which owns RFC 3339.
+            # RFC 3339 does (a fraction of any length, cut to microseconds)
+            # and refuses the rest; any other shape goes to the hook, which
+            # owns RFC 3339. Every 3rd character from the 5th is a separator
+            # in those shapes (``--T::``, then ``.`` or the ``Z``): one slice
+            # checks them all. A value that is not a str fails the compare or
+            # raises, and so reaches the hook or the detailed path.
             h, tn = self.bind(hook, "hook"), self.bind(t, "type")
             self.lines.append(
-                f"{indent}if {var}.__class__ is str and len({var}) in (20, 24, 27) "
-                f"and {var}[-1] == 'Z' and {var}[10] == 'T' and {var}[19] in '.Z' "
-                f"and {var}[4] == {var}[7] == '-' and {var}[13] == {var}[16] == ':': "
+                f"{indent}if {var}[-1] == 'Z' and {var}[4:20:3] in ('--T::.', '--T::Z'): "
                 f"{var} = _fromiso({var})"
             )
             self.lines.append(f"{indent}else: {var} = {h}({var}, {tn})")
@@ -127,6 +132,44 @@ class _Builder:
             fresh = f"[{self.expr(loop, item, depth + 1)} for {loop} in {var}] if {var} else []"
         return f"(({fresh}) if {var}.__class__ is list else {h}({var}, {tn}))"
 
+    def read_field(
+        self,
+        var: str,
+        field: attrs.Attribute[typing.Any],
+        wire: str,
+        omit: object,
+        seen: str | None,
+    ) -> None:
+        """Lines that read ``field`` from ``o`` into ``var``; ``seen`` runs if its key is there."""
+        default, key = field.default, repr(wire)
+        if default is attrs.NOTHING:
+            self.lines.append(f"    {var} = o[{key}]")
+            self.convert(var, field.type, "    ")
+        elif default is omit:
+            self.lines.append(f"    {var} = o.get({key}, _MISSING)")
+            self.lines.append(f"    if {var} is _MISSING: {var} = None")
+            if seen is not None:
+                self.lines.append(f"    else: {seen}")
+            self.convert(var, field.type, "    ")
+        else:
+            self.lines.append(f"    {var} = o.get({key}, _MISSING)")
+            self.lines.append(f"    if {var} is _MISSING:")
+            self.lines.append(f"        {var} = {_default_expr(self, default)}")
+            self.lines.append("    else:")
+            if seen is not None:
+                self.lines.append(f"        {seen}")
+            self.convert(var, field.type, "        ")
+        if field.converter is not None:
+            self.lines.append(f"    {var} = {self.bind(field.converter, 'conv')}({var})")
+
+    def record_presence(self, var: str, shapes: _Shapes) -> None:
+        """Lines that put the presence tuple in ``var`` (after every field is read)."""
+        if shapes.tracked:
+            self.lines.append(f"    {var} = {self.bind(shapes.known, 'shapes')}[m]")
+            self.lines.append(f"    if {var} is None: {var} = {self.bind(shapes.make, 'shape')}(m)")
+        else:
+            self.lines.append(f"    {var} = tuple(o)")
+
     def _is_plain_optional(self, t: object) -> bool:
         # Only when cattrs would use its generic optional handling; a hook
         # registered for the whole union keeps its own behaviour.
@@ -150,51 +193,55 @@ def make_fast_structure(
 
     ``renamed`` maps field names to wire keys; a missing key of a field whose
     default is ``omit`` reads as ``None``; ``presence_field`` (if any) gets the
-    tuple of wire keys the object came with; ``exact_types`` maps a scalar
-    hook to the one type it returns unchanged; ``list_item_type`` gives the
-    item type of a list hook (None for other hooks); values for
-    ``datetime_hook`` in canonical UTC form are parsed inline (pass it only
-    where ``datetime.fromisoformat`` reads a trailing ``Z``).
+    tuple of the wire keys of ``cls``'s fields that the object came with;
+    ``exact_types`` maps a scalar hook to the one type it returns unchanged;
+    ``list_item_type`` gives the item type of a list hook (None for other
+    hooks); values for ``datetime_hook`` in canonical UTC form are parsed
+    inline (pass it only where ``datetime.fromisoformat`` reads a ``Z``).
     """
     if not ENABLED:
         return detailed
     fields = attrs.fields(attrs.resolve_types(cls))
     slots = {f.name: getattr(cls, f.name, None) for f in fields}
-    if not all(isinstance(s, types.MemberDescriptorType) for s in slots.values()) or any(
-        f.validator is not None or (isinstance(f.default, attrs.Factory) and f.default.takes_self)  # type: ignore[arg-type]
-        for f in fields
+    filling = _filling_class(cls)
+    if (
+        filling is None
+        or not all(isinstance(s, types.MemberDescriptorType) for s in slots.values())
+        or any(
+            f.validator is not None
+            or (isinstance(f.default, attrs.Factory) and f.default.takes_self)  # type: ignore[arg-type]
+            or keyword.iskeyword(f.name)
+            for f in fields
+        )
     ):
         return detailed  # not a plain frozen slotted class: no shortcut
     b = _Builder(converter, exact_types, list_item_type, datetime_hook)
     b.lines += ["if o.__class__ is not dict:", "    return _detailed(o, t)", "try:"]
-    sets: list[tuple[str, str]] = []
+    wires = {f.name: renamed.get(f.name, f.name) for f in fields if f.init}
+    optional = [f.name for f in fields if f.init and f.default is not attrs.NOTHING]
+    shapes = None
+    if presence_field is not None:
+        optional.remove(presence_field)
+        shapes = _Shapes(wires, optional, presence_field)
+    if shapes is not None and shapes.tracked:
+        b.lines.append("    m = 0")
     for index, field in enumerate(fields):
         var = f"v{index}"
-        sets.append((b.bind(slots[field.name].__set__, "set"), var))  # type: ignore[union-attr]
-        default = field.default
         if field.name == presence_field:
-            b.lines.append(f"    {var} = tuple(o)")
             continue
         if not field.init:
-            b.lines.append(f"    {var} = {_default_expr(b, default)}")
+            b.lines.append(f"    {var} = {_default_expr(b, field.default)}")
             continue
-        wire = repr(renamed.get(field.name, field.name))
-        if default is attrs.NOTHING:
-            b.lines.append(f"    {var} = o[{wire}]")
-            b.convert(var, field.type, "    ")
-        elif default is omit:
-            b.lines.append(f"    {var} = o.get({wire})")
-            b.convert(var, field.type, "    ")
-        else:
-            b.lines.append(f"    {var} = o.get({wire}, _MISSING)")
-            b.lines.append(f"    if {var} is _MISSING:")
-            b.lines.append(f"        {var} = {_default_expr(b, default)}")
-            b.lines.append("    else:")
-            b.convert(var, field.type, "        ")
-        if field.converter is not None:
-            b.lines.append(f"    {var} = {b.bind(field.converter, 'conv')}({var})")
-    b.lines.append(f"    obj = _new({b.bind(cls, 'cls')})")
-    b.lines += [f"    {setter}(obj, {var})" for setter, var in sets]
+        seen = None
+        if field.name in optional and shapes is not None and shapes.tracked:
+            seen = f"m += {shapes.bit(field.name)}"
+        b.read_field(var, field, wires[field.name], omit, seen)
+    if shapes is not None:
+        var = f"v{[f.name for f in fields].index(typing.cast(str, presence_field))}"
+        b.record_presence(var, shapes)
+    b.lines.append(f"    obj = _new({b.bind(filling, 'filling')})")
+    b.lines += [f"    obj.{field.name} = v{index}" for index, field in enumerate(fields)]
+    b.lines.append(f"    obj.__class__ = {b.bind(cls, 'cls')}")
     b.lines += ["    return obj", "except Exception:", "    return _detailed(o, t)"]
     b.namespace.update(_detailed=detailed, _new=object.__new__)
     name = f"structure_{cls.__name__}_{next(_counter)}"
@@ -203,6 +250,70 @@ def make_fast_structure(
     fast: Hook = b.namespace[name]
     fast.__doc__ = source  # what runs, for whoever debugs it
     return fast
+
+
+class _Shapes:
+    """The presence tuples of one model, one per set of optional fields present.
+
+    ``tuple(o)`` of a five-key object costs ~90 ns; the generated code adds
+    each optional field's bit to ``m`` as it finds the key (required ones are
+    always there) and reads the tuple for ``m`` here, built the first time
+    that combination is seen. Only the model's own fields are recorded: the
+    encoder asks about no other key. With more optional fields than
+    ``_MAX_TRACKED`` the table would grow too big and ``tuple(o)`` is used.
+    """
+
+    _MAX_TRACKED = 10
+
+    def __init__(self, wires: dict[str, str], optional: list[str], presence: str) -> None:
+        self._required = tuple(w for n, w in wires.items() if n not in optional and n != presence)
+        self._optional = [wires[name] for name in optional]
+        self._bits = {name: 1 << index for index, name in enumerate(optional)}
+        self.tracked = len(optional) <= self._MAX_TRACKED
+        size = 1 << len(optional) if self.tracked else 0
+        self.known: list[tuple[str, ...] | None] = [None] * size
+
+    def bit(self, name: str) -> int:
+        return self._bits[name]
+
+    def make(self, mask: int) -> tuple[str, ...]:
+        # Two threads may build the same tuple at once: equal, either is right.
+        shape = self._required + tuple(
+            wire for index, wire in enumerate(self._optional) if mask >> index & 1
+        )
+        self.known[mask] = shape
+        return shape
+
+
+def _filling_class(cls: type) -> type | None:
+    """A twin of ``cls`` whose slots plain assignment fills, or None.
+
+    A frozen attrs class defines ``__setattr__``/``__delattr__`` that refuse,
+    so filling its slots costs a descriptor call each (~45 ns). The twin
+    subclass adds no slots and restores object's own ``__setattr__`` and
+    ``__delattr__``, so ``obj.field = value`` compiles to the interpreter's
+    specialised slot store (~10 ns on 3.11+); the filled object then becomes
+    a ``cls`` by ``__class__`` assignment, which CPython allows because the
+    twin's memory layout is the same. Seven fields: ~420 ns -> ~170 ns. The
+    twin never escapes the generated function.
+
+    Only for classes of the plain ``type`` metaclass whose hierarchy has no
+    ``__init_subclass__``: making the twin must not run anyone's code.
+    """
+    if type(cls) is not type or any("__init_subclass__" in vars(k) for k in cls.__mro__[:-1]):
+        return None
+    twin = type(
+        f"{cls.__name__}Filling",
+        (cls,),
+        {
+            "__slots__": (),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": __name__,
+            "__qualname__": f"{cls.__qualname__}Filling",
+        },
+    )
+    return twin
 
 
 def _default_expr(b: _Builder, default: object) -> str:

@@ -161,3 +161,99 @@ def test_error_names_the_field_path() -> None:
     result = outcome(converter, julep.ListAgentsResponse, body)
     assert result[0] == "error"
     assert any("$.items[1].default_settings.temperature" in line for line in result[2])
+
+
+def test_decoded_objects_are_exactly_their_class() -> None:
+    """The twin class slots are filled through never escapes: the object is a frozen ``cls``."""
+    for cls, data in SAMPLES:
+        value = converter.structure(copy.deepcopy(data), cls)
+        assert type(value) is cls
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            value.response_info = None
+
+
+_STAMP_PARTS = st.tuples(
+    st.sampled_from(["2024-05-01", "2024-13-01", "2024-02-30", "2024-W18-3", "20240501"]),
+    st.sampled_from(["T", "t", " ", "_"]),
+    st.sampled_from(["12:00:00", "23:59:60", "24:00:00", "120000", "12:00", "12:60:00"]),
+    st.sampled_from(["", ".", ","]),
+    st.text("0123456789", max_size=12),
+    st.sampled_from(["Z", "z", "", "ZZ", " Z", "+02:00", "-00:00", "+0530", "+05", "+05:30:15"]),
+)
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    parts=_STAMP_PARTS, edit=st.tuples(st.integers(0, 40), st.text(".:-TZ0 ", max_size=1))
+)
+def test_timestamp_text_decodes_or_fails_alike(
+    parts: tuple[str, ...], edit: tuple[int, str]
+) -> None:
+    """Near-miss timestamp text (any fraction length, odd separators, offsets, one character
+    changed) gives the same instant or the same error as the RFC 3339 parser."""
+    stamp = "".join(parts)
+    where, char = edit
+    if char and where < len(stamp):
+        stamp = stamp[:where] + char + stamp[where + 1 :]
+    body = {**samples.MESSAGE, "created_at": stamp}
+    assert outcome(converter, julep.ChatMlMessage, body) == outcome(
+        reference(), julep.ChatMlMessage, body
+    )
+
+
+# The converter's model hooks are for classes of julep's own modules.
+_AS_JULEP_MODULE = "julep.models._test_only"
+
+
+def _model_with_optional_fields(count: int) -> type:
+    cls = attrs.make_class(
+        f"Optional{count}",
+        {"id": attrs.field(type=str)}
+        | {f"f{i}": attrs.field(type=int | None, default=None) for i in range(count)},
+        bases=(julep.models.ResponseModel,),
+        slots=True,
+        frozen=True,
+        kw_only=True,
+    )
+    cls.__module__ = _AS_JULEP_MODULE
+    return cls
+
+
+@pytest.mark.parametrize("count", [1, 10, 11])
+@hypothesis.settings(max_examples=50, deadline=None)
+@hypothesis.given(present=st.sets(st.integers(0, 10)), nulls=st.sets(st.integers(0, 10)))
+def test_presence_is_recorded_for_every_combination(
+    count: int, present: set[int], nulls: set[int]
+) -> None:
+    """Whichever optional keys a body has (up to 10 tracked by bits, more by the key tuple),
+    the decoded object writes back exactly those, nulls as null."""
+    cls = _model_with_optional_fields(count)
+    body: dict[str, typing.Any] = {"id": "x", "extra": 1}
+    body |= {f"f{i}": None if i in nulls else i for i in present if i < count}
+    conv = converter.copy()
+    value = conv.structure(body, cls)
+    assert conv.get_structure_hook(cls).__name__.startswith(f"structure_{cls.__name__}_")
+    expected = {key: item for key, item in body.items() if key != "extra"}
+    assert conv.unstructure(value) == expected
+    assert outcome(conv, cls, body) == outcome(reference().copy(), cls, body)
+
+
+def test_classes_that_run_code_on_subclassing_keep_the_detailed_path() -> None:
+    """Filling slots through a twin subclass would run a class's __init_subclass__ (a
+    registry, say): such classes decode through cattrs' detailed function instead."""
+    made: list[type] = []
+
+    @attrs.frozen(kw_only=True)
+    class Registered(julep.models.ResponseModel):
+        name: str
+
+        def __init_subclass__(cls, **kwargs: typing.Any) -> None:
+            made.append(cls)
+            super().__init_subclass__(**kwargs)
+
+    Registered.__module__ = _AS_JULEP_MODULE
+    conv = converter.copy()
+    value = conv.structure({"name": "n", "other": 1}, Registered)
+    assert (type(value), value.name, made) == (Registered, "n", [])
+    assert not conv.get_structure_hook(Registered).__name__.startswith("structure_Registered_")
+    assert dumps(value) == b'{"name":"n"}'

@@ -26,8 +26,8 @@ class ResponseInfo:
 class Model:
     """Every attrs model of the API.
 
-    ``_present`` holds the wire keys of the JSON object a model was decoded
-    from (``None`` on a model built in code). Encoding a decoded model writes
+    ``_present`` holds the wire keys of the model's fields that the JSON object
+    it was decoded from carried (``None`` on a model built in code). Encoding a decoded model writes
     those keys, plus any other field the caller set to a value, so an object
     read from the API and sent back says what it received: absent stays absent,
     ``null`` stays ``null`` (pydantic's "fields set").
