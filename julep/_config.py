@@ -204,6 +204,17 @@ def header_mapping(headers: typing.Mapping[str, str] | None) -> typing.Mapping[s
     return headers
 
 
+def merged_headers(
+    base: typing.Mapping[str, str], extra: typing.Mapping[str, str]
+) -> dict[str, str]:
+    """``base`` with ``extra`` over it: a name in ``extra``, in any case, replaces
+    ``base``'s, and ``extra``'s names come after in their own order (so, of
+    two given in different cases, the last one given is sent)."""
+    replaced = {name.lower() for name in extra if isinstance(name, str)}
+    kept = {name: value for name, value in base.items() if name.lower() not in replaced}
+    return {**kept, **extra}
+
+
 def check_headers(headers: typing.Mapping[str, str] | None) -> None:
     """Extra headers are str names and values without control characters (raised at once);
     none of them is the Idempotency-Key the client sets itself."""

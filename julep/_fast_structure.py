@@ -12,7 +12,7 @@ generated here, that
   accepted, coerced or rejected does not change;
 - builds the frozen, slotted instance by filling its slots directly (what the
   attrs ``__init__`` does, without the per-field attribute lookups), through a
-  twin class that lets plain assignment do it (``_filling_class``), running
+  twin class that lets plain assignment do it (``_filling.filling_class``), running
   attrs field converters as ``__init__`` would;
 - records which optional keys it found as bits, not as a new tuple of keys.
 
@@ -32,6 +32,8 @@ import typing
 
 import attrs
 import cattrs
+
+from ._filling import filling_class
 
 Hook = typing.Callable[[typing.Any, typing.Any], typing.Any]
 
@@ -203,7 +205,7 @@ def make_fast_structure(
         return detailed
     fields = attrs.fields(attrs.resolve_types(cls))
     slots = {f.name: getattr(cls, f.name, None) for f in fields}
-    filling = _filling_class(cls)
+    filling = filling_class(cls)
     if (
         filling is None
         or not all(isinstance(s, types.MemberDescriptorType) for s in slots.values())
@@ -283,37 +285,6 @@ class _Shapes:
         )
         self.known[mask] = shape
         return shape
-
-
-def _filling_class(cls: type) -> type | None:
-    """A twin of ``cls`` whose slots plain assignment fills, or None.
-
-    A frozen attrs class defines ``__setattr__``/``__delattr__`` that refuse,
-    so filling its slots costs a descriptor call each (~45 ns). The twin
-    subclass adds no slots and restores object's own ``__setattr__`` and
-    ``__delattr__``, so ``obj.field = value`` compiles to the interpreter's
-    specialised slot store (~10 ns on 3.11+); the filled object then becomes
-    a ``cls`` by ``__class__`` assignment, which CPython allows because the
-    twin's memory layout is the same. Seven fields: ~420 ns -> ~170 ns. The
-    twin never escapes the generated function.
-
-    Only for classes of the plain ``type`` metaclass whose hierarchy has no
-    ``__init_subclass__``: making the twin must not run anyone's code.
-    """
-    if type(cls) is not type or any("__init_subclass__" in vars(k) for k in cls.__mro__[:-1]):
-        return None
-    twin = type(
-        f"{cls.__name__}Filling",
-        (cls,),
-        {
-            "__slots__": (),
-            "__setattr__": object.__setattr__,
-            "__delattr__": object.__delattr__,
-            "__module__": __name__,
-            "__qualname__": f"{cls.__qualname__}Filling",
-        },
-    )
-    return twin
 
 
 def _default_expr(b: _Builder, default: object) -> str:

@@ -22,6 +22,7 @@ import cattrs
 import orjson
 
 from ._config import RetryPolicy
+from ._filling import filling_class
 from ._serde import converter
 from .errors import APIStatusError, ResponseValidationError, shorten, status_error_class
 from .models._base import ResponseInfo, ResponseModel
@@ -306,13 +307,13 @@ def decode(raw: RawResponse, cls: type[_T]) -> _T:
     return value
 
 
-# The slots of the frozen ResponseInfo and ResponseModel.response_info, filled
-# directly: what their attrs __init__ does, without its keyword binding, on
-# every decoded response.
+# The frozen ResponseInfo, filled by plain assignment through its twin, and
+# the response_info slot of a model: what their attrs __init__ would do, without
+# its keyword binding, on every decoded response.
+_INFO_FILLING: type[ResponseInfo] = filling_class(ResponseInfo) or ResponseInfo
+if _INFO_FILLING is ResponseInfo:  # ResponseInfo gained an __init_subclass__ or a metaclass
+    raise ImportError("julep._http fills ResponseInfo through a twin class; it cannot have one")
 _set_response_info = ResponseModel.__dict__["response_info"].__set__
-_set_status, _set_request_id, _set_retries, _set_elapsed = (
-    ResponseInfo.__dict__[field.name].__set__ for field in attrs.fields(ResponseInfo)
-)
 
 
 def set_response_info(
@@ -323,11 +324,12 @@ def set_response_info(
     elapsed: float,
 ) -> None:
     """Give a model read from a response (whole or streamed) its ``response_info``."""
-    info = object.__new__(ResponseInfo)
-    _set_status(info, status)
-    _set_request_id(info, request_id)
-    _set_retries(info, retries_taken)
-    _set_elapsed(info, elapsed)
+    info = object.__new__(_INFO_FILLING)
+    info.status_code = status  # type: ignore[misc]  # frozen for everyone else
+    info.request_id = request_id  # type: ignore[misc]
+    info.retries_taken = retries_taken  # type: ignore[misc]
+    info.elapsed = elapsed  # type: ignore[misc]
+    info.__class__ = ResponseInfo
     _set_response_info(model, info)
 
 

@@ -17,6 +17,7 @@ import typing
 import weakref
 
 import aiohttp
+from aiohttp.client_proto import ResponseHandler
 from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
@@ -159,7 +160,13 @@ class Transport:
             ) as response:
                 self._reading.add(response)
                 try:
-                    body = await read_body(response, self._max_response_bytes, method, url)
+                    # The common case without read_body's coroutine around it.
+                    length, limit_bytes = _plain_length(response), self._max_response_bytes
+                    body = await (
+                        response.read()
+                        if length is not None and length <= limit_bytes
+                        else read_body(response, limit_bytes, method, url)
+                    )
                 finally:
                     self._reading.discard(response)
         except asyncio.CancelledError:
@@ -319,19 +326,28 @@ class _Connector(aiohttp.TCPConnector):
                     waiter.exception()  # read here: no "never retrieved" if its task is gone
         return super().close(*args, **kwargs)
 
-    async def _get(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
-        while True:
-            connection = await super()._get(*args, **kwargs)
-            if connection is None or not _has_unread_bytes(connection.protocol):
-                return connection
-            connection.close()  # closes the socket and frees its slot; try the next one
+    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every connection's protocol is a _SilentCheckedHandler (aiohttp makes
+        # them with this factory, TLS-in-TLS ones included).
+        factory: type[ResponseHandler] = _SilentCheckedHandler
+        self._factory = functools.partial(factory, loop=self._loop)
 
 
-def _has_unread_bytes(protocol: object) -> bool:
-    """Whether an idle connection received a response (or the start of one) since it was pooled."""
-    # ResponseHandler.should_close is true when a parsed response waits unread,
-    # or the parser is mid-message; a connection fit for reuse has neither.
-    return bool(getattr(protocol, "should_close", False))
+class _SilentCheckedHandler(ResponseHandler):
+    """A connection that reads as closed once it holds bytes nobody asked for.
+
+    aiohttp asks ``is_connected()`` of an idle connection before it reuses
+    it, and of idle ones when it sweeps the pool, and closes those that say
+    no; aiohttp 3.14 asks it nowhere else (``Connection.closed``, public,
+    repeats it). So the check costs nothing on the request path, where a
+    wrapper around the pool lookup cost a coroutine per request.
+    """
+
+    def is_connected(self) -> bool:
+        # should_close is true when a parsed response waits unread, or the
+        # parser is mid-message; a connection fit for reuse has neither.
+        return super().is_connected() and not self.should_close
 
 
 # Sessions whose loop is gone without closing them (a loop closed by hand, or
@@ -462,14 +478,11 @@ async def read_body(response: aiohttp.ClientResponse, limit: int, method: str, u
     at the limit too. Past it the connection is closed, not drained: the rest of
     a hostile body is never read.
     """
-    length = response.content_length
-    encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
-    if length is not None and not encoded:
+    length = _plain_length(response)
+    if length is not None:
         if length > limit:
             response.close()
             raise _too_large(response, limit, method, url)
-        # The common case: a declared length within the limit, and aiohttp reads
-        # no more than the declared length.
         return await response.read()
     chunks: list[bytes] = []
     received = 0
@@ -480,6 +493,17 @@ async def read_body(response: aiohttp.ClientResponse, limit: int, method: str, u
             raise _too_large(response, limit, method, url)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _plain_length(response: aiohttp.ClientResponse) -> int | None:
+    """The declared length of an uncompressed body, else None.
+
+    Within the limit, ``response.read()`` may read such a body: aiohttp reads
+    no more than the declared length.
+    """
+    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
+        return None
+    return response.content_length
 
 
 def _too_large(

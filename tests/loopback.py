@@ -9,16 +9,18 @@ import typing
 import orjson
 from aiohttp import web
 
-from .wire.samples import AGENT
+from .wire.samples import AGENT, CREATED
 
 
 class LoopbackServer:
-    """GET /api/agents/{id} (the id "slow" waits until the client goes away) and a
-    streamed chat that stalls after its first chunk."""
+    """GET /api/agents/{id} (the id "slow" waits until the client goes away), POST
+    /api/users, and a streamed chat that stalls after its first chunk. Each
+    request's raw headers are kept in ``last_raw_headers``."""
 
     def __init__(self) -> None:
         self.disconnected = threading.Event()
         self.requests = 0
+        self.last_raw_headers: tuple[tuple[bytes, bytes], ...] = ()
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="loopback-server", daemon=True)
@@ -50,6 +52,7 @@ class LoopbackServer:
     async def _start(self) -> None:
         app = web.Application()
         app.router.add_get("/api/agents/{agent_id}", self._get_agent)
+        app.router.add_post("/api/users", self._create_user)
         app.router.add_post("/api/sessions/{session_id}/chat", self._stalling_stream)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -65,6 +68,7 @@ class LoopbackServer:
     async def _stalling_stream(self, request: web.Request) -> web.StreamResponse:
         """One chunk of a streamed reply, keep-alive comments, then silence."""
         self.requests += 1
+        self.last_raw_headers = request.raw_headers
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
         chunk = {"id": "c1", "delta": {"role": "assistant", "content": "Hel"}}
@@ -78,8 +82,15 @@ class LoopbackServer:
             await asyncio.sleep(0.05)
         return response
 
+    async def _create_user(self, request: web.Request) -> web.Response:
+        self.requests += 1
+        self.last_raw_headers = request.raw_headers
+        await request.read()
+        return web.Response(body=orjson.dumps(CREATED), content_type="application/json")
+
     async def _get_agent(self, request: web.Request) -> web.Response:
         self.requests += 1
+        self.last_raw_headers = request.raw_headers
         if request.match_info["agent_id"] == "slow":
             # Bounded: a test that forgets to interrupt fails instead of hanging.
             for _ in range(600):

@@ -13,7 +13,7 @@ import hypothesis.strategies as st
 import pytest
 
 import julep
-from julep import _fast_structure
+from julep import _fast_structure, _http
 from julep._serde import converter, dumps
 
 from .wire import samples
@@ -164,12 +164,24 @@ def test_error_names_the_field_path() -> None:
 
 
 def test_decoded_objects_are_exactly_their_class() -> None:
-    """The twin class slots are filled through never escapes: the object is a frozen ``cls``."""
+    """The twin classes slots are filled through never escape: a decoded object, and the
+    response_info a response gives it, are frozen instances of their own class."""
     for cls, data in SAMPLES:
         value = converter.structure(copy.deepcopy(data), cls)
         assert type(value) is cls
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             value.response_info = None
+        raw = _http.RawResponse(
+            method="GET", url="u", status=200, headers={"x-request-id": "r"}, body=dumps(data)
+        )
+        decoded = _http.decode(raw, cls)
+        info = decoded.response_info
+        assert type(info) is julep.ResponseInfo
+        assert info == julep.ResponseInfo(
+            status_code=200, request_id="r", retries_taken=0, elapsed=0.0
+        )
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            info.status_code = 500
 
 
 _STAMP_PARTS = st.tuples(

@@ -231,7 +231,8 @@ def test_an_authorization_header_of_the_callers_own_is_redacted_too() -> None:
         api_key=API_KEY, base_url=BASE_URL, headers={"authorization": "Bearer a"}
     )
     derived = client.with_options(headers={"Authorization": "Bearer b"})
-    for headers in (client._headers, client._json_headers, derived._headers):
+    held = (client._headers, client._sent_headers, client._sent_json_headers, derived._headers)
+    for headers in (*held, derived._sent_headers):
         assert "Bearer" not in repr(headers) and "'<redacted>'" in repr(headers)
     assert derived._headers["Authorization"] == "Bearer b"
 
