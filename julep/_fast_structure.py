@@ -42,6 +42,8 @@ _counter = itertools.count()
 
 # Tests switch this off to build the reference (detailed-only) converter.
 ENABLED = True
+# Lengths of YYYY-MM-DDTHH:MM:SSZ and of YYYY-MM-DDTHH:MM:SS.fZ to .ffffffZ.
+_STAMP_SIZES = frozenset({20, 22, 23, 24, 25, 26, 27})
 
 
 def _optional_arm(t: object) -> object | None:
@@ -72,6 +74,7 @@ class _Builder:
         self.namespace: dict[str, typing.Any] = {
             "_MISSING": _MISSING,
             "_fromiso": dt.datetime.fromisoformat,
+            "_STAMP_SIZES": _STAMP_SIZES,
         }
         self.lines: list[str] = []
 
@@ -91,15 +94,20 @@ class _Builder:
         if hook is self.datetime_hook:
             # The canonical UTC shapes, YYYY-MM-DDTHH:MM:SS[.f...]Z, go
             # straight to fromisoformat, which reads them on Python 3.11+ as
-            # RFC 3339 does (a fraction of any length, cut to microseconds)
-            # and refuses the rest; any other shape goes to the hook, which
-            # owns RFC 3339. Every 3rd character from the 5th is a separator
-            # in those shapes (``--T::``, then ``.`` or the ``Z``): one slice
-            # checks them all. A value that is not a str fails the compare or
-            # raises, and so reaches the hook or the detailed path.
+            # RFC 3339 does when the fraction has 1 to 6 characters; any other
+            # shape goes to the hook, which owns RFC 3339. Every 3rd character
+            # from the 5th is a separator in those shapes (``--T::``, then
+            # ``.`` or the ``Z``): one slice checks them all. The length check
+            # is needed: fromisoformat also takes an empty fraction (``.Z``)
+            # and ignores anything after a fraction's 6th character (``.1234567
+            # garbage!Z``), both of which RFC 3339 refuses; and it stops reading
+            # at a NUL character (``.8Z<NUL>_Z``). A value that is not
+            # a str fails the compare or raises, and so reaches the hook or the
+            # detailed path.
             h, tn = self.bind(hook, "hook"), self.bind(t, "type")
             self.lines.append(
-                f"{indent}if {var}[-1] == 'Z' and {var}[4:20:3] in ('--T::.', '--T::Z'): "
+                f"{indent}if {var}[-1] == 'Z' and len({var}) in _STAMP_SIZES "
+                f"and {var}[4:20:3] in ('--T::.', '--T::Z') and '\\x00' not in {var}: "
                 f"{var} = _fromiso({var})"
             )
             self.lines.append(f"{indent}else: {var} = {h}({var}, {tn})")

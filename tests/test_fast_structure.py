@@ -269,3 +269,37 @@ def test_classes_that_run_code_on_subclassing_keep_the_detailed_path() -> None:
     assert (type(value), value.name, made) == (Registered, "n", [])
     assert not conv.get_structure_hook(Registered).__name__.startswith("structure_Registered_")
     assert dumps(value) == b'{"name":"n"}'
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2024-05-01T12:00:00.Z",
+        "2024-05-01T12:00:00.1234567garbage!Z",
+        "2024-05-01T12:00:00.123456\u0661\u0662Z",
+        "2024-05-01T12:00:00.8Z\x00_Z",
+        "2024-05-01T12:00:00Z\x00abcdeZ",
+    ],
+)
+def test_fromisoformat_leniency_does_not_reach_the_fast_path(stamp: str) -> None:
+    """fromisoformat takes an empty fraction, ignores what follows a fraction's 6th
+    character and stops at a NUL; RFC 3339 refuses all three, so both paths must."""
+    body = {**samples.MESSAGE, "created_at": stamp}
+    fast = outcome(converter, julep.ChatMlMessage, body)
+    assert fast[0] == "error"
+    assert fast == outcome(reference(), julep.ChatMlMessage, body)
+
+
+_FRACTION_CHARS = "0123456789.:-+TZz ,\x00\uff10\u0661\U0001d7ce\xb2"
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    fraction=st.text(_FRACTION_CHARS, max_size=10), dot=st.sampled_from([".", "Z", ""])
+)
+def test_any_fraction_text_decodes_or_fails_alike(fraction: str, dot: str) -> None:
+    """Whatever stands between the seconds and the final Z, both paths agree."""
+    body = {**samples.MESSAGE, "created_at": f"2024-05-01T12:00:00{dot}{fraction}Z"}
+    assert outcome(converter, julep.ChatMlMessage, body) == outcome(
+        reference(), julep.ChatMlMessage, body
+    )
