@@ -62,14 +62,16 @@ def path_id(name: str, value: object) -> str:
     ``DELETE /agents/{id}``. Percent-encoding does not help, as many servers
     decode ``%2E`` before normalising.
     """
-    if value.__class__ is str and value in _RECENT_SAFE_IDS:
+    # type(), not __class__: an object can claim to be a str through a class
+    # attribute, and one hashing and comparing like a cached id would come back.
+    if type(value) is str and value in _RECENT_SAFE_IDS:
         return value
     if isinstance(value, uuid.UUID):
         return str(value)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
     if _URL_SAFE_ID.fullmatch(value) and value not in _DOT_SEGMENTS:
-        if value.__class__ is str:  # a subclass may hash or compare its own way
+        if type(value) is str:  # a subclass may hash or compare its own way
             if len(_RECENT_SAFE_IDS) >= _MAX_RECENT_SAFE_IDS:
                 _RECENT_SAFE_IDS.clear()
             _RECENT_SAFE_IDS[value] = None

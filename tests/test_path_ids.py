@@ -40,3 +40,25 @@ def test_the_cache_stays_bounded_whatever_the_ids() -> None:
     for index in range(5 * _params._MAX_RECENT_SAFE_IDS):
         assert _params.path_id("agent_id", f"id-{index}") == f"id-{index}"
         assert len(_params._RECENT_SAFE_IDS) <= _params._MAX_RECENT_SAFE_IDS
+
+
+class _ClaimsToBeStr:
+    """Not a str, but says so through ``__class__`` and hashes and compares like one."""
+
+    __class__ = str  # type: ignore[assignment]
+
+    def __hash__(self) -> int:
+        return hash("cached-id")
+
+    def __eq__(self, other: object) -> bool:
+        return other == "cached-id"
+
+
+def test_an_object_claiming_to_be_a_str_is_not_answered_from_the_cache() -> None:
+    """A warm cache must not hand back a non-str that compares equal to a cached id (a cold
+    one refuses it, as the regex takes only real strings)."""
+    _params._RECENT_SAFE_IDS.clear()
+    cold = _outcome(_ClaimsToBeStr())
+    assert _params.path_id("agent_id", "cached-id") == "cached-id"
+    assert _outcome(_ClaimsToBeStr()) == cold
+    assert cold[0] == "error"
