@@ -65,6 +65,7 @@ def parse_datetime(text: str) -> dt.datetime:
         and (size == 25 or text[19] == ".")
         and text[-6] in "+-"
         and text[-2] <= "5"  # later versions read +01:60 as two hours
+        and "\x00" not in text  # 3.11+ fromisoformat stops at a NUL: "12:00:Z\x00.123456+00:00"
     ):
         try:
             return _fromisoformat(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import cattrs
 import pytest
@@ -155,3 +156,39 @@ def test_a_response_with_any_valid_timestamp_decodes() -> None:
     with pytest.raises(cattrs.BaseValidationError) as caught:
         converter.structure({"id": "a", "created_at": "2024-13-01"}, julep.ResourceCreatedResponse)
     assert "created_at" in " ".join(cattrs.transform_error(caught.value))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    base=st.sampled_from(
+        ["2024-05-01T12:00:00+05:30", "2024-05-01T12:00:00.123456-01:00", "2024-05-01T12:00:00Z"]
+    ),
+    edits=st.lists(
+        st.tuples(st.integers(0, 31), st.sampled_from(list("0123456789-:T.Z+z ,\x00\uff10"))),
+        max_size=3,
+    ),
+)
+def test_the_fast_path_reads_nothing_the_grammar_refuses(
+    base: str, edits: list[tuple[int, str]]
+) -> None:
+    """parse_datetime's fromisoformat shortcut gives the grammar's answer for any text
+    (a NUL once let "12:00:Z<NUL>.123456Z" through on 3.11+)."""
+    text = list(base)
+    for where, char in edits:
+        if where < len(text):
+            text[where] = char
+    stamp = "".join(text)
+
+    def outcome(parse: Callable[[str], dt.datetime]) -> object:
+        try:
+            value = parse(stamp)
+        except ValueError:
+            return "refused"
+        return value, value.utcoffset()
+
+    assert outcome(parse_datetime) == outcome(parse_general)
+
+
+def test_a_nul_does_not_cut_the_fast_path_short() -> None:
+    with pytest.raises(ValueError):
+        parse_datetime("2024-05-01T12:00:Z\x00.123456Z")
