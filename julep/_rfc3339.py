@@ -54,6 +54,7 @@ def parse_datetime(text: str) -> dt.datetime:
     # microseconds and a ±hh:mm offset (or Z for +00:00): fromisoformat has read
     # exactly that the same way since Python 3.7, ten times faster than the
     # general parser. Any other shape, or a value it refuses, goes the long way.
+    given = text  # what the error quotes, as the server sent it
     size = len(text)
     if size in _Z_SIZES and text[-1] in "Zz":
         text, size = text[:-1] + "+00:00", size + 5
@@ -71,7 +72,7 @@ def parse_datetime(text: str) -> dt.datetime:
             return _fromisoformat(text)
         except ValueError:
             pass
-    return parse_general(text)
+    return parse_general(given)
 
 
 def parse_general(text: str) -> dt.datetime:

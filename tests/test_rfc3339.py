@@ -192,3 +192,10 @@ def test_the_fast_path_reads_nothing_the_grammar_refuses(
 def test_a_nul_does_not_cut_the_fast_path_short() -> None:
     with pytest.raises(ValueError):
         parse_datetime("2024-05-01T12:00:Z\x00.123456Z")
+
+
+@pytest.mark.parametrize("text", ["2024-13-01T12:00:00Z", "2024-05-01T25:00:00.123456Z"])
+def test_the_error_quotes_the_text_as_given(text: str) -> None:
+    """A Z timestamp the shortcut rewrote to +00:00 is quoted as the server sent it."""
+    with pytest.raises(ValueError, match=repr(text).replace(".", r"\.")):
+        parse_datetime(text)
