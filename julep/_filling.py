@@ -21,7 +21,10 @@ def filling_class(cls: type) -> type | None:
     interpreter's specialised slot store (~10 ns on 3.11+). The filled object
     then becomes a ``cls`` by ``obj.__class__ = cls``, which CPython allows
     because the twin's memory layout is the same. Seven fields: ~420 ns ->
-    ~170 ns. Callers never let a twin instance escape.
+    ~170 ns. Callers never let a twin instance escape; the twin class itself
+    shows in ``cls.__subclasses__()`` (a sibling would show in the base's list
+    instead, and could not take the layout of a class that adds its own
+    ``__weakref__`` slot, as ResponseInfo does).
 
     Only for classes of the plain ``type`` metaclass whose hierarchy has no
     ``__init_subclass__``: making the twin must not run anyone's code.

@@ -250,6 +250,23 @@ def test_presence_is_recorded_for_every_combination(
     assert outcome(conv, cls, body) == outcome(reference().copy(), cls, body)
 
 
+def test_twin_classes_stay_out_of_the_base_classes_direct_subclasses() -> None:
+    """A twin subclasses its own model only: enumerating the models as the direct
+    subclasses of Model or ResponseModel finds no other model's filling class. (A model's
+    own __subclasses__() does list its twin: a sibling instead would crowd those base
+    lists, and CPython cannot swap a class that adds its own __weakref__ slot, as
+    ResponseInfo does, with a sibling.)"""
+    conv = converter.copy()
+    for model in MODELS:
+        conv.get_structure_hook(model)
+    for model in MODELS:
+        for twin in (c for c in model.__subclasses__() if c.__name__.endswith("Filling")):
+            assert twin.__bases__ == (model,) and twin.__name__ == f"{model.__name__}Filling"
+    for base in (julep.models._base.Model, julep.models.ResponseModel):
+        strays = [c for c in base.__subclasses__() if c.__name__.endswith("Filling")]
+        assert all(c.__name__ == f"{base.__name__}Filling" for c in strays), strays
+
+
 def test_classes_that_run_code_on_subclassing_keep_the_detailed_path() -> None:
     """Filling slots through a twin subclass would run a class's __init_subclass__ (a
     registry, say): such classes decode through cattrs' detailed function instead."""
