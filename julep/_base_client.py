@@ -146,8 +146,8 @@ class BaseAsyncClient:
 
     def _set_headers(self, headers: dict[str, str]) -> None:
         check_headers(headers)
-        # Built once: the request path only picks one of the two dicts. An
-        # Authorization of the caller's own is redacted in reprs like ours.
+        # Built once: the request path only picks one of the two multidicts
+        # below. An Authorization of the caller's own is redacted in reprs like ours.
         headers = {k: Secret(v) if k.lower() == "authorization" else v for k, v in headers.items()}
         authorizations = [v for k, v in headers.items() if k.lower() == "authorization"]
         # The proxy's credentials too: a proxy's error page may echo the request.

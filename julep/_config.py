@@ -51,13 +51,7 @@ class Timeout:
     def __attrs_post_init__(self) -> None:
         for field in attrs.fields(Timeout):
             value = getattr(self, field.name)
-            if value is not None and (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                # NaN compares false with every deadline: no limit, by accident;
-                # infinity breaks aiohttp's timers. No limit is asked for with None.
-                or not 0 < value < math.inf
-            ):
+            if value is not None and not _is_seconds(value):  # no limit is asked for with None
                 raise ConfigurationError(
                     f"Timeout.{field.name} must be a positive finite number of seconds, "
                     f"or None for no limit, got {value!r}"
@@ -82,7 +76,7 @@ class Timeout:
             raise ConfigurationError(
                 f"timeout must be a number of seconds or a julep.Timeout, got {value!r}"
             )
-        if not 0 < value < math.inf:
+        if not _is_seconds(value):
             raise ConfigurationError(
                 f"timeout must be a positive finite number of seconds, got {value!r} "
                 "(to wait without any limit: timeout=julep.Timeout.NONE)"
@@ -123,21 +117,23 @@ class RetryPolicy:
             raise ConfigurationError(f"max_retries must be an int, got {self.max_retries!r}")
         if self.max_retries < 0:
             raise ConfigurationError(f"max_retries must be >= 0, got {self.max_retries}")
-        for name in ("initial_delay", "max_delay"):
+        for name in ("initial_delay", "max_delay", "max_retry_after"):
             delay = getattr(self, name)
-            if (
-                isinstance(delay, bool)
-                or not isinstance(delay, (int, float))
-                or not 0 <= delay < math.inf
-            ):
+            if not _is_seconds(delay, allow_zero=True):
                 raise ConfigurationError(
                     f"{name} must be a finite number of seconds >= 0, got {delay!r}"
                 )
-        cap = self.max_retry_after
-        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not 0 <= cap < math.inf:
-            raise ConfigurationError(
-                f"max_retry_after must be a finite number of seconds >= 0, got {cap!r}"
-            )
+
+
+def _is_seconds(value: object, *, allow_zero: bool = False) -> bool:
+    """A finite number of seconds, > 0 (>= 0 with ``allow_zero``).
+
+    Not NaN, which compares false with every deadline (no limit, by accident),
+    nor infinity, which breaks aiohttp's timers.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return (value >= 0 if allow_zero else value > 0) and value < math.inf
 
 
 def byte_limit(name: str, value: int) -> int:

@@ -218,8 +218,9 @@ def redact_value(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
                     node[key] = redact_text(item, secrets)
                 elif isinstance(item, (list, dict)):
                     stack.append(item)
-                if redact_text(key, secrets) != key:
-                    node[redact_text(key, secrets)] = node.pop(key)
+                redacted = redact_text(key, secrets)
+                if redacted != key:
+                    node[redacted] = node.pop(key)
     return value
 
 

@@ -200,21 +200,19 @@ class AsyncChatStream:
                     url=opened.url,
                     retries_taken=opened.retries_taken,
                 ) from exc
-            raise StreamError(
-                f"the chat stream broke off: {exc}",
-                partial_text=self.text,
-                method=opened.method,
-                url=opened.url,
-                retries_taken=opened.retries_taken,
-            ) from exc
+            raise self._broken(f"the chat stream broke off: {exc}", opened) from exc
         if self._final is None:
-            raise StreamError(
-                "the chat stream ended without its final event",
-                partial_text=self.text,
-                method=opened.method,
-                url=opened.url,
-                retries_taken=opened.retries_taken,
-            )
+            raise self._broken("the chat stream ended without its final event", opened)
+
+    def _broken(self, message: str, opened: StreamBody) -> StreamError:
+        """The error of a stream that failed after it started, with the text so far."""
+        return StreamError(
+            message,
+            partial_text=self.text,
+            method=opened.method,
+            url=opened.url,
+            retries_taken=opened.retries_taken,
+        )
 
     def _chunk(self, data: str, opened: StreamBody) -> ChatResponseChunk | None:
         try:
@@ -222,12 +220,8 @@ class AsyncChatStream:
             if isinstance(payload, dict) and "error" in payload:
                 error = payload["error"]
                 message = error.get("message", error) if isinstance(error, dict) else error
-                raise StreamError(
-                    f"the server reported an error mid-stream: {shorten(show(message))}",
-                    partial_text=self.text,
-                    method=opened.method,
-                    url=opened.url,
-                    retries_taken=opened.retries_taken,
+                raise self._broken(
+                    f"the server reported an error mid-stream: {shorten(show(message))}", opened
                 )
             chunk = converter.structure(payload, ChatResponseChunk)
         except (
@@ -243,13 +237,10 @@ class AsyncChatStream:
                 if isinstance(exc, cattrs.BaseValidationError)
                 else ""
             )
-            raise StreamError(
+            raise self._broken(
                 f"an event of the chat stream is not a valid chunk{shorten(detail)}: "
                 f"{data[:200]!r}",
-                partial_text=self.text,
-                method=opened.method,
-                url=opened.url,
-                retries_taken=opened.retries_taken,
+                opened,
             ) from exc
         if chunk.delta is not None and chunk.delta.content:
             self._pieces.append(chunk.delta.content)

@@ -310,6 +310,13 @@ class _Connector(aiohttp.TCPConnector):
     a success. Such a connection is closed instead (httpcore does the same).
     """
 
+    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every connection's protocol is a _SilentCheckedHandler (aiohttp makes
+        # them with this factory, TLS-in-TLS ones included).
+        factory: type[ResponseHandler] = _SilentCheckedHandler
+        self._factory = functools.partial(factory, loop=self._loop)
+
     def close(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
         # aiohttp cancels the future of each request waiting for a free slot: the
         # request's task, which nobody cancelled, would end in a bare CancelledError.
@@ -325,13 +332,6 @@ class _Connector(aiohttp.TCPConnector):
                     )
                     waiter.exception()  # read here: no "never retrieved" if its task is gone
         return super().close(*args, **kwargs)
-
-    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Every connection's protocol is a _SilentCheckedHandler (aiohttp makes
-        # them with this factory, TLS-in-TLS ones included).
-        factory: type[ResponseHandler] = _SilentCheckedHandler
-        self._factory = functools.partial(factory, loop=self._loop)
 
 
 class _SilentCheckedHandler(ResponseHandler):
