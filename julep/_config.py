@@ -206,9 +206,15 @@ def merged_headers(
     """``base`` with ``extra`` over it: a name in ``extra``, in any case, replaces
     ``base``'s, and ``extra``'s names come after in their own order (so, of
     two given in different cases, the last one given is sent)."""
-    replaced = {name.lower() for name in extra if isinstance(name, str)}
-    kept = {name: value for name, value in base.items() if name.lower() not in replaced}
-    return {**kept, **extra}
+    # items(), not {**extra}: a multidict holding a name twice (in any case)
+    # answers extra[name] with its first value, so the last given was lost.
+    given = list(extra.items())
+    replaced = {name.lower() for name, _ in given if isinstance(name, str)}
+    merged = {name: value for name, value in base.items() if name.lower() not in replaced}
+    for name, value in given:
+        merged.pop(name, None)  # a repeated name goes where it was last given
+        merged[name] = value
+    return merged
 
 
 def check_headers(headers: typing.Mapping[str, str] | None) -> None:

@@ -87,3 +87,30 @@ def test_shared_headers_are_not_changed_by_a_request(server: LoopbackServer) -> 
         client.create_user(name="n")
         assert _received(server)["idempotency-key"] != first  # a fresh key per call
         assert (dict(inner._sent_headers), dict(inner._sent_json_headers)) == before
+
+
+_PAIRS = st.lists(
+    st.tuples(st.sampled_from(["X-Trace", "x-trace", "X-TRACE", "User-Agent", "user-agent"]),
+              st.sampled_from(["a", "b", "c"])),
+    min_size=1,
+    max_size=6,
+)
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@hypothesis.given(pairs=_PAIRS, case_insensitive=st.booleans())
+def test_a_multidict_sends_the_last_value_given_for_a_name(
+    server: LoopbackServer, pairs: list[tuple[str, str]], case_insensitive: bool
+) -> None:
+    """A multidict may hold a name more than once: the last value given is sent,
+    as for a dict's names in different cases (it used to send the first)."""
+    from multidict import CIMultiDict, MultiDict
+
+    given = CIMultiDict(pairs) if case_insensitive else MultiDict(pairs)
+    last = {name.lower(): value for name, value in pairs}
+    with JulepApi(api_key=API_KEY, base_url=server.base_url, headers=given) as client:
+        for sender in (client, JulepApi.with_options(client, headers=given)):
+            sender.get_agent(agent_id="a1")
+            received = _received(server)
+            for name, value in last.items():
+                assert received[name] == [value], (pairs, received)
