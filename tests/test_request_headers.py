@@ -90,8 +90,10 @@ def test_shared_headers_are_not_changed_by_a_request(server: LoopbackServer) -> 
 
 
 _PAIRS = st.lists(
-    st.tuples(st.sampled_from(["X-Trace", "x-trace", "X-TRACE", "User-Agent", "user-agent"]),
-              st.sampled_from(["a", "b", "c"])),
+    st.tuples(
+        st.sampled_from(["X-Trace", "x-trace", "X-TRACE", "User-Agent", "user-agent"]),
+        st.sampled_from(["a", "b", "c"]),
+    ),
     min_size=1,
     max_size=6,
 )
