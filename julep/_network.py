@@ -35,7 +35,10 @@ from yarl import URL
 from ._logging import logger
 from .errors import ConfigurationError
 
-StrPath = typing.Union[str, "os.PathLike[str]"]
+# A real class, not the string "os.PathLike[str]": typing.get_type_hints resolves a
+# forward reference in the globals of the module whose function it reads (julep.client,
+# the server), which need not import os.
+StrPath = typing.Union[str, os.PathLike[str]]
 VerifyTypes = typing.Union[bool, StrPath, ssl.SSLContext]
 """``verify=``: True (system CAs), False (no verification), a CA bundle file or
 directory, or a ready ``ssl.SSLContext``."""

@@ -6,7 +6,8 @@ import os
 import ssl
 import typing
 
-StrPath = typing.Union[str, "os.PathLike[str]"]
+# os.PathLike itself, not a string: see julep/_network.py.
+StrPath = typing.Union[str, os.PathLike[str]]
 TLSTypes = typing.Union[ssl.SSLContext, StrPath, tuple[StrPath, StrPath]]
 """``tls=``: a server ``ssl.SSLContext``, a PEM file with the certificate and its
 key, or ``(cert_file, key_file)``."""
