@@ -273,6 +273,12 @@ def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> 
         raise ConfigurationError(
             "base_url must not carry credentials (user:password@); pass the key as api_key"
         )
+    if "?" in url or "#" in url:
+        # Paths are appended to the base URL: they would land in its query
+        # ('/api?v=1/agents') or be dropped with its fragment.
+        raise ConfigurationError(
+            f"base_url must be the API's root URL, without a query or fragment: {url!r}"
+        )
     return url.rstrip("/") + "/"
 
 
