@@ -6,9 +6,10 @@ read when a client is constructed, never at import.
 
 from __future__ import annotations
 
-import math
 import os
 import re
+import sys
+import types
 import typing
 import urllib.parse
 import warnings
@@ -20,6 +21,19 @@ from .errors import ConfigurationError
 
 API_KEY_ENV = "JULEP_API_KEY"
 BASE_URL_ENV = "JULEP_API_URL"
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning raised by its caller at the first
+    frame outside this package: the user's call. A fixed number cannot, as the
+    depth differs (``JulepApi(...)`` goes through one more frame than
+    ``AsyncJulepApi(...)``; a fixed 4 blamed ``sys:1`` for the latter)."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame: types.FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 @attrs.frozen(kw_only=True)
@@ -51,7 +65,7 @@ class Timeout:
     def __attrs_post_init__(self) -> None:
         for field in attrs.fields(Timeout):
             value = getattr(self, field.name)
-            if value is not None and not _is_seconds(value):  # no limit is asked for with None
+            if value is not None and not is_seconds(value):  # no limit is asked for with None
                 raise ConfigurationError(
                     f"Timeout.{field.name} must be a positive finite number of seconds, "
                     f"or None for no limit, got {value!r}"
@@ -69,14 +83,14 @@ class Timeout:
                 "timeout=None keeps the default timeouts; "
                 "pass timeout=julep.Timeout.NONE to wait without any limit",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=_caller_stacklevel(),
             )
             return cls()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigurationError(
                 f"timeout must be a number of seconds or a julep.Timeout, got {value!r}"
             )
-        if not _is_seconds(value):
+        if not is_seconds(value):
             raise ConfigurationError(
                 f"timeout must be a positive finite number of seconds, got {value!r} "
                 "(to wait without any limit: timeout=julep.Timeout.NONE)"
@@ -119,21 +133,22 @@ class RetryPolicy:
             raise ConfigurationError(f"max_retries must be >= 0, got {self.max_retries}")
         for name in ("initial_delay", "max_delay", "max_retry_after"):
             delay = getattr(self, name)
-            if not _is_seconds(delay, allow_zero=True):
+            if not is_seconds(delay, allow_zero=True):
                 raise ConfigurationError(
                     f"{name} must be a finite number of seconds >= 0, got {delay!r}"
                 )
 
 
-def _is_seconds(value: object, *, allow_zero: bool = False) -> bool:
+def is_seconds(value: object, *, allow_zero: bool = False) -> bool:
     """A finite number of seconds, > 0 (>= 0 with ``allow_zero``).
 
     Not NaN, which compares false with every deadline (no limit, by accident),
-    nor infinity, which breaks aiohttp's timers.
+    nor infinity, which breaks aiohttp's timers, nor an int too large for a
+    float (10**400), which would raise OverflowError where it is used.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
-    return (value >= 0 if allow_zero else value > 0) and value < math.inf
+    return (value >= 0 if allow_zero else value > 0) and value <= sys.float_info.max
 
 
 def byte_limit(name: str, value: int) -> int:

@@ -19,6 +19,7 @@ import cattrs
 import orjson
 
 from . import models as m
+from ._config import is_seconds
 from ._serde import converter, strict_enum, wire_names
 from ._types import OMIT, JSONObject
 from .models.enums import ChatSettingsPreset, Order, SortBy
@@ -120,7 +121,7 @@ def check_seconds(name: str, value: object, *, allow_zero: bool) -> None:
         raise TypeError(
             f"{name} must be a number of seconds, got {type(value).__name__}: {value!r}"
         )
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+    if not is_seconds(value, allow_zero=allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
 
