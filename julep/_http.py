@@ -36,7 +36,9 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 _DELAY = re.compile(r"\s*(\d+(?:\.\d+)?)\s*", re.ASCII)
 
 
-@attrs.define(kw_only=True)
+# Not kw_only: the transport makes one per response positionally, which costs
+# half of a call binding seven keywords.
+@attrs.define
 class RawResponse:
     """A complete response as the transport read it; the retry loop sets ``retries_taken``."""
 

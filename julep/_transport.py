@@ -184,13 +184,9 @@ class Transport:
         finally:
             if task is not None and deadlines is not None:
                 deadlines.disarm(task)
+        # Positional: (method, url, status, headers, body, retries_taken, elapsed).
         return RawResponse(
-            method=method,
-            url=url,
-            status=response.status,
-            headers=response.headers,
-            body=body,
-            elapsed=time.monotonic() - started,
+            method, url, response.status, response.headers, body, 0, time.monotonic() - started
         )
 
     async def open_stream(
