@@ -290,6 +290,21 @@ def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusEr
     )
 
 
+# Each response class's structure function, looked up once: converter.structure()
+# dispatches on every call (~0.3 us of a ~2.5 us ChatResponse). Every hook is
+# registered when julep._serde is imported, so a cached one never goes stale;
+# the classes are the operations' response types, a fixed few.
+_STRUCTURE_HOOKS: dict[typing.Any, typing.Callable[[typing.Any, typing.Any], typing.Any]] = {}
+
+
+def structure(data: typing.Any, cls: type[_T]) -> _T:
+    """``converter.structure(data, cls)``, without its dispatch on every call."""
+    hook = _STRUCTURE_HOOKS.get(cls)
+    if hook is None:
+        hook = _STRUCTURE_HOOKS[cls] = converter.get_structure_hook(cls)
+    return typing.cast(_T, hook(data, cls))
+
+
 def decode(raw: RawResponse, cls: type[_T]) -> _T:
     """Decode a 2xx body into ``cls``; never lets a JSON or cattrs error escape."""
     try:
@@ -297,7 +312,7 @@ def decode(raw: RawResponse, cls: type[_T]) -> _T:
     except orjson.JSONDecodeError as exc:
         raise _invalid(raw, f"the response body is not JSON: {exc}") from exc
     try:
-        value = converter.structure(data, cls)
+        value = structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as exc:
         detail = (
             "; ".join(cattrs.transform_error(exc))

@@ -14,7 +14,6 @@ import cattrs
 import orjson
 
 from . import _http
-from ._serde import converter
 from ._sse import EventStreamError
 from ._transport import StreamBody
 from .errors import (
@@ -223,7 +222,7 @@ class AsyncChatStream:
                 raise self._broken(
                     f"the server reported an error mid-stream: {shorten(show(message))}", opened
                 )
-            chunk = converter.structure(payload, ChatResponseChunk)
+            chunk = _http.structure(payload, ChatResponseChunk)
         except (
             orjson.JSONDecodeError,
             cattrs.BaseValidationError,

@@ -320,3 +320,22 @@ def test_any_fraction_text_decodes_or_fails_alike(fraction: str, dot: str) -> No
     assert outcome(converter, julep.ChatMlMessage, body) == outcome(
         reference(), julep.ChatMlMessage, body
     )
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(data=st.data())
+def test_cached_hooks_decode_as_the_converter_does(data: st.DataObject) -> None:
+    """``_http.structure`` (each class's hook looked up once) gives the converter's outcome."""
+    cls, sample = data.draw(st.sampled_from(SAMPLES))
+    body = data.draw(_mutated(sample))
+
+    cached = typing.cast(cattrs.Converter, _CachedHooks())
+    assert outcome(cached, cls, body) == outcome(converter, cls, body)
+    assert _http._STRUCTURE_HOOKS[cls] is converter.get_structure_hook(cls)
+
+
+class _CachedHooks:
+    """What ``outcome()`` needs of a converter: a ``structure`` (here, ``_http``'s)."""
+
+    def structure(self, data: typing.Any, cls: type[typing.Any]) -> typing.Any:
+        return _http.structure(data, cls)
