@@ -32,7 +32,10 @@ from .. import offload
 from ._types import Completion, Prompt
 
 OPENERS = ("Sure.", "Certainly.", "Okay.", "Right.", "Of course.", "Gladly.", "Alright.", "Well.")
-_PIECE = re.compile(r"\s*\S+")
+# Words only: a "whitespace then word" pattern backtracks through every run of
+# whitespace that no word follows, from each of its positions (quadratic: a reply
+# ending in 100,000 spaces held the interpreter for minutes).
+_WORD = re.compile(r"\S+")
 
 
 def _sentence(text: str) -> str:
@@ -67,15 +70,20 @@ def cut(text: str, stop: typing.Sequence[str], max_tokens: int) -> tuple[str, st
     cuts = [index for index in (text.find(sequence) for sequence in stop if sequence) if index >= 0]
     if cuts:
         text = text[: min(cuts)]
-    pieces = _PIECE.findall(text)
-    if len(pieces) > max_tokens:
-        return "".join(pieces[:max_tokens]), "length"
+    words = pieces(text)
+    if len(words) > max_tokens:
+        return "".join(words[:max_tokens]), "length"
     return text.rstrip(), "stop"
 
 
 def pieces(text: str) -> list[str]:
     """The words of ``text``, each with the whitespace before it: one per stream chunk."""
-    return _PIECE.findall(text)
+    found = []
+    start = 0
+    for word in _WORD.finditer(text):
+        found.append(text[start : word.end()])
+        start = word.end()
+    return found
 
 
 def _complete(prompt: Prompt) -> Completion:
