@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import typing
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -74,24 +75,16 @@ def body_middleware(idle_timeout: float) -> Middleware:
 SMALL_ANSWER_BYTES = 32 * 1024
 
 
-async def _send_or_stall(request: web.Request, response: web.Response, idle: float) -> None:
+async def _taken_within(request: web.Request, sending: asyncio.Future[None], idle: float) -> bool:
+    """Wait for ``sending`` (a write of an answer); False if the client took none of it for
+    ``idle`` seconds, in which case the write is cancelled and the connection aborted."""
     transport = request.transport
     assert transport is not None
-    try:
-        await response.prepare(request)
-    except ConnectionError:  # the client is gone: nothing to send
-        request.protocol.force_close()
-        return
-    sending = asyncio.ensure_future(response.write_eof())
     waiting = math.inf  # the first look only sets the mark: the answer is written by then
     while True:
         done, _ = await asyncio.wait({sending}, timeout=idle)
         if done:
-            if not sending.cancelled() and isinstance(sending.exception(), ConnectionError):
-                request.protocol.force_close()  # the client went away mid-answer
-                return
-            sending.result()
-            return
+            return True
         now = transport.get_write_buffer_size() if not transport.is_closing() else 0
         if now >= waiting:  # the client took nothing for ``idle`` seconds
             sending.cancel()
@@ -99,8 +92,49 @@ async def _send_or_stall(request: web.Request, response: web.Response, idle: flo
                 await sending
             transport.abort()  # close() would keep the unsent answer until it is taken
             request.protocol.force_close()
-            return
+            return False
         waiting = now
+
+
+async def _send_or_stall(request: web.Request, response: web.Response, idle: float) -> None:
+    try:
+        await response.prepare(request)
+    except ConnectionError:  # the client is gone: nothing to send
+        request.protocol.force_close()
+        return
+    sending = asyncio.ensure_future(response.write_eof())
+    if not await _taken_within(request, sending, idle):
+        return
+    if not sending.cancelled() and isinstance(sending.exception(), ConnectionError):
+        request.protocol.force_close()  # the client went away mid-answer
+        return
+    sending.result()
+
+
+class IdleBoundedStream(web.StreamResponse):
+    """A streamed answer (server-sent events) whose writes end, with ``ConnectionResetError``
+    and the connection aborted, when the client takes nothing for ``idle`` seconds: a
+    client that asked for a stream and stopped reading held it, and its unsent events,
+    for ever."""
+
+    def __init__(self, request: web.Request, idle: float, **kwargs: typing.Any) -> None:
+        super().__init__(**kwargs)
+        self._bounded_request = request
+        self._idle = idle
+
+    async def _bounded(self, write: typing.Awaitable[None]) -> None:
+        sending = asyncio.ensure_future(write)
+        if not await _taken_within(self._bounded_request, sending, self._idle):
+            raise ConnectionResetError(
+                f"the client took nothing of the stream for {self._idle:g} s"
+            )
+        sending.result()
+
+    async def write(self, data: typing.Any) -> None:
+        await self._bounded(super().write(data))
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        await self._bounded(super().write_eof(data))
 
 
 def send_middleware(idle_timeout: float) -> Middleware:

@@ -20,6 +20,8 @@ import orjson
 from aiohttp import web
 
 from .backends.echo import pieces
+from .bodies import IdleBoundedStream
+from .state import STATE
 
 DONE = b"data: [DONE]\n\n"
 HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
@@ -47,7 +49,8 @@ def error(message: str, kind: str) -> bytes:
 async def open_stream(
     request: web.Request, extra_headers: dict[str, str] | None = None
 ) -> web.StreamResponse:
-    response = web.StreamResponse(headers={**HEADERS, **(extra_headers or {})})
+    idle = request.app[STATE].config.idle_timeout
+    response = IdleBoundedStream(request, idle, headers={**HEADERS, **(extra_headers or {})})
     await response.prepare(request)
     return response
 
