@@ -11,7 +11,7 @@ from .. import clock
 from ..errors import not_found
 from ..params import ListQuery
 from ..schemas import CreateAgentRequest, PatchAgentRequest, UpdateAgentRequest
-from . import docs, tools
+from . import docs, jobs, tools
 from ._util import from_json, list_tail, new_id, to_json
 
 DEFAULT_MODEL = "julep-ai/samantha-1-turbo"
@@ -61,8 +61,8 @@ def _agent(row: sqlite3.Row) -> Agent:
     )
 
 
-def create(conn: sqlite3.Connection, body: CreateAgentRequest) -> tuple[str, str]:
-    """Insert the agent and its tools and docs; returns (id, created_at)."""
+def create(conn: sqlite3.Connection, body: CreateAgentRequest) -> tuple[str, str, list[str]]:
+    """Insert the agent and its tools and docs; returns (id, created_at, job ids)."""
     agent_id, now = new_id(), clock.timestamp()
     conn.execute(
         f"INSERT INTO agents ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -82,7 +82,8 @@ def create(conn: sqlite3.Connection, body: CreateAgentRequest) -> tuple[str, str
         tools.insert(conn, agent_id, tool.type.value, tool.function)
     for doc in body.docs or ():
         docs.insert(conn, "agent_id", agent_id, doc)
-    return agent_id, now
+    # One embedding job for all the docs, as the 0.3 API answered.
+    return agent_id, now, [jobs.insert_done(conn, docs.EMBED_JOB)] if body.docs else []
 
 
 def get(conn: sqlite3.Connection, agent_id: str) -> Agent:

@@ -9,6 +9,7 @@ from .. import clock
 from ..backends import RecalledDoc
 from ..errors import RequestError, not_found
 from ..params import ListQuery
+from . import jobs
 from ._util import from_json, list_tail, new_id, require, to_json
 
 _COLUMNS = "id, title, content, metadata, created_at"
@@ -43,9 +44,16 @@ def insert(conn: sqlite3.Connection, owner: str, owner_id: str, doc: CreateDoc) 
     return doc_id, now
 
 
-def create(conn: sqlite3.Connection, owner: str, owner_id: str, doc: CreateDoc) -> tuple[str, str]:
+EMBED_JOB = "embed_docs"
+
+
+def create(
+    conn: sqlite3.Connection, owner: str, owner_id: str, doc: CreateDoc
+) -> tuple[str, str, list[str]]:
+    """Store the doc; (id, created_at, [the id of its embedding job])."""
     require(conn, owner, owner_id)
-    return insert(conn, owner, owner_id, doc)
+    doc_id, now = insert(conn, owner, owner_id, doc)
+    return doc_id, now, [jobs.insert_done(conn, EMBED_JOB)]
 
 
 def list_(conn: sqlite3.Connection, owner: str, owner_id: str, query: ListQuery) -> list[Doc]:

@@ -8,6 +8,7 @@ from ...models import JobStatus
 from ...models.enums import JobStatusState
 from .. import clock
 from ..errors import not_found
+from ._util import new_id
 
 
 def insert(conn: sqlite3.Connection, job_id: str, name: str) -> None:
@@ -17,6 +18,19 @@ def insert(conn: sqlite3.Connection, job_id: str, name: str) -> None:
         " VALUES (?, ?, 'pending', NULL, ?, ?)",
         (job_id, name, now, now),
     )
+
+
+def insert_done(conn: sqlite3.Connection, name: str) -> str:
+    """A job finished as it is created, for work the server did within the request.
+
+    The 0.3 API answered a doc's creation with the id of its embedding job, which
+    clients polled before searching; docs are indexed in the request here, so
+    their job has already succeeded.
+    """
+    job_id = new_id()
+    insert(conn, job_id, name)
+    finish(conn, job_id, "succeeded", None)
+    return job_id
 
 
 def finish(conn: sqlite3.Connection, job_id: str, state: str, reason: str | None) -> None:

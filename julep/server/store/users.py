@@ -9,7 +9,7 @@ from .. import clock
 from ..errors import not_found
 from ..params import ListQuery
 from ..schemas import CreateUserRequest, PatchUserRequest, UpdateUserRequest
-from . import docs
+from . import docs, jobs
 from ._util import from_json, list_tail, new_id, to_json
 
 DEFAULT_NAME = "User"  # the API's documented default
@@ -27,8 +27,8 @@ def _user(row: sqlite3.Row) -> User:
     )
 
 
-def create(conn: sqlite3.Connection, body: CreateUserRequest) -> tuple[str, str]:
-    """Insert the user and its docs; returns (id, created_at)."""
+def create(conn: sqlite3.Connection, body: CreateUserRequest) -> tuple[str, str, list[str]]:
+    """Insert the user and its docs; returns (id, created_at, job ids)."""
     user_id, now = new_id(), clock.timestamp()
     conn.execute(
         f"INSERT INTO users ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
@@ -43,7 +43,8 @@ def create(conn: sqlite3.Connection, body: CreateUserRequest) -> tuple[str, str]
     )
     for doc in body.docs or ():
         docs.insert(conn, "user_id", user_id, doc)
-    return user_id, now
+    # One embedding job for all the docs, as the 0.3 API answered.
+    return user_id, now, [jobs.insert_done(conn, docs.EMBED_JOB)] if body.docs else []
 
 
 def get(conn: sqlite3.Connection, user_id: str) -> User:
