@@ -58,6 +58,22 @@ def _finish_reason(value: object) -> str:
     return value if isinstance(value, str) and value in FINISH_REASONS else "stop"
 
 
+def _text(content: object) -> str:
+    """A reply's message content as text: a string, nothing, or OpenAI's list of parts
+    (whose text parts are joined); TypeError for anything else."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and all(isinstance(part, dict) for part in content):
+        return "".join(
+            part["text"]
+            for part in content
+            if part.get("type") == "text" and isinstance(part.get("text"), str)
+        )
+    raise TypeError(f"message content is {type(content).__name__}, not text")
+
+
 def _tool_call_json(calls: list[dict[str, typing.Any]]) -> str:
     function = calls[0].get("function") or {}
     return orjson.dumps(
@@ -126,7 +142,7 @@ class OpenAIBackend:
             message = choice["message"]
             return _completion(
                 prompt,
-                message.get("content") or "",
+                _text(message.get("content")),
                 choice.get("finish_reason"),
                 data.get("usage"),
                 message.get("tool_calls") or [],
@@ -160,9 +176,9 @@ class OpenAIBackend:
                         delta = choice.get("delta") or {}
                         for call in delta.get("tool_calls") or ():
                             _merge_call(calls.setdefault(call.get("index", 0), {}), call)
-                        if delta.get("content"):
-                            content.append(delta["content"])
-                            yield [delta["content"]]
+                        if piece := _text(delta.get("content")):
+                            content.append(piece)
+                            yield [piece]
         except aiohttp.ClientError as exc:
             raise BackendError(f"{self.url} failed: {exc}") from exc
         except (orjson.JSONDecodeError, AttributeError, TypeError) as exc:
