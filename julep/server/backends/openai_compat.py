@@ -115,10 +115,22 @@ class OpenAIBackend:
         self.url = str(self._post_url.with_user(None))
         # Kept out of reprs and messages: only the session's default headers hold it.
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._secrets = tuple(
+            secret for secret in (api_key, self._post_url.password) if secret and secret.strip()
+        )
         self._session: aiohttp.ClientSession | None = None
 
     def __repr__(self) -> str:
         return f"OpenAIBackend({self.url!r})"
+
+    def _quote(self, body: bytes) -> str:
+        """The start of an error body for a 502's detail, which every API client sees: an
+        endpoint that quotes the request's Authorization (or URL) must not show them the
+        model key, so it is blanked before the body is cut short."""
+        text = body.decode(errors="replace")
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return repr(text[:200])
 
     def _client(self) -> aiohttp.ClientSession:
         # Created on first use, so it belongs to the loop the server runs on.
@@ -133,7 +145,7 @@ class OpenAIBackend:
             ) as response:
                 raw = await response.read()
                 if response.status >= 300:
-                    raise BackendError(f"{self.url} answered {response.status}: {raw[:200]!r}")
+                    raise BackendError(f"{self.url} answered {response.status}: {self._quote(raw)}")
         except aiohttp.ClientError as exc:
             raise BackendError(f"{self.url} failed: {exc}") from exc
         try:
@@ -161,7 +173,7 @@ class OpenAIBackend:
             ) as response:
                 if response.status >= 300:
                     raw = await response.read()
-                    raise BackendError(f"{self.url} answered {response.status}: {raw[:200]!r}")
+                    raise BackendError(f"{self.url} answered {response.status}: {self._quote(raw)}")
                 async for line in response.content:
                     data = line.strip()
                     if not data.startswith(b"data:"):
