@@ -75,11 +75,11 @@ def body_middleware(idle_timeout: float) -> Middleware:
 SMALL_ANSWER_BYTES = 32 * 1024
 
 
-async def _taken_within(request: web.Request, sending: asyncio.Future[None], idle: float) -> bool:
+async def _taken_within(
+    request: web.Request, transport: asyncio.Transport, sending: asyncio.Future[None], idle: float
+) -> bool:
     """Wait for ``sending`` (a write of an answer); False if the client took none of it for
     ``idle`` seconds, in which case the write is cancelled and the connection aborted."""
-    transport = request.transport
-    assert transport is not None
     waiting = math.inf  # the first look only sets the mark: the answer is written by then
     while True:
         done, _ = await asyncio.wait({sending}, timeout=idle)
@@ -97,13 +97,15 @@ async def _taken_within(request: web.Request, sending: asyncio.Future[None], idl
 
 
 async def _send_or_stall(request: web.Request, response: web.Response, idle: float) -> None:
+    transport = request.transport
+    assert transport is not None  # checked by send_middleware
     try:
         await response.prepare(request)
     except ConnectionError:  # the client is gone: nothing to send
         request.protocol.force_close()
         return
     sending = asyncio.ensure_future(response.write_eof())
-    if not await _taken_within(request, sending, idle):
+    if not await _taken_within(request, transport, sending, idle):
         return
     if not sending.cancelled() and isinstance(sending.exception(), ConnectionError):
         request.protocol.force_close()  # the client went away mid-answer
@@ -122,9 +124,14 @@ class IdleBoundedStream(web.StreamResponse):
         self._bounded_request = request
         self._idle = idle
 
-    async def _bounded(self, write: typing.Awaitable[None]) -> None:
+    async def _bounded(self, write: typing.Coroutine[typing.Any, typing.Any, None]) -> None:
+        request = self._bounded_request
+        transport = request.transport
+        if transport is None:  # the client is gone: the write itself says so
+            await write
+            return
         sending = asyncio.ensure_future(write)
-        if not await _taken_within(self._bounded_request, sending, self._idle):
+        if not await _taken_within(request, transport, sending, self._idle):
             raise ConnectionResetError(
                 f"the client took nothing of the stream for {self._idle:g} s"
             )

@@ -93,3 +93,21 @@ async def test_a_client_that_reads_a_stream_slowly_gets_all_of_it(kind: str) -> 
             writer.close()
             await writer.wait_closed()
         assert b"data: [DONE]" in b"".join(chunks)
+
+
+@pytest.mark.parametrize("kind", ["chat", "gateway"])
+async def test_a_client_that_leaves_mid_stream_is_let_go_quietly(
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client that reads the start of a stream and hangs up leaves no error in the log."""
+    async with LocalServer(idle_timeout=5) as server:
+        path, body = _streams(await _session(server))[kind]
+        for _ in range(5):  # the hang-up lands at different points of the stream
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(_request(path, body))
+            await writer.drain()
+            await reader.read(1024)
+            writer.transport.abort()
+            await asyncio.sleep(0.2)
+    errors = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert not errors, [r.getMessage() for r in errors]
