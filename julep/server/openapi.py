@@ -30,6 +30,7 @@ from ..models import (
     ChatMlMessageContentItem,
     ChatMlTextContentPart,
     ChatSettingsResponseFormat,
+    CreateDoc,
     FreeformObject,
     InputChatMlMessage,
     JobStatus,
@@ -93,10 +94,17 @@ def _input_content(components: _Components) -> JSONSchema:
     return {"anyOf": [{"type": "string"}, {"type": "array", "items": {"anyOf": parts}}]}
 
 
+def _doc_content(_: _Components) -> JSONSchema:
+    # The spec's content items have minLength 1 (a doc's text, or its non-empty pieces).
+    pieces = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    return {"anyOf": [{"type": "string"}, pieces]}
+
+
 # Schemas the classes' types cannot give at all.
 REPLACED: dict[tuple[type, str], typing.Callable[[_Components], JSONSchema]] = {
     (ChatRequest, "tool_choice"): _tool_choice,
     (InputChatMlMessage, "content"): _input_content,
+    (CreateDoc, "content"): _doc_content,
 }
 # The fields the spec lets be null; every other optional field is left out instead.
 _CHAT_NULLABLE = (

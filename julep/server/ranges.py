@@ -11,7 +11,7 @@ import typing
 
 import attrs
 
-from ..models import AgentDefaultSettings
+from ..models import AgentDefaultSettings, CreateDoc
 from .schemas import ChatRequest
 
 JSONSchema = dict[str, typing.Any]
@@ -83,6 +83,19 @@ def problems(value: object, path: str = "") -> typing.Iterator[str]:
     settings = getattr(value, "default_settings", None)
     if isinstance(settings, AgentDefaultSettings):
         yield from problems(settings, f"{path}default_settings.")
+    if isinstance(value, CreateDoc):
+        yield from _doc_problems(value, path)
+    for index, doc in enumerate(getattr(value, "docs", None) or ()):
+        if isinstance(doc, CreateDoc):
+            yield from _doc_problems(doc, f"{path}docs[{index}].")
+
+
+def _doc_problems(doc: CreateDoc, path: str) -> typing.Iterator[str]:
+    # The spec's (and the 0.3 server's) content items have minLength 1.
+    if isinstance(doc.content, list):
+        for index, item in enumerate(doc.content):
+            if item == "":
+                yield f"{path}content[{index}]: must not be empty"
 
 
 def _chat_problems(chat: ChatRequest) -> typing.Iterator[str]:
