@@ -9,6 +9,7 @@ import sys
 import time
 import types
 import typing
+import weakref
 
 import cattrs
 import orjson
@@ -91,7 +92,11 @@ class AsyncChatStream:
         if self._events is None:
             if self._closed:
                 raise StopAsyncIteration
-            self._events = self._chunks()
+            # The generator reaches this stream through a weak proxy: a strong
+            # reference would make a cycle (stream -> generator -> stream), and a
+            # stream dropped after ``break`` would keep its connection until the
+            # cyclic garbage collector happened to run.
+            self._events = AsyncChatStream._chunks(weakref.proxy(self))
         total = self._client.timeout.total
         started = time.monotonic()
         try:
