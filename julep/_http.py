@@ -246,20 +246,38 @@ def redact_error(error: BaseException, secrets: tuple[str, ...]) -> None:
             continue
         seen.add(id(current))
         with contextlib.suppress(Exception):  # an exception type with read-only args
-            current.args = tuple(
-                redact_text(arg, secrets) if isinstance(arg, str) else arg for arg in current.args
-            )
+            current.args = tuple(_redact_arg(arg, secrets) for arg in current.args)
         for name, attribute in list(getattr(current, "__dict__", {}).items()):
             with contextlib.suppress(Exception):
                 if isinstance(attribute, str):
                     setattr(current, name, redact_text(attribute, secrets))
                 elif isinstance(attribute, bytes) and name == "body":
                     setattr(current, name, redact_bytes(attribute, secrets))
+                elif name == "message":
+                    setattr(current, name, _redact_arg(attribute, secrets))
         pending.extend(
             linked
             for linked in (current.__cause__, current.__context__, *_members(current))
             if linked is not None
         )
+
+
+def _redact_arg(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
+    """An exception argument with the secrets blanked: a str as it is, anything else
+    only when its text shows one, then as that text.
+
+    aiohttp's ServerDisconnectedError holds the half-parsed response (headers
+    included, which an echoing server may have filled with the request's
+    Authorization), and its str() lists them in every printed traceback.
+    """
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    try:
+        text = str(value)
+    except Exception:  # RecursionError, or a __str__ that fails: nothing shown
+        return value
+    redacted = redact_text(text, secrets)
+    return value if redacted == text else redacted
 
 
 def _members(error: BaseException) -> tuple[BaseException, ...]:
