@@ -422,8 +422,7 @@ class BaseAsyncClient:
                 budget = None if deadline is None else deadline - time.monotonic()
                 result = await attempt(budget)
                 result.retries_taken = retries
-                if isinstance(result, _http.RawResponse):
-                    _log_response(result)
+                _log_response(result)
                 if not 200 <= result.status < 300:
                     assert isinstance(result, _http.RawResponse)
                     raise _http.status_error(result, self._secrets)
@@ -527,16 +526,18 @@ def _retry_delay(error: APIStatusError, retry_number: int, policy: RetryPolicy) 
     return _http.backoff_delay(retry_number, policy)
 
 
-def _log_response(raw: _http.RawResponse) -> None:
+def _log_response(raw: _http.RawResponse | StreamBody) -> None:
+    """One line per response; for a stream, when its headers came (its events follow)."""
     if logger.isEnabledFor(logging.INFO):
         logger.info(
-            "%s %s -> %d in %.1fms (attempt %d, request id %s)",
+            "%s %s -> %d in %.1fms (attempt %d, request id %s)%s",
             raw.method,
             raw.url,
             raw.status,
             raw.elapsed * 1000,
             raw.retries_taken + 1,
-            raw.request_id,
+            raw.headers.get("x-request-id"),
+            ", streaming" if isinstance(raw, StreamBody) else "",
         )
 
 

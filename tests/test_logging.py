@@ -81,3 +81,27 @@ def test_julep_log_is_read_when_each_client_is_built(
     julep.JulepApi(api_key="k", base_url="http://127.0.0.1:1/api").close()
     assert julep_logger.level == logging.INFO
     assert len(julep_logger.handlers) == len(before) + 1
+
+
+@pytest.mark.parametrize("how", ["chat_stream", "stream=True", "plain"])
+def test_a_streamed_chat_is_logged_like_any_request(
+    how: str, julep_logger: logging.Logger, caplog: pytest.LogCaptureFixture
+) -> None:
+    """JULEP_LOG's one line per request includes a streamed chat (it logged no line for one)."""
+    from julep.server import LocalServer
+
+    caplog.set_level(logging.INFO, logger="julep")
+    messages = [{"role": "user", "content": "Hi"}]
+    with LocalServer() as server, julep.JulepApi(api_key="k", base_url=server.base_url) as client:
+        session = client.create_session(agent_id=client.create_agent(name="A").id)
+        caplog.clear()
+        if how == "chat_stream":
+            with client.chat_stream(session.id, messages=messages) as stream:
+                stream.until_done()
+        else:
+            options = {"stream": True} if how == "stream=True" else {}
+            client.chat(session.id, messages=messages, **options)
+    lines = [r.getMessage() for r in caplog.records if r.name == "julep"]
+    assert len(lines) == 1, lines
+    assert f"/sessions/{session.id}/chat -> 200 in" in lines[0]
+    assert ("streaming" in lines[0]) == (how != "plain")
