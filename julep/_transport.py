@@ -205,12 +205,6 @@ class Transport:
         budget; the body is then read under the stream-idle limit.
         """
         session = self._get_session()
-        client_timeout = aiohttp.ClientTimeout(
-            total=None,
-            sock_connect=timeout.connect,
-            sock_read=timeout.stream_idle,
-            ceil_threshold=_NEVER_ROUND,
-        )
         started = time.monotonic()
         with map_errors(method, url):
             request = session.request(
@@ -218,7 +212,9 @@ class Transport:
                 URL(url, encoded=True),
                 headers=headers,
                 data=data,
-                timeout=client_timeout,
+                # No sock_read yet: the wait for the headers is the read limit's
+                # (a model may take longer than stream_idle to start a reply).
+                timeout=_client_timeout(None, timeout.connect),
                 allow_redirects=False,
                 **self._request_options,
             )
@@ -226,6 +222,8 @@ class Transport:
             response = await (
                 request if limit is None else asyncio.wait_for(_await(request), limit)
             )
+        if timeout.stream_idle is not None:
+            _watch_idle(response, timeout.stream_idle)
         return StreamBody(
             response,
             method=method,
@@ -537,6 +535,20 @@ def _close_abandoned(loop: asyncio.AbstractEventLoop, closer: asyncio.Task[None]
         return
     with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
         loop.call_soon_threadsafe(closer.cancel)
+
+
+def _watch_idle(response: aiohttp.ClientResponse, seconds: float) -> None:
+    """From now on, fail the body's reads after ``seconds`` without a byte from the server.
+
+    aiohttp's ``sock_read`` does this, but it would also bound the wait for the
+    headers; set on the connection once they came, it bounds only the body. The
+    timer stops while reading is paused (the caller is slow, not the server).
+    """
+    connection = response.connection
+    protocol = None if connection is None else connection.protocol
+    if protocol is not None:  # None: the body was already whole, nothing is left to wait for
+        protocol.read_timeout = seconds
+        protocol.start_timeout()
 
 
 async def _await(request: typing.Awaitable[aiohttp.ClientResponse]) -> aiohttp.ClientResponse:
