@@ -96,7 +96,7 @@ class AsyncChatStream:
             # reference would make a cycle (stream -> generator -> stream), and a
             # stream dropped after ``break`` would keep its connection until the
             # cyclic garbage collector happened to run.
-            self._events = AsyncChatStream._chunks(weakref.proxy(self))
+            self._events = type(self)._chunks(weakref.proxy(self))
         total = self._client.timeout.total
         started = time.monotonic()
         try:
