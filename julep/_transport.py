@@ -60,7 +60,14 @@ class Transport:
     ) -> None:
         self._session = session
         self._network = network
-        self._request_options = network.request_options()  # the proxy, if any
+        self._request_options: dict[str, typing.Any] = network.request_options()  # the proxy
+        if session is not None:
+            # A caller's session may have been made with raise_for_status=True (a
+            # non-2xx would arrive as aiohttp's ClientResponseError: an untyped,
+            # retried "connection error") or auto_decompress=False (a gzip body
+            # read as JSON, and counted compressed against max_response_bytes).
+            # The SDK's requests keep its own rules; the session's others apply.
+            self._request_options.update(raise_for_status=False, auto_decompress=True)
         self._owns_session = session is None
         self._connection_limit = connection_limit
         self._max_response_bytes = max_response_bytes

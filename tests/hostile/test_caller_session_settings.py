@@ -1,0 +1,64 @@
+"""A caller's aiohttp session made with raise_for_status or without auto_decompress keeps
+the SDK's typed errors, retry rules and decoding."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+
+import aiohttp
+import hypothesis
+import orjson
+from hypothesis import given
+from hypothesis import strategies as st
+
+import julep
+
+from .test_stranger_network import AGENT_ID, ScriptedServer, read_head
+
+_AGENT = orjson.dumps(
+    {"id": AGENT_ID, "name": "zipped", "model": "m", "created_at": "2024-01-01T00:00:00Z"}
+)
+
+
+async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while True:
+        head = await read_head(reader)
+        path = head.split(b" ")[1]
+        if b"/missing" in path:
+            body = b'{"detail": "Agent not found"}'
+            writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n")
+        else:
+            body = gzip.compress(_AGENT)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            writer.write(b"Content-Encoding: gzip\r\n")
+        writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+
+
+@hypothesis.settings(max_examples=6, deadline=None)
+@given(raise_for_status=st.booleans(), auto_decompress=st.booleans())
+def test_a_caller_session_keeps_typed_errors_and_decoding(
+    raise_for_status: bool, auto_decompress: bool
+) -> None:
+    """A 404 is NotFoundError at once (not a retried connection error); a gzip body decodes."""
+
+    async def main(base_url: str) -> tuple[BaseException | None, str, int]:
+        async with aiohttp.ClientSession(
+            raise_for_status=raise_for_status, auto_decompress=auto_decompress
+        ) as session, julep.AsyncJulepApi(
+            api_key="k", base_url=base_url, session=session, max_retries=2
+        ) as client:  # fmt: skip
+            error: BaseException | None = None
+            try:
+                await client.get_agent("missing")
+            except julep.APIError as exc:
+                error = exc
+            agent = await client.get_agent(AGENT_ID)
+            return error, agent.name, session.closed
+
+    with ScriptedServer(_answer) as server:
+        error, name, closed = asyncio.run(main(server.base_url))
+    assert isinstance(error, julep.NotFoundError) and error.retries_taken == 0
+    assert name == "zipped"
+    assert not closed
