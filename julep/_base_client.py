@@ -118,6 +118,13 @@ class BaseAsyncClient:
             raise ConfigurationError(
                 f"session must be an aiohttp.ClientSession, got {type(session).__name__}"
             )
+        if session is not None and session.auth is not None:
+            # aiohttp refuses an Authorization header beside the session's auth, with a
+            # bare ValueError on every call; the key is what authenticates to the API.
+            raise ConfigurationError(
+                "session: an aiohttp.ClientSession made with auth= cannot send the API key "
+                "(aiohttp refuses an Authorization header beside it); pass one without auth"
+            )
         if (
             isinstance(connection_limit, bool)
             or not isinstance(connection_limit, int)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import warnings
 
 import aiohttp
 import hypothesis
 import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -62,3 +64,17 @@ def test_a_caller_session_keeps_typed_errors_and_decoding(
     assert isinstance(error, julep.NotFoundError) and error.retries_taken == 0
     assert name == "zipped"
     assert not closed
+
+
+def test_a_caller_session_with_auth_is_refused_when_the_client_is_built() -> None:
+    """A session made with auth= is a ConfigurationError at once, not a ValueError per call."""
+
+    async def main() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # aiohttp deprecates auth=
+            session = aiohttp.ClientSession(auth=aiohttp.BasicAuth("user", "pass"))
+        async with session:
+            with pytest.raises(julep.ConfigurationError, match="auth="):
+                julep.AsyncJulepApi(api_key="k", base_url="http://127.0.0.1:1/api", session=session)
+
+    asyncio.run(main())
