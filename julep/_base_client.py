@@ -458,6 +458,7 @@ class BaseAsyncClient:
                 if (
                     retries >= policy.max_retries
                     or self._transport.closed
+                    or isinstance(exc, ClientClosedError)
                     or isinstance(exc.__cause__, aiohttp.ClientSSLError)
                 ):
                     raise

@@ -581,6 +581,13 @@ def _julep_error(method: str, url: str, exc: BaseException) -> APIConnectionErro
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         detail = f": {exc}" if str(exc) else ""
         return APITimeoutError(f"{method} {url} timed out{detail}", method=method, url=url)
+    if isinstance(exc, RuntimeError) and str(exc).startswith("Session is closed"):
+        # A caller's session (session=) closed under the client: nothing to retry.
+        return ClientClosedError(
+            f"{method} {url} failed: the aiohttp session this client uses is closed",
+            method=method,
+            url=url,
+        )
     problem = describe_failure(exc, url)
     if problem is not None:
         return APIConnectionError(f"{method} {url} failed: {problem}", method=method, url=url)

@@ -78,3 +78,27 @@ def test_a_caller_session_with_auth_is_refused_when_the_client_is_built() -> Non
                 julep.AsyncJulepApi(api_key="k", base_url="http://127.0.0.1:1/api", session=session)
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("call", ["get_agent", "chat_stream"])
+def test_a_closed_caller_session_is_client_closed_and_not_retried(call: str) -> None:
+    """A call on a session= the caller closed is ClientClosedError at once (it was retried)."""
+
+    async def main(base_url: str) -> BaseException:
+        session = aiohttp.ClientSession()
+        await session.close()
+        async with julep.AsyncJulepApi(
+            api_key="k", base_url=base_url, session=session, max_retries=2
+        ) as client:
+            with pytest.raises(julep.ClientClosedError) as caught:
+                if call == "chat_stream":
+                    messages = [{"role": "user", "content": "hi"}]
+                    await client.chat(AGENT_ID, messages=messages, stream=True)
+                else:
+                    await client.get_agent(AGENT_ID)
+        return caught.value
+
+    with ScriptedServer(_answer) as server:
+        error = asyncio.run(main(server.base_url))
+        assert server.connections == 0
+    assert error.retries_taken == 0
