@@ -272,6 +272,8 @@ def _redact_arg(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
     """
     if isinstance(value, str):
         return redact_text(value, secrets)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, BaseException) for v in value):
+        return value  # an exception group's members, each redacted on its own
     try:
         text = str(value)
     except Exception:  # RecursionError, or a __str__ that fails: nothing shown

@@ -231,6 +231,8 @@ def _assert_blanked(key: str, text: str) -> None:
     error.__cause__ = ExceptionGroup("fields", [ValueError(text), ConnectionError(_Shows(text))])
     _http.redact_error(error, secrets)
     assert key.strip() not in _rendered(error)
+    assert isinstance(error.__cause__, ExceptionGroup)
+    assert len(error.__cause__.exceptions) == 2  # a group stays a group (it still pickles)
     assert key.strip() not in repr(_http.redact_value(body, secrets))
     assert key.strip().encode() not in _http.redact_bytes(text.encode(), secrets)
 
