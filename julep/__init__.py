@@ -39,6 +39,7 @@ if typing.TYPE_CHECKING:
         ResponseTooLargeError,
         ResponseValidationError,
         StreamError,
+        StreamTimeoutError,
         UnprocessableEntityError,
     )
     from .models import *  # noqa: F403 - every model and enum is public
@@ -67,6 +68,7 @@ __all__ = [
     "ResponseValidationError",
     "RetryPolicy",
     "StreamError",
+    "StreamTimeoutError",
     "Timeout",
     "UnprocessableEntityError",
     "__version__",

@@ -22,6 +22,7 @@ from .errors import (
     ClientClosedError,
     JulepError,
     StreamError,
+    StreamTimeoutError,
     shorten,
     show,
 )
@@ -50,8 +51,9 @@ class AsyncChatStream:
     ``Timeout.stream_idle`` bounds the wait between two events. ``Timeout.total``
     bounds the time spent waiting on the server inside the iteration (opening
     the stream, then each wait for the next chunk); the time your own code takes
-    between chunks does not count. Past it, ``APITimeoutError`` is raised and
-    the connection dropped.
+    between chunks does not count. Past either, the connection is dropped and
+    ``StreamTimeoutError`` raised: a ``StreamError`` with the partial text and an
+    ``APITimeoutError`` (a plain ``APITimeoutError`` if the stream had not opened).
     """
 
     def __init__(self, client: BaseAsyncClient, path: str, body: JSONObject) -> None:
@@ -109,12 +111,16 @@ class AsyncChatStream:
                     # Past the final event, only [DONE] or the body's end was awaited.
                     raise StopAsyncIteration from None
                 # Every failure below is already a julep error: a bare timeout is ours.
-                raise APITimeoutError(
+                message = (
                     f"POST {self._client.base_url}{self._path}: the total deadline of "
                     f"{total}s passed before the chat stream ended "
-                    f"({len(self.text)} characters of the reply received)",
-                    method="POST",
-                    url=self._client.base_url + self._path,
+                    f"({len(self.text)} characters of the reply received)"
+                )
+                url = self._client.base_url + self._path
+                if self._body_stream is None:  # still opening it: nothing streamed yet
+                    raise APITimeoutError(message, method="POST", url=url) from exc
+                raise StreamTimeoutError(
+                    message, partial_text=self.text, method="POST", url=url
                 ) from exc
         except StopAsyncIteration:
             await self.aclose()
@@ -200,6 +206,14 @@ class AsyncChatStream:
                 raise ClientClosedError(
                     f"{opened.method} {opened.url}: the client was closed while this "
                     f"chat stream was in flight ({len(self.text)} characters received)",
+                    method=opened.method,
+                    url=opened.url,
+                    retries_taken=opened.retries_taken,
+                ) from exc
+            if isinstance(exc, APITimeoutError):  # stream_idle passed
+                raise StreamTimeoutError(
+                    f"the chat stream broke off: {exc}",
+                    partial_text=self.text,
                     method=opened.method,
                     url=opened.url,
                     retries_taken=opened.retries_taken,

@@ -10,6 +10,7 @@
     │   ├── ResponseValidationError   a 2xx whose body is not JSON or not the expected shape
     │   ├── ResponseTooLargeError     a response body over the client's ``max_response_bytes``
     │   ├── StreamError               a streamed chat broke off; carries the partial text
+    │   │   └── StreamTimeoutError    ... its idle or total limit passed (also APITimeoutError)
     │   └── APIStatusError            a non-2xx response (also ApiError, for 0.3.x code)
     │       ├── BadRequestError             400
     │       ├── AuthenticationError         401
@@ -50,6 +51,7 @@ __all__ = [
     "ResponseTooLargeError",
     "ResponseValidationError",
     "StreamError",
+    "StreamTimeoutError",
     "UnprocessableEntityError",
     "status_error_class",
 ]
@@ -204,6 +206,16 @@ class StreamError(APIError):
     ) -> None:
         super().__init__(message, method=method, url=url, retries_taken=retries_taken)
         self.partial_text = partial_text
+
+
+class StreamTimeoutError(StreamError, APITimeoutError):
+    """A streamed chat that had started ran past ``Timeout.stream_idle`` (no event for
+    that long) or ``Timeout.total``; ``partial_text`` is what had arrived.
+
+    Both a ``StreamError`` and an ``APITimeoutError``: code that catches broken
+    streams, and code that catches timeouts, each see it. Not retried: part of the
+    reply was already handed to the caller.
+    """
 
 
 class APIStatusError(APIError, ApiError):
