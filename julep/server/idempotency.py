@@ -19,7 +19,11 @@ first is still running waits for it.
 
 Records expire after ``TTL_SECONDS`` (checked on every lookup and swept every
 ``SWEEP_SECONDS``); the store keeps at most ``MAX_RECORDS`` records and
-``MAX_BYTES`` bytes, dropping the oldest first. Records live only in SQLite
+``MAX_BYTES`` bytes. Past the byte bound, the answers of the oldest large
+records (a keyed chat keeps its whole reply) go first, while their records
+stay: a repeat of one is a 422 saying its answer is gone, never a second run.
+Whole records go, oldest first, only past the count bound (or if trimming
+answers is not enough). Records live only in SQLite
 (a file with ``--db``), so replaying a large answer reads it from the
 database instead of keeping it in memory.
 """
@@ -158,6 +162,14 @@ class Claim:
             raise invalid(
                 f"{HEADER} {self.key!r} was already used for a different request"
                 " (another method, path or body); send a new key for a new request"
+            )
+        if found.results == records.DROPPED:
+            raise invalid(
+                f"{HEADER} {self.key!r} was already used for this request, which ran; its"
+                f" answer is no longer kept (the server keeps at most {self.store.max_bytes}"
+                " bytes of answers, dropping the oldest), so it cannot be replayed, and"
+                " running it again would repeat its writes. Read the result (a chat's is in"
+                " the session's history), or send a new key to run the request again"
             )
         self.replayed = True
         self._results = orjson.loads(found.results)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from julep.server import LocalServer
 from julep.server.db import Database
 from julep.server.idempotency import IdempotencyStore
+from julep.server.state import STATE
 from julep.server.store import idempotency as store_records
 from julep.server.store.idempotency import Record
 
@@ -154,7 +155,9 @@ async def test_the_store_is_bounded_and_expires() -> None:
             await db.run(put, f"k{index}", 10)
         assert (store.records, await db.run(_keys)) == (3, ["k2", "k3", "k4"])
         await db.run(put, "big", 9_900)
-        assert await db.run(_keys) == ["k4", "big"]
+        # Past the byte bound an answer goes first: "big" is kept, without its results.
+        assert await db.run(_keys) == ["k3", "k4", "big"]
+        assert await db.run(_results, "big") == store_records.DROPPED
         assert store.bytes <= 10_000
         await store.aclose()
     finally:
@@ -225,5 +228,82 @@ async def test_expired_records_are_swept_while_running() -> None:
         await db.close()
 
 
+def _results(conn: sqlite3.Connection, key: str) -> bytes:
+    row = conn.execute("SELECT results FROM idempotent_requests WHERE key = ?", (key,)).fetchone()
+    return bytes(row[0])
+
+
 def _keys(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in conn.execute("SELECT key FROM idempotent_requests ORDER BY rowid")]
+
+
+@hypothesis.settings(max_examples=40, deadline=None, database=None)
+@hypothesis.given(
+    writes=st.lists(
+        st.tuples(st.booleans(), st.integers(min_value=300, max_value=3_000)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_past_the_byte_bound_answers_go_before_any_record(
+    writes: list[tuple[bool, int]],
+) -> None:
+    """Large answers (keyed chats) are dropped oldest first, their records kept; a small
+    record (a create's ids) is never dropped while the count bound is not reached."""
+
+    async def scenario() -> None:
+        db = Database(None)
+        await db.open()
+        try:
+            store = IdempotencyStore(db, ttl=3600, max_records=1_000, max_bytes=4_000)
+            await store.start()
+            small_keys = []
+            for index, (small, size) in enumerate(writes):
+                key = f"{'small' if small else 'large'}-{index}"
+                results = b"s" * 40 if small else b"x" * size
+                if small:
+                    small_keys.append(key)
+                await db.run(
+                    lambda conn, key=key, results=results: store.save(
+                        conn, key, Record(b"f" * 32, results)
+                    )
+                )
+            kept = await db.run(_keys)
+            assert kept == [f"{'small' if s else 'large'}-{i}" for i, (s, _) in enumerate(writes)]
+            for key in small_keys:
+                assert await db.run(_results, key) == b"s" * 40
+            assert (store.records, store.bytes) == await db.run(store_records.totals)
+            assert store.bytes <= 4_000
+            # What was trimmed is the oldest: no kept answer is older than a dropped one.
+            answers = [await db.run(_results, key) for key in kept if key.startswith("large")]
+            dropped = [a == store_records.DROPPED for a in answers]
+            assert dropped == sorted(dropped, reverse=True)
+            await store.aclose()
+        finally:
+            await db.close()
+
+    asyncio.run(scenario())
+
+
+async def test_a_create_retried_after_large_chats_filled_the_store_is_replayed(
+    server: LocalServer, api: Api
+) -> None:
+    """atkI's case, scaled down: keyed chats big enough to pass the byte bound drop their
+    own answers, not a create's record; the create's retry is replayed, not run again.
+    The oldest chat's retry is refused with a 422 naming the key, not run again."""
+    assert server._runner is not None
+    server._runner.app[STATE].idempotency.max_bytes = 200_000
+    first = await api.post("/agents", json={"name": "mine"}, headers=_key("create-mine"))
+    session_id = await api.session(await api.agent())
+    for index in range(6):
+        await api.chat(session_id, "x" * 60_000, headers=_key(f"big-{index}"))
+    retried = await api.post("/agents", json={"name": "mine"}, headers=_key("create-mine"))
+    assert retried.headers["Idempotent-Replayed"] == "true"
+    assert retried.body["id"] == first.body["id"]
+    assert server.count("agents") == 2  # "mine" and the chat's agent: no second "mine"
+    history = await api.get(f"/sessions/{session_id}/history")
+    again = await api.chat(session_id, "x" * 60_000, headers=_key("big-0"))
+    assert again.status == 422
+    assert "'big-0'" in again.body["detail"] and "no longer kept" in again.body["detail"]
+    after = await api.get(f"/sessions/{session_id}/history")
+    assert len(after.body["items"]) == len(history.body["items"])  # nothing ran twice

@@ -53,18 +53,56 @@ def expire(conn: sqlite3.Connection, before: float) -> None:
     conn.execute("DELETE FROM idempotent_requests WHERE stored_at <= ?", (before,))
 
 
+# What a record's results become once its answers were dropped to stay within the
+# byte bound: the key is still known to have run, so a repeat is refused, not rerun.
+DROPPED = b"null"
+# Records whose results are at most this long are never trimmed: what a create or
+# update returns (ids and timestamps). 100,000 of them, keys of 255 characters
+# included, stay under the 64 MiB bound, so only answers (chats) ever need trimming.
+SMALL_RESULTS = 256
+
+
 def drop_oldest(conn: sqlite3.Connection, records: int, size: int) -> tuple[int, int]:
-    """Delete the oldest records until ``records`` of them and ``size`` bytes are gone;
-    how many records and bytes went (so the caller need not count the table again)."""
+    """Free ``size`` bytes and ``records`` records, oldest first; (records dropped, bytes freed).
+
+    Bytes come first from the answers of large records (a keyed chat's whole
+    reply), which are dropped while the record stays: a repeat of such a request
+    is refused rather than run twice. Only if that is not enough, and for the
+    count bound, do whole records go (the caller need not count the table again).
+    """
+    freed = 0
+    if size > 0:
+        freed = _trim_answers(conn, size)
+        size -= freed
     rows = conn.execute("SELECT key, size FROM idempotent_requests ORDER BY stored_at, rowid")
     doomed: list[tuple[str]] = []
-    dropped_bytes = 0
     for key, row_size in rows:
         if records <= 0 and size <= 0:
             break
         doomed.append((key,))
         records -= 1
         size -= row_size
-        dropped_bytes += row_size
+        freed += row_size
     conn.executemany("DELETE FROM idempotent_requests WHERE key = ?", doomed)
-    return len(doomed), dropped_bytes
+    return len(doomed), freed
+
+
+def _trim_answers(conn: sqlite3.Connection, size: int) -> int:
+    """Drop the results of the oldest large records until ``size`` bytes are freed (or
+    none is left); the bytes freed."""
+    rows = conn.execute(
+        "SELECT key, length(results) FROM idempotent_requests WHERE length(results) > ?"
+        " ORDER BY stored_at, rowid",
+        (SMALL_RESULTS,),
+    )
+    trimmed: list[tuple[bytes, int, str]] = []
+    freed = 0
+    for key, length in rows:
+        if freed >= size:
+            break
+        trimmed.append((DROPPED, len(DROPPED) - int(length), key))
+        freed += int(length) - len(DROPPED)
+    conn.executemany(
+        "UPDATE idempotent_requests SET results = ?, size = size + ? WHERE key = ?", trimmed
+    )
+    return freed
