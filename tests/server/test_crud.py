@@ -160,8 +160,6 @@ async def test_delete_answers_202_and_then_404(api: Api) -> None:
         (f"/users/{MISSING}", "User not found"),
         (f"/sessions/{MISSING}", "Session not found"),
         (f"/jobs/{MISSING}", "Job not found"),
-        (f"/agents/{MISSING}/docs", "Agent not found"),
-        (f"/sessions/{MISSING}/history", "Session not found"),
         ("/nowhere", "Not Found"),
     ],
 )
@@ -169,6 +167,24 @@ async def test_unknown_things_are_404_with_detail(api: Api, path: str, detail: s
     """Unknown resources and routes answer 404 {"detail": ...}."""
     reply = await api.get(path)
     assert (reply.status, reply.body) == (404, {"detail": detail})
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/agents/{MISSING}/docs",
+        f"/users/{MISSING}/docs",
+        f"/sessions/{MISSING}/history",
+        f"/sessions/{MISSING}/suggestions",
+    ],
+)
+async def test_lists_under_an_unknown_owner_are_empty_as_on_the_0_3_server(
+    api: Api, path: str
+) -> None:
+    """Docs, history and suggestions are listed by their owner's id with no check that the
+    owner exists (0.3's queries had none): 200 with no items, not 404."""
+    reply = await api.get(path)
+    assert (reply.status, reply.body) == (200, {"items": []})
 
 
 async def test_wrong_method_is_405(api: Api) -> None:

@@ -171,8 +171,8 @@ def _message_row(session_id: str, message: NewMessage, at: str) -> tuple[object,
 
 
 def history(conn: sqlite3.Connection, session_id: str, page: Page) -> list[ChatMlMessage]:
-    """The session's messages, oldest first."""
-    require(conn, "session_id", session_id)
+    """The session's messages, oldest first; none for an unknown session, as on the 0.3
+    server (its history query had no session check)."""
     tail, params = page_tail(page, "asc")
     rows = conn.execute(
         f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id = ?{tail}",
@@ -189,8 +189,8 @@ def clear_history(conn: sqlite3.Connection, session_id: str) -> str:
 
 
 def suggestions(conn: sqlite3.Connection, session_id: str, page: Page) -> list[Suggestion]:
-    """The session's suggestions, newest first."""
-    require(conn, "session_id", session_id)
+    """The session's suggestions, newest first; none for an unknown session (the 0.3
+    server always answered none)."""
     tail, params = page_tail(page, "desc")
     rows = conn.execute(
         f"SELECT target, content, message_id, created_at FROM suggestions"

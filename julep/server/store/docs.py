@@ -57,7 +57,11 @@ def create(
 
 
 def list_(conn: sqlite3.Connection, owner: str, owner_id: str, query: ListQuery) -> list[Doc]:
-    require(conn, owner, owner_id)
+    """The docs stored under ``owner_id``, whether or not that agent or user exists.
+
+    As on the 0.3 server (list_docs had no owner check): docs survive their
+    owner's delete, and this is the one way to read them; an unknown id lists none.
+    """
     # Docs never change, so "updated_at" orders as "created_at".
     tail, params = list_tail(query, sort_column="created_at")
     rows = conn.execute(
