@@ -5,8 +5,9 @@ sending its headers, but once the headers are in, a handler waits for the
 body as long as the client likes: a client that sends part of a body and then
 nothing held its connection and a handler task forever (slowloris on the
 body). This middleware reads every body before the handlers do; when no new
-byte has arrived for ``idle_timeout`` seconds the answer is ``408`` and the
-connection is closed. The bytes read stay on the request (``request.read()``
+byte has arrived for ``idle_timeout`` seconds, or the body comes slower than
+``MIN_BODY_RATE`` (past a grace of a few idle timeouts), the answer is ``408``
+and the connection is closed. The bytes read stay on the request (``request.read()``
 returns them), and ``max_body_bytes`` still answers ``413``.
 
 The other way round, a large answer (a long list, a history) sits in the
@@ -28,35 +29,50 @@ from aiohttp.typedefs import Handler, Middleware
 
 from .errors import error_response
 
+# A body must also keep up a minimum pace: one byte just inside the idle timeout,
+# again and again, would hold a connection and its handler for ever. As Apache's
+# mod_reqtimeout does it: a grace of a few idle timeouts, then each second more
+# must have brought MIN_BODY_RATE bytes (a 4 MiB body may take over two hours).
+MIN_BODY_RATE = 500  # bytes a second
+BODY_GRACE_IDLE_TIMEOUTS = 4
 
-async def _read_or_stall(request: web.Request, idle_timeout: float) -> bool:
-    """Read the body into ``request``; False if no byte came for ``idle_timeout`` seconds."""
+
+async def _read_or_stall(request: web.Request, idle_timeout: float) -> str | None:
+    """Read the body into ``request``; None, or why it was given up (a 408's detail):
+    no byte for ``idle_timeout`` seconds, or slower than ``MIN_BODY_RATE``."""
     if request.content.is_eof():  # all of it arrived already (most bodies): no task needed
         await request.read()
-        return True
+        return None
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     reading = asyncio.ensure_future(request.read())
     seen = request.content.total_bytes
     while True:
         done, _ = await asyncio.wait({reading}, timeout=idle_timeout)
         if done:
             reading.result()  # a 413 past max_body_bytes is raised here
-            return True
+            return None
         now = request.content.total_bytes
+        allowed = BODY_GRACE_IDLE_TIMEOUTS * idle_timeout + now / MIN_BODY_RATE
         if now == seen:
-            reading.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reading
-            return False
-        seen = now
+            reason = f"the request body stopped arriving for {idle_timeout:g} s"
+        elif loop.time() - started > allowed:
+            reason = f"the request body arrived slower than {MIN_BODY_RATE} bytes a second"
+        else:
+            seen = now
+            continue
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reading
+        return reason
 
 
 def body_middleware(idle_timeout: float) -> Middleware:
     @web.middleware
     async def read_body(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.body_exists and not await _read_or_stall(request, idle_timeout):
-            response = error_response(
-                408, f"the request body stopped arriving for {idle_timeout:g} s"
-            )
+        given_up = await _read_or_stall(request, idle_timeout) if request.body_exists else None
+        if given_up is not None:
+            response = error_response(408, given_up)
             response.force_close()
             await response.prepare(request)
             await response.write_eof()

@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import socket
+import time
 import typing
 import urllib.error
 import urllib.request
@@ -268,6 +269,46 @@ async def test_a_slow_body_that_keeps_coming_is_served() -> None:
             await writer.wait_closed()
         assert answer.startswith(b"HTTP/1.1 201"), answer
         assert server.count("agents") == 1
+
+
+async def test_a_body_trickled_just_inside_the_idle_timeout_is_a_408() -> None:
+    """One byte at a time, each within the idle timeout, never finishing: past a grace of
+    four idle timeouts a body slower than 500 bytes a second is given up (it was read for
+    ever, holding the connection and a handler)."""
+    async with LocalServer(idle_timeout=0.3) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        started = time.monotonic()
+        try:
+            writer.write(
+                b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"
+            )
+            await writer.drain()
+
+            async def trickle() -> None:
+                for _ in range(200):  # bounded: 40 s at most
+                    await asyncio.sleep(0.2)
+                    writer.write(b" ")
+                    await writer.drain()
+
+            trickling = asyncio.ensure_future(trickle())
+            try:
+                answer = await asyncio.wait_for(reader.read(), timeout=20)  # until it closes
+            finally:
+                trickling.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                    await trickling
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408"), answer
+        assert orjson.loads(body) == {
+            "detail": "the request body arrived slower than 500 bytes a second"
+        }
+        assert time.monotonic() - started < 10  # 1.2 s of grace, checked every 0.3 s
+        assert server.count("agents") == 0
 
 
 async def test_an_idle_keep_alive_connection_is_closed() -> None:
