@@ -19,7 +19,7 @@ from aiohttp.typedefs import Middleware
 from . import openapi
 from .auth import auth_middleware
 from .backends import make_backend
-from .bodies import body_middleware, send_middleware
+from .bodies import body_middleware, expect_handler, send_middleware
 from .config import ServerConfig
 from .db import Database
 from .errors import error_middleware
@@ -44,14 +44,20 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
     middlewares += [error_middleware, guard_middleware(config)]
     if config.api_key is not None:
         middlewares.append(auth_middleware(config.api_key, exempt=exempt))
-    middlewares += [body_middleware(config.idle_timeout), idempotency_middleware(store)]
+    middlewares += [
+        body_middleware(config.idle_timeout, config.max_body_bytes),
+        idempotency_middleware(store),
+    ]
     app = web.Application(middlewares=middlewares, client_max_size=config.max_body_bytes)
     app[STATE] = AppState(
         config=config, db=db, backend=make_backend(config), jobs=MemoryJobs(db), idempotency=store
     )
     app.cleanup_ctx.append(_lifecycle)
+    expect = expect_handler(config.max_body_bytes)
     for operation in OPERATIONS:
-        app.router.add_route(operation.method, API_PREFIX + operation.path, operation.handler)
+        app.router.add_route(
+            operation.method, API_PREFIX + operation.path, operation.handler, expect_handler=expect
+        )
     document = openapi.document(
         OPERATIONS, server_url=API_PREFIX, secured=config.api_key is not None
     )
@@ -60,7 +66,7 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
         return web.Response(body=document, content_type="application/json")
 
     app.router.add_get(OPENAPI_PATH, openapi_json, allow_head=False)
-    openai_gateway.register(app)  # /v1/..., outside /api, as julep 0.3.9's Client expects
+    openai_gateway.register(app, expect)  # /v1/..., outside /api, as julep 0.3.9's Client expects
     return app
 
 

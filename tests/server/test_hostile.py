@@ -208,6 +208,62 @@ async def test_a_body_past_the_limit_is_a_json_413() -> None:
         assert (await api.post("/agents", json={"name": "a", "about": "x" * 60_000})).status == 201
 
 
+async def _declared(server: LocalServer, head: bytes, then: bytes = b"") -> bytes:
+    """Send ``head`` (and ``then`` once something came back); what arrived until the close."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    try:
+        writer.write(head)
+        await writer.drain()
+        first = await asyncio.wait_for(reader.read(65536), timeout=10)
+        if then:
+            writer.write(then)
+            await writer.drain()
+        return first + await asyncio.wait_for(reader.read(), timeout=10)
+    finally:
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+
+
+_BIG_HEAD = (
+    b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 10000000000\r\n"
+)
+
+
+@pytest.mark.parametrize("expect", [b"", b"Expect: 100-continue\r\n"])
+async def test_a_body_declared_over_the_limit_is_a_413_before_any_of_it_is_read(
+    expect: bytes,
+) -> None:
+    """A declared 10 GB is refused from its headers (no 100 Continue invites it), and the
+    connection closed: it was read to the limit, then drained for seconds."""
+    async with LocalServer(max_body_bytes=64 * 1024) as server:
+        started = time.monotonic()
+        answer = await _declared(server, _BIG_HEAD + expect + b"\r\n" + b"{" * 1000)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 413"), answer
+        assert b"100 Continue" not in answer
+        assert orjson.loads(body) == {
+            "detail": "the request body of 10000000000 bytes is over the limit of 65536 bytes"
+        }
+        assert time.monotonic() - started < 5
+        assert server.count("agents") == 0
+
+
+async def test_expect_100_continue_within_the_limit_is_invited_and_served() -> None:
+    body = b'{"name": "invited"}'
+    async with LocalServer() as server:
+        answer = await _declared(
+            server,
+            b"POST /api/agents HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            b"Content-Type: application/json\r\nExpect: 100-continue\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body),
+            then=body,
+        )
+        assert answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201"), answer
+        assert server.count("agents") == 1
+
+
 # --- connections and descriptors ------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from aiohttp import web
 
 from .. import sse
 from ..backends import Backend, BackendError, Completion, Message, Prompt, Settings
+from ..bodies import ExpectHandler
 from ..errors import RequestError, invalid
 from ..params import json_body
 from ..prompt import DEFAULT_MAX_TOKENS, text_of
@@ -50,9 +51,9 @@ _FLOATS = ("temperature", "top_p", "frequency_penalty", "presence_penalty")
 JSONObject = dict[str, typing.Any]
 
 
-def register(app: web.Application) -> None:
-    app.router.add_post(PREFIX + "/chat/completions", chat_completions)
-    app.router.add_post(PREFIX + "/completions", completions)
+def register(app: web.Application, expect: ExpectHandler) -> None:
+    app.router.add_post(PREFIX + "/chat/completions", chat_completions, expect_handler=expect)
+    app.router.add_post(PREFIX + "/completions", completions, expect_handler=expect)
 
 
 # --- reading the request -------------------------------------------------------
