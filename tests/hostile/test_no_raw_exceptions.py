@@ -52,7 +52,7 @@ CASES = [
     Case("sse_noblank", julep.StreamError, ValueError),
     Case("sse_longline", julep.StreamError, ValueError),
     Case("sse_utf8", julep.StreamError, ValueError),
-    Case("sse_stall", julep.StreamError, julep.APITimeoutError),
+    Case("sse_stall", julep.StreamTimeoutError, julep.APITimeoutError),
 ]
 
 
