@@ -66,22 +66,68 @@ def _closed_error() -> ClientClosedError:
     return ClientClosedError("this client is closed; create a new one")
 
 
+_Started = tuple[typing.ContextManager[typing.Any], asyncio.AbstractEventLoop, int]
+
+
 class _Loop:
     """A running portal and what a call needs to know about it."""
 
     def __init__(self) -> None:
-        self.context = anyio.from_thread.start_blocking_portal(
-            "asyncio", backend_options=portal_options(), name="julep-event-loop"
-        )
-        portal = self.context.__enter__()
-        self.loop: asyncio.AbstractEventLoop = portal.call(asyncio.get_running_loop)
-        self.thread_id: int = portal.call(threading.get_ident)
+        # The portal is started by a helper thread, never by the caller's: a
+        # KeyboardInterrupt raised inside anyio's start_blocking_portal (Ctrl+C
+        # during a first call) ends in its cleanup joining a loop thread that
+        # nobody stops, and the program hangs. Here the caller only waits.
+        started: concurrent.futures.Future[_Started] = concurrent.futures.Future()
+        threading.Thread(
+            target=_start_portal, args=(started,), name="julep-loop-start", daemon=True
+        ).start()
+        try:
+            self.context, self.loop, self.thread_id = started.result()
+        except BaseException:
+            if not started.cancel():  # it started (or is about to): stop it, unwaited
+                threading.Thread(
+                    target=_stop_started, args=(started,), name="julep-loop-stop", daemon=True
+                ).start()
+            raise
         self.generation = _Forks.generation
         # Touched on the loop's thread only: the calls running there now.
         self.tasks: set[asyncio.Task[typing.Any]] = set()
 
     def stop(self) -> None:
         self.context.__exit__(None, None, None)
+
+
+def _start_portal(started: concurrent.futures.Future[_Started]) -> None:
+    """Start a portal for ``started``; stop it again if the caller left (cancelled) meanwhile."""
+    try:
+        context = anyio.from_thread.start_blocking_portal(
+            "asyncio", backend_options=portal_options(), name="julep-event-loop"
+        )
+        portal = context.__enter__()
+    except BaseException as exc:
+        if started.set_running_or_notify_cancel():
+            started.set_exception(exc)
+        return
+    try:
+        running: _Started = (
+            context,
+            portal.call(asyncio.get_running_loop),
+            portal.call(threading.get_ident),
+        )
+    except BaseException as exc:
+        context.__exit__(None, None, None)
+        if started.set_running_or_notify_cancel():
+            started.set_exception(exc)
+        return
+    if started.set_running_or_notify_cancel():
+        started.set_result(running)
+    else:
+        context.__exit__(None, None, None)
+
+
+def _stop_started(started: concurrent.futures.Future[_Started]) -> None:
+    with contextlib.suppress(BaseException):
+        started.result()[0].__exit__(None, None, None)
 
 
 class Portal:
@@ -206,8 +252,10 @@ class Portal:
                 result.set_result(task.result())
 
     def shutdown(self, cleanup: typing.Callable[[], _Coro[None]]) -> None:
-        """End the calls in flight, run ``cleanup`` on the loop, stop the thread; never raise.
+        """End the calls in flight, run ``cleanup`` on the loop, stop the thread.
 
+        Raises nothing but a ``KeyboardInterrupt`` (or ``SystemExit``) that
+        arrived meanwhile, once closed: Ctrl+C during ``close()`` is not lost.
         Later calls raise ``ClientClosedError``. Safe to call twice.
         """
         with self._lock:
@@ -219,13 +267,25 @@ class Portal:
             _ORPHANS.append(loop)  # cannot join the thread we are running on
             return
         drained = asyncio.run_coroutine_threadsafe(_drain(loop.tasks, cleanup), loop.loop)
-        with contextlib.suppress(BaseException):
-            drained.result(timeout=_SETTLE_SECONDS * 2)
-        loop.stop()
-        with self._lock:
-            stranded, self._waiting = self._waiting, set()
-        for waiter in stranded:
-            _fail(waiter, _closed_error())
+        interrupted: BaseException | None = None
+        try:
+            try:
+                drained.result(timeout=_SETTLE_SECONDS * 2)
+            except Exception:  # a failed cleanup or the time limit: stop all the same
+                pass
+            except BaseException as exc:  # Ctrl+C while closing: finish, then raise it
+                interrupted = exc
+                with contextlib.suppress(Exception):  # a second Ctrl+C ends this wait
+                    drained.result(timeout=_SETTLE_SECONDS * 2)
+            loop.stop()
+        finally:
+            # Whatever happened above: no other thread may wait for ever.
+            with self._lock:
+                stranded, self._waiting = self._waiting, set()
+            for waiter in stranded:
+                _fail(waiter, _closed_error())
+        if interrupted is not None:
+            raise interrupted
 
 
 async def _drain(

@@ -148,3 +148,66 @@ def test_keyboard_interrupt_cancels_the_request(server: LoopbackServer) -> None:
             timer.cancel()
         assert server.disconnected.wait(10), "the request kept running after Ctrl+C"
         assert client.get_agent("after").id == "after"
+
+
+def test_ctrl_c_while_the_loop_thread_starts_does_not_hang(server: LoopbackServer) -> None:
+    """Ctrl+C while a first call starts the loop thread raises at once and leaves no thread."""
+    # The loop takes 0.5 s to start, so the SIGINT sent after 0.1 s lands during the start;
+    # it used to be raised inside anyio's start_blocking_portal, whose cleanup then joined a
+    # loop thread nobody stopped: the program hung for ever.
+    script = textwrap.dedent(
+        f"""
+        import asyncio, os, signal, threading, time
+        import julep, julep._portal
+
+        def slow_loop():
+            time.sleep(0.5)
+            return asyncio.new_event_loop()
+
+        julep._portal.portal_options = lambda: {{"loop_factory": slow_loop}}
+        client = julep.JulepApi(api_key="k", base_url={server.base_url!r})
+        threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
+        started = time.monotonic()
+        try:
+            client.get_agent("x")
+        except KeyboardInterrupt:
+            print("interrupted", time.monotonic() - started < 0.4)
+        time.sleep(1.0)  # the abandoned loop finishes starting, and is stopped
+        print(sorted(t.name for t in threading.enumerate() if t.name.startswith("julep")))
+        assert client.get_agent("after").id == "after"
+        client.close()
+        print("done")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == ["interrupted True", "[]", "done"], result.stdout
+
+
+def test_ctrl_c_during_close_is_raised_once_closed(server: LoopbackServer) -> None:
+    """Ctrl+C while close() runs is raised after the client is closed, not swallowed."""
+    client = JulepApi(api_key=API_KEY, base_url=server.base_url)
+    client.get_agent("warm")
+    original_close = client._async.close
+
+    async def slow_close() -> None:
+        await asyncio.sleep(0.6)
+        await original_close()
+
+    client._async.close = slow_close  # type: ignore[method-assign]
+    timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.close()
+    finally:
+        timer.cancel()
+    assert _loop_threads() == []
+    with pytest.raises(julep.ClientClosedError):
+        client.get_agent("after")
