@@ -14,9 +14,11 @@ from ..models import (
     AgentInstructions,
     CreateDoc,
     CreateToolRequest,
+    Doc,
     ListAgentsResponse,
     ResourceCreatedResponse,
     ResourceUpdatedResponse,
+    Tool,
 )
 
 
@@ -47,10 +49,10 @@ class AgentOperations(BaseAsyncClient):
         *,
         name: str,
         about: str | None = OMIT,
-        tools: typing.Sequence[CreateToolRequest | JSONObject] | None = OMIT,
+        tools: typing.Sequence[CreateToolRequest | Tool | JSONObject] | None = OMIT,
         default_settings: AgentDefaultSettings | JSONObject | None = OMIT,
         model: str | None = OMIT,
-        docs: typing.Sequence[CreateDoc | JSONObject] | None = OMIT,
+        docs: typing.Sequence[CreateDoc | Doc | JSONObject] | None = OMIT,
         metadata: JSONObject | None = OMIT,
         instructions: AgentInstructions | None = OMIT,
     ) -> ResourceCreatedResponse:

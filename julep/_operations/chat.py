@@ -10,6 +10,7 @@ from .._streaming import AsyncChatStream
 from .._types import OMIT, JSONObject
 from ..models import (
     ChatInputDataToolChoice,
+    ChatMlMessage,
     ChatResponse,
     ChatSettingsResponseFormat,
     ChatSettingsStop,
@@ -24,7 +25,7 @@ class ChatOperations(BaseAsyncClient):
         self,
         session_id: str,
         *,
-        messages: typing.Sequence[InputChatMlMessage | JSONObject],
+        messages: typing.Sequence[InputChatMlMessage | ChatMlMessage | JSONObject],
         tools: typing.Sequence[Tool | JSONObject] | None = OMIT,
         tool_choice: ChatInputDataToolChoice | JSONObject | None = OMIT,
         frequency_penalty: float | None = OMIT,
@@ -87,7 +88,7 @@ class ChatOperations(BaseAsyncClient):
         self,
         session_id: str,
         *,
-        messages: typing.Sequence[InputChatMlMessage | JSONObject],
+        messages: typing.Sequence[InputChatMlMessage | ChatMlMessage | JSONObject],
         tools: typing.Sequence[Tool | JSONObject] | None = OMIT,
         tool_choice: ChatInputDataToolChoice | JSONObject | None = OMIT,
         frequency_penalty: float | None = OMIT,

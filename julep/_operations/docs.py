@@ -34,7 +34,7 @@ class DocOperations(BaseAsyncClient):
         return await self._request("GET", path, GetAgentDocsResponse, query=query)
 
     async def create_agent_doc(
-        self, agent_id: str, *, request: CreateDoc | JSONObject
+        self, agent_id: str, *, request: CreateDoc | Doc | JSONObject
     ) -> ResourceCreatedResponse:
         """Add a doc to an agent; the ``CreateDoc`` (or dict) is the whole body."""
         path = f"agents/{p.path_id('agent_id', agent_id)}/docs"
@@ -61,7 +61,7 @@ class DocOperations(BaseAsyncClient):
         return await self._request("GET", path, GetUserDocsResponse, query=query)
 
     async def create_user_doc(
-        self, user_id: str, *, request: CreateDoc | JSONObject
+        self, user_id: str, *, request: CreateDoc | Doc | JSONObject
     ) -> ResourceCreatedResponse:
         """Add a doc to a user; the ``CreateDoc`` (or dict) is the whole body."""
         path = f"users/{p.path_id('user_id', user_id)}/docs"

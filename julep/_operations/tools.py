@@ -29,7 +29,7 @@ class ToolOperations(BaseAsyncClient):
         return await self._request("GET", path, GetAgentToolsResponse, query=query)
 
     async def create_agent_tool(
-        self, agent_id: str, *, request: CreateToolRequest | JSONObject
+        self, agent_id: str, *, request: CreateToolRequest | Tool | JSONObject
     ) -> ResourceCreatedResponse:
         """Give an agent a tool; the ``CreateToolRequest`` (or dict) is the whole body."""
         path = f"agents/{p.path_id('agent_id', agent_id)}/tools"
@@ -45,7 +45,11 @@ class ToolOperations(BaseAsyncClient):
         return await self._request("PUT", path, ResourceUpdatedResponse, json=body)
 
     async def patch_agent_tool(
-        self, agent_id: str, tool_id: str, *, function: PartialFunctionDef | JSONObject
+        self,
+        agent_id: str,
+        tool_id: str,
+        *,
+        function: PartialFunctionDef | FunctionDef | JSONObject,
     ) -> ResourceUpdatedResponse:
         """Change only the given parts of a tool's function definition (PATCH)."""
         path = _tool_path(agent_id, tool_id)

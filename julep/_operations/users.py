@@ -10,6 +10,7 @@ from .._pagination import paginate_items
 from .._types import OMIT, JSONObject
 from ..models import (
     CreateDoc,
+    Doc,
     ListUsersResponse,
     ResourceCreatedResponse,
     ResourceUpdatedResponse,
@@ -36,7 +37,7 @@ class UserOperations(BaseAsyncClient):
         *,
         name: str | None = OMIT,
         about: str | None = OMIT,
-        docs: typing.Sequence[CreateDoc | JSONObject] | None = OMIT,
+        docs: typing.Sequence[CreateDoc | Doc | JSONObject] | None = OMIT,
         metadata: JSONObject | None = OMIT,
     ) -> ResourceCreatedResponse:
         """Create a user; every field is optional."""

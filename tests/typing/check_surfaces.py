@@ -58,3 +58,23 @@ def network_options(context: ssl.SSLContext, key: pathlib.Path) -> None:
     JulepApi(api_key="k", verify=key, cert=("c.pem", "k.pem", "password"))
     JulepApi(api_key="k", cert=("c.pem",))  # type: ignore[arg-type]
     AsyncJulepApi(api_key="k", proxy=3128)  # type: ignore[arg-type]
+
+
+def models_read_sent_back(client: JulepApi) -> None:
+    """What a response gave, sent back as the request model the call takes at run time."""
+    history = client.get_history("s").items or []
+    tools = client.get_agent_tools("a").items or []
+    docs = client.get_agent_docs("a").items or []
+    assert_type(client.chat("s", messages=history), julep.ChatResponse)
+    assert_type(client.chat_stream("s", messages=[*history]), ChatStream)
+    assert_type(
+        client.create_agent(name="n", tools=tools, docs=docs), julep.ResourceCreatedResponse
+    )
+    assert_type(client.create_user(docs=docs), julep.ResourceCreatedResponse)
+    assert_type(client.create_agent_doc("a", request=docs[0]), julep.ResourceCreatedResponse)
+    assert_type(client.create_user_doc("u", request=docs[0]), julep.ResourceCreatedResponse)
+    assert_type(client.create_agent_tool("a", request=tools[0]), julep.ResourceCreatedResponse)
+    assert_type(
+        client.patch_agent_tool("a", tools[0].id, function=tools[0].function),
+        julep.ResourceUpdatedResponse,
+    )
