@@ -164,6 +164,21 @@ converter.register_structure_hook(dt.datetime, _structure_datetime)
 converter.register_unstructure_hook(dt.datetime, iso_datetime)
 
 
+# --- bytes -------------------------------------------------------------------
+
+
+def _refuse_bytes(value: bytes | bytearray) -> typing.NoReturn:
+    # The orjson preset writes bytes as base85 text: a message content or a
+    # metadata value given as bytes (a file read in "rb") would reach the API
+    # as gibberish. JSON has no bytes; decode them first, as a dict argument
+    # holding bytes is also refused.
+    raise TypeError(f"{type(value).__name__} is not JSON serializable; decode it to a str")
+
+
+converter.register_unstructure_hook(bytes, _refuse_bytes)
+converter.register_unstructure_hook(bytearray, _refuse_bytes)
+
+
 # --- enums -------------------------------------------------------------------
 
 

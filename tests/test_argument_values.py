@@ -336,3 +336,26 @@ def test_message_lists_name_the_message_with_a_nan(messages: list[dict[str, obje
     with pytest.raises(ValueError, match="must hold finite numbers") as error:
         p.models("messages", julep.InputChatMlMessage, messages)
     assert str(error.value).startswith(f"{where} must hold finite numbers")
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
+@given(
+    data=st.one_of(st.binary(max_size=16), st.binary(max_size=16).map(bytearray)),
+    where=st.sampled_from(["content", "name", "metadata"]),
+)
+def test_bytes_inside_a_model_are_refused_not_sent_as_base85(data: bytes, where: str) -> None:
+    """Bytes in a model field fail before sending, naming the field, as they do in a dict."""
+    # The orjson preset of cattrs wrote them as base85 text: b"bytes" went out as "VtI6Ba{".
+    if where == "metadata":
+        kwargs: dict[str, typing.Any] = {
+            "request": julep.CreateDoc(title="t", content="c", metadata={"k": data})
+        }
+        name, field = "create_agent_doc", "metadata.k"  # the model is the whole body
+    else:
+        message = julep.InputChatMlMessage(role="user", content="hi")
+        kwargs = {"messages": [attrs.evolve(message, **{where: data})]}
+        name, field = "chat", f"messages[0].{where}"
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(TypeError) as error:
+            getattr(client, name)("s", **kwargs)
+    assert str(error.value).startswith(f"{field}: {type(data).__name__} cannot be sent as JSON")
