@@ -25,6 +25,7 @@ from ._config import Timeout
 from ._deadlines import Deadlines
 from ._http import RawResponse
 from ._network import DEFAULT, NetworkSettings, describe_failure
+from ._portal import _Forks
 from ._sse import DEFAULT_MAX_EVENT_BYTES, Event, EventStreamError, SSEDecoder
 from .errors import (
     APIConnectionError,
@@ -73,6 +74,10 @@ class Transport:
         self._max_response_bytes = max_response_bytes
         self._max_event_bytes = max_event_bytes
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The process the session was opened in (a fork count): a forked child
+        # must not send on the parent's pooled connections, even through the
+        # same loop object, or both read each other's responses.
+        self._forks = _Forks.generation
         self._deadlines: Deadlines | None = None  # of the requests on that loop
         self._closer: asyncio.Task[None] | None = None
         # Closes the session on its loop should this transport be dropped unclosed.
@@ -84,13 +89,24 @@ class Transport:
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
-        if session is not None and self._loop is asyncio.get_running_loop():
+        if (
+            session is not None
+            and self._loop is asyncio.get_running_loop()
+            and self._forks == _Forks.generation
+        ):
             return session
         return self._open_session()
+
+    def _forget_if_forked(self) -> None:
+        if self._forks != _Forks.generation:
+            self._forks = _Forks.generation
+            if self._owns_session:  # a caller's session is the caller's business
+                self.forget()
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._closed:
             raise ClientClosedError("this client is closed; create a new one")
+        self._forget_if_forked()
         loop = asyncio.get_running_loop()
         if self._session is not None and not self._owns_session:
             self._loop = loop  # a caller-owned session: its loop is the caller's business
@@ -244,6 +260,7 @@ class Transport:
     async def close(self) -> None:
         """Close the session if this transport created it; a borrowed one is left open."""
         self._closed = True
+        self._forget_if_forked()  # in a forked child, the parent's session is not ours to close
         session, self._session = self._session, None
         closer, self._closer = self._closer, None
         self._set_abandon(None)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import typing
+import warnings
 
 import aiohttp
 import pytest
@@ -74,3 +76,37 @@ async def test_with_options_shares_the_pool(server: LoopbackServer) -> None:
         assert fast._transport is client._transport
         await fast.close()
         assert (await client.get_agent("y")).id == "y"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_uses_the_client_on_a_loop_of_its_own(server: LoopbackServer) -> None:
+    """A child forked while the parent's loop is open uses and closes the client on its own loop."""
+    # The child used to be told the client was "in use on another event loop" (the
+    # parent's, which does not run in the child), and could not even close it.
+    loop = asyncio.new_event_loop()
+    client = AsyncJulepApi(api_key=API_KEY, base_url=server.base_url)
+    loop.run_until_complete(client.get_agent("parent"))  # a pooled connection now
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        os.close(read_end)
+        status = b"fail"
+        try:
+            if asyncio.run(client.get_agent("child")).id == "child":
+                asyncio.run(client.close())
+                status = b"ok"
+        finally:
+            os.write(write_end, status)
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        child_status = reader.read()
+    os.waitpid(pid, 0)
+    try:
+        assert child_status == b"ok"
+        assert loop.run_until_complete(client.get_agent("parent-again")).id == "parent-again"
+    finally:
+        loop.run_until_complete(client.close())
+        loop.close()
