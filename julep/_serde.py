@@ -417,38 +417,58 @@ def encode_json(value: typing.Any) -> bytes:
     try:
         return orjson.dumps(value, default=_unstructure_model)
     except TypeError as exc:
-        path, culprit = _unencodable(value, "")
+        # A model as the whole body is the operation's request= argument.
+        path, culprit, expected = _unencodable(value, "request" if attrs.has(type(value)) else "")
         cause = exc.__cause__ or exc
+        # Named when it is one class (a model, dict, str); a long union would say nothing.
+        where = f" where a {expected.__name__} goes" if isinstance(expected, type) else ""
         raise TypeError(
-            f"{path.lstrip('.') or 'the body'}: {type(culprit).__name__} cannot be sent as JSON "
-            f"({cause}); is a field of the wrong type?"
+            f"{path.lstrip('.') or 'the body'}: {type(culprit).__name__} cannot be sent as JSON"
+            f"{where} ({cause}); is a field of the wrong type?"
         ) from cause
 
 
-def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any]:
-    """The innermost part of ``value`` that fails to encode, and its path (failure path only)."""
-    parts: typing.Iterable[tuple[str, typing.Any]] = ()
+def _field_types(cls: type) -> dict[str, typing.Any]:
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # an annotation that does not resolve: fall back to the values
+        return {}
+
+
+def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]:
+    """The innermost part of ``value`` that fails to encode, its path, and the type
+    its model field declares, if any (failure path only)."""
+    parts: typing.Iterable[tuple[str, typing.Any, object]] = ()
     if isinstance(value, dict):
         bad_keys = [key for key in value if not isinstance(key, str)]
         if bad_keys:
-            return f"{path}[{bad_keys[0]!r}] (a key that is not a str)", bad_keys[0]
-        parts = ((f"{path}.{key}", item) for key, item in value.items())
+            return f"{path}[{bad_keys[0]!r}] (a key that is not a str)", bad_keys[0], None
+        parts = ((f"{path}.{key}", item, None) for key, item in value.items())
     elif isinstance(value, (list, tuple)):
-        parts = ((f"{path}[{index}]", item) for index, item in enumerate(value))
+        parts = ((f"{path}[{index}]", item, None) for index, item in enumerate(value))
     elif attrs.has(type(value)):
+        types = _field_types(type(value))
         parts = (
-            (f"{path}.{field.name}", getattr(value, field.name))
+            (f"{path}.{field.name}", getattr(value, field.name), types.get(field.name))
             for field in attrs.fields(type(value))
             if not field.name.startswith("_")
             and field.name != "response_info"
             and getattr(value, field.name) is not OMIT
         )
-    for inner_path, item in parts:
+    for inner_path, item, declared in parts:
         try:
-            orjson.dumps(item, default=_unstructure_model)
-        except TypeError:
-            return _unencodable(item, inner_path)
-    return path, value
+            # As the model's own hook writes it: by the field's declared type.
+            if declared is not None:
+                item_json = converter.unstructure(item, unstructure_as=declared)
+            else:
+                item_json = item
+            orjson.dumps(item_json, default=_unstructure_model)
+        except (TypeError, ValueError, AttributeError):
+            inner, culprit, expected = _unencodable(item, inner_path)
+            if inner == inner_path and expected is None:
+                expected = declared  # the field itself: say what it takes
+            return inner, culprit, expected
+    return path, value, None
 
 
 def dumps(value: typing.Any) -> bytes:

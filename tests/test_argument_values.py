@@ -243,19 +243,22 @@ def test_a_response_model_sends_only_the_request_fields() -> None:
 @pytest.mark.parametrize(
     ("tools", "where"),
     [
-        ([julep.CreateToolRequest(type="function", function=None)], "tools[0]:"),  # type: ignore[arg-type]
+        (
+            [julep.CreateToolRequest(type="function", function=None)],  # type: ignore[arg-type]
+            "tools[0].function: NoneType cannot be sent as JSON where a FunctionDef goes",
+        ),
         (
             [
                 julep.CreateToolRequest(
                     type="function", function=julep.FunctionDef(name="f", parameters="x")
                 )
             ],  # type: ignore[arg-type]
-            "tools[0].function:",
+            "tools[0].function.parameters: str cannot be sent as JSON",
         ),
     ],
 )
 def test_a_body_that_cannot_be_encoded_names_the_field(tools: list[typing.Any], where: str) -> None:
-    """A model holding a value of the wrong type fails naming where it sits, before sending."""
+    """A model field of the wrong type fails before sending, naming the field and what it takes."""
     with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
         with pytest.raises(TypeError, match="cannot be sent as JSON") as error:
             client.create_agent(name="n", tools=tools)
@@ -350,7 +353,7 @@ def test_bytes_inside_a_model_are_refused_not_sent_as_base85(data: bytes, where:
         kwargs: dict[str, typing.Any] = {
             "request": julep.CreateDoc(title="t", content="c", metadata={"k": data})
         }
-        name, field = "create_agent_doc", "metadata.k"  # the model is the whole body
+        name, field = "create_agent_doc", "request.metadata.k"
     else:
         message = julep.InputChatMlMessage(role="user", content="hi")
         kwargs = {"messages": [attrs.evolve(message, **{where: data})]}

@@ -133,6 +133,8 @@ def _from_type(tp: typing.Any, name: str, method: str) -> st.SearchStrategy[typi
         return st.sampled_from([0.0, 0.5, 1.0, 1.5, -0.5])
     if tp is type(None):
         return st.none()
+    if tp is dt.datetime:  # a ChatMlMessage read from the history, sent back
+        return st.datetimes(timezones=st.just(dt.timezone.utc))
     if origin is typing.Literal:
         return st.sampled_from(args)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
