@@ -13,6 +13,7 @@ import sys
 import time
 import types
 import typing
+import urllib.parse
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -169,6 +170,17 @@ class BaseAsyncClient:
         if proxy_authorization is not None:
             authorizations.append(proxy_authorization)
         self._secrets = tuple(Secret(s) for s in _http.secrets_of(self._api_key, authorizations))
+        # Those a URL must never carry: proxies, gateways and servers log URLs,
+        # and error messages quote them. Short dev keys ("dev-key") could be words.
+        # A key with characters a URL escapes ("+", "/") goes into it escaped.
+        self._url_secrets = tuple(
+            {
+                form: None
+                for s in self._secrets
+                if len(s) >= _http.LONG_SECRET_CHARS
+                for form in (str(s), urllib.parse.quote(s, safe=""), urllib.parse.quote_plus(s))
+            }
+        )
         self._headers = headers
         # What requests send, one value per name in any case (the last given
         # wins, the caller's over the SDK's), and a JSON body's Content-Type
@@ -277,6 +289,12 @@ class BaseAsyncClient:
         holding models encodes the same way on every path.
         """
         url = self._base_url + path + ("?" + query if query else "")
+        for secret in self._url_secrets:
+            if secret in url:
+                raise ValueError(
+                    "an id or query argument holds the API key (or another credential); "
+                    "refusing to send it in a URL"
+                )
         if json is None:
             data, shared = None, self._sent_headers
         else:

@@ -156,7 +156,7 @@ def secrets_of(api_key: str, authorizations: typing.Iterable[str]) -> tuple[str,
 # keys such as "dev-key") only where it stands alone: blanking "any" inside
 # "company" would rewrite the words of a message, and the keys of a JSON body
 # ({'det<redacted>il': ...}), while hiding nothing.
-_SUBSTRING_SECRET_CHARS = 8
+LONG_SECRET_CHARS = 8
 # The characters a key or token is made of: a secret next to one of these is
 # part of a longer word, not the secret itself.
 _WORD = "A-Za-z0-9_.~+/=-"
@@ -176,7 +176,7 @@ def _standalone_bytes(secret: bytes) -> re.Pattern[bytes]:
 def redact_text(text: str, secrets: typing.Iterable[str]) -> str:
     for secret in secrets:
         if secret in text:
-            if len(secret) >= _SUBSTRING_SECRET_CHARS:
+            if len(secret) >= LONG_SECRET_CHARS:
                 text = text.replace(secret, REDACTED)
             else:
                 text = _standalone(secret).sub(REDACTED, text)
@@ -187,7 +187,7 @@ def redact_bytes(data: bytes, secrets: typing.Iterable[str]) -> bytes:
     for secret in secrets:
         raw = secret.encode("utf-8", "replace")
         if raw in data:
-            if len(secret) >= _SUBSTRING_SECRET_CHARS:
+            if len(secret) >= LONG_SECRET_CHARS:
                 data = data.replace(raw, REDACTED.encode())
             else:
                 data = _standalone_bytes(raw).sub(REDACTED.encode(), data)

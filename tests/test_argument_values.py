@@ -362,3 +362,24 @@ def test_bytes_inside_a_model_are_refused_not_sent_as_base85(data: bytes, where:
         with pytest.raises(TypeError) as error:
             getattr(client, name)("s", **kwargs)
     assert str(error.value).startswith(f"{field}: {type(data).__name__} cannot be sent as JSON")
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@given(
+    key=st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789-_.+/=", min_size=8, max_size=24),
+    where=st.sampled_from(["id", "id suffix", "query"]),
+)
+def test_the_api_key_is_never_put_into_a_url(key: str, where: str) -> None:
+    """The key passed where an id or query goes is refused before sending, naming no key."""
+    # It went out in the URL, which the error message and the JULEP_LOG line quote
+    # unblanked (only the body was), as do proxies' and servers' access logs.
+    hypothesis.assume(key.strip(".") and key not in {".", ".."})
+    calls = {
+        "id": lambda client: client.get_agent(key),
+        "id suffix": lambda client: client.get_agent("agent-" + key),
+        "query": lambda client: client.get_agent_memories("a", query=f"about {key}"),
+    }
+    with JulepApi(api_key=key, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(ValueError, match="holds the API key") as error:
+            calls[where](client)
+    assert key not in str(error.value)
