@@ -212,7 +212,8 @@ class BaseAsyncClient:
 
     def __reduce__(self) -> typing.NoReturn:
         raise TypeError(
-            f"a {type(self).__name__} holds a connection pool and cannot be pickled; "
+            f"{_article(type(self).__name__)} {type(self).__name__} holds a connection pool "
+            "and cannot be pickled; "
             "create a client in each process"
         )
 
@@ -506,6 +507,10 @@ class BaseAsyncClient:
                     retries=retries,
                 )
             retries += 1
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1].lower() in "aeiou" else "a"
 
 
 def _out_of_time(

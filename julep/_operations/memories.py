@@ -71,12 +71,18 @@ class MemoryOperations(BaseAsyncClient):
         The wait between polls starts at ``poll_interval`` and doubles up to
         ``max_interval``. After ``timeout`` seconds it raises APITimeoutError.
         Each must be a finite number of seconds: ``timeout`` >= 0 (0 polls once),
-        the intervals > 0; anything else raises ValueError before any request.
+        the intervals > 0 with ``poll_interval`` <= ``max_interval``; anything else
+        raises ValueError before any request.
         """
         p.path_id("job_id", job_id)
         p.check_seconds("timeout", timeout, allow_zero=True)
         p.check_seconds("poll_interval", poll_interval, allow_zero=False)
         p.check_seconds("max_interval", max_interval, allow_zero=False)
+        if poll_interval > max_interval:
+            raise ValueError(
+                f"poll_interval ({poll_interval!r}) must not be more than max_interval "
+                f"({max_interval!r}): the wait starts at poll_interval and grows up to max_interval"
+            )
         deadline = time.monotonic() + timeout
         interval = poll_interval
         first = True
