@@ -401,10 +401,48 @@ converter.register_structure_hook_factory(_is_model, _structure_factory)
 
 def _unstructure_model(value: object) -> typing.Any:
     if attrs.has(type(value)):
-        return converter.unstructure(value)
+        data = converter.unstructure(value)
+        _check_wire_form(data, type(value))
+        return data
     if isinstance(value, FreeformObject):
         return dict(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class _WrongFieldTypesError(TypeError):
+    """Fields of a model argument holding values of the wrong type: (path in the model, problem)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {problem}" for path, problem in problems))
+        self.problems = problems
+
+
+def _problem(exc: BaseException, _: object) -> str:
+    if isinstance(exc, KeyError):
+        return "required, but not set"
+    return str(exc) if isinstance(exc, (TypeError, ValueError)) and str(exc) else repr(exc)
+
+
+def _check_wire_form(data: typing.Any, cls: type) -> None:
+    """Refuse a model argument whose fields hold values of the wrong type.
+
+    attrs models do not check their fields when built (pydantic did, in julep
+    0.3.9): ``InputChatMlMessage(role="user", content=5)`` would go out, for the
+    server to refuse. What the model would put on the wire is read back as
+    ``cls`` by the converter that reads responses, strict about every field's
+    type; a failure names the field before any request is sent. Dicts given in
+    place of models go out as they are.
+    """
+    # What cannot be written at all fails here, for encode_json's walk to name.
+    wire = orjson.loads(orjson.dumps(data, default=_unstructure_model))
+    try:
+        converter.structure(wire, cls)
+    except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
+        if not isinstance(exc, cattrs.BaseValidationError):
+            raise _WrongFieldTypesError([("", _problem(exc, None))]) from None
+        lines = cattrs.transform_error(exc, path="", format_exception=_problem)
+        problems = [(where, problem) for problem, _, where in (x.rpartition(" @ ") for x in lines)]
+        raise _WrongFieldTypesError(problems) from None
 
 
 def encode_json(value: typing.Any) -> bytes:
@@ -420,6 +458,15 @@ def encode_json(value: typing.Any) -> bytes:
         # A model as the whole body is the operation's request= argument.
         path, culprit, expected = _unencodable(value, "request" if attrs.has(type(value)) else "")
         cause = exc.__cause__ or exc
+        if isinstance(cause, _WrongFieldTypesError):  # a model whose fields have the wrong types
+            where = path.lstrip(".")
+            raise TypeError(
+                "; ".join(
+                    f"{where}{inner if inner.startswith(('.', '[')) or not where else '.' + inner}"
+                    f": {problem} ({_a(type(culprit).__name__)} field)"
+                    for inner, problem in cause.problems
+                )
+            ) from None
         # Named when it is one class (a model, dict, str); a long union would say nothing.
         where = f" where a {expected.__name__} goes" if isinstance(expected, type) else ""
         raise TypeError(
@@ -433,6 +480,10 @@ def _field_types(cls: type) -> dict[str, typing.Any]:
         return typing.get_type_hints(cls)
     except Exception:  # an annotation that does not resolve: fall back to the values
         return {}
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
 
 
 def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]:

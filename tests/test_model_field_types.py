@@ -1,0 +1,99 @@
+"""A model argument whose fields hold values of the wrong type is refused before any
+request, naming the field: attrs does not check fields when a model is built (pydantic
+did, in julep 0.3.9), so ``InputChatMlMessage(content=5)`` used to go out for the
+server to refuse. Nothing listens on port 9: a request sent would fail otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import typing
+
+import hypothesis
+import hypothesis.strategies as st
+import pytest
+
+import julep
+from julep import AgentDefaultSettings, CreateDoc, InputChatMlMessage
+
+BASE_URL = "http://127.0.0.1:9/api"
+KEY = "k" * 12
+SESSION = "6f4c2c2e-7b3a-4c1e-9a55-0e3c1f1a2b3c"
+
+# Within what JSON can carry (an int past 64 bits fails to encode at all, named as such).
+_INTS = st.integers(-(2**63), 2**63 - 1)
+_FLOATS = st.floats(allow_nan=False, allow_infinity=False)
+# Not [], which is a list of (no) content parts.
+_NOT_STR = _INTS | _FLOATS | st.booleans() | st.lists(_INTS, min_size=1)
+_NOT_NUMBER = st.text(max_size=5) | st.booleans() | st.lists(_INTS, max_size=2)
+
+
+def _both(call: typing.Callable[[typing.Any], typing.Any]) -> list[BaseException]:
+    """The error ``call(client)`` raises on each client."""
+    errors: list[BaseException] = []
+    with julep.JulepApi(api_key=KEY, base_url=BASE_URL, max_retries=0) as client:
+        with pytest.raises(TypeError) as caught:
+            call(client)
+        errors.append(caught.value)
+
+    async def on_async() -> None:
+        async with julep.AsyncJulepApi(api_key=KEY, base_url=BASE_URL, max_retries=0) as client:
+            with pytest.raises(TypeError) as caught:
+                await call(client)
+            errors.append(caught.value)
+
+    asyncio.run(on_async())
+    return errors
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
+@hypothesis.given(content=_NOT_STR, index=st.integers(min_value=0, max_value=2))
+def test_a_message_model_with_content_of_the_wrong_type(content: object, index: int) -> None:
+    messages = [InputChatMlMessage(role="user", content="fine") for _ in range(3)]
+    messages[index] = InputChatMlMessage(role="user", content=content)  # type: ignore[arg-type]
+    for error in _both(lambda c: c.chat(SESSION, messages=messages)):
+        # content or, for a list, its first item, which is no content part.
+        assert str(error).startswith(f"messages[{index}].content"), error
+        assert "expected a " in str(error)
+        assert "InputChatMlMessage" in str(error)
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
+@hypothesis.given(temperature=_NOT_NUMBER)
+def test_settings_model_with_a_number_of_the_wrong_type(temperature: object) -> None:
+    settings = AgentDefaultSettings(temperature=temperature)  # type: ignore[arg-type]
+    for error in _both(lambda c: c.create_agent(name="a", default_settings=settings)):
+        assert str(error).startswith("default_settings.temperature: expected a number"), error
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
+@hypothesis.given(title=_NOT_STR | st.none())
+def test_a_doc_model_given_as_the_whole_request(title: object) -> None:
+    doc = CreateDoc(title=title, content="text")  # type: ignore[arg-type]
+    for error in _both(lambda c: c.create_agent_doc(SESSION, request=doc)):
+        assert str(error).startswith("request.title: expected a string"), error
+
+
+def test_every_wrong_field_is_named_at_once() -> None:
+    doc = CreateDoc(title=None, content=["a", 3])  # type: ignore[arg-type]
+    (error, _) = _both(lambda c: c.create_agent(name="a", docs=[doc]))
+    assert "docs[0].title: expected a string, got null" in str(error)
+    assert "docs[0].content: expected a string or a list of strings" in str(error)
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
+@hypothesis.given(content=st.text(max_size=20), temperature=st.floats(0, 2) | st.integers(0, 2))
+def test_models_of_the_right_types_go_out_as_before(content: str, temperature: float) -> None:
+    """The check reads the wire form back; it changes nothing of what is sent."""
+    from julep._serde import encode_json
+
+    body = {
+        "messages": [InputChatMlMessage(role="user", content=content)],
+        "settings": AgentDefaultSettings(temperature=temperature),
+    }
+    sent = encode_json(body)
+    assert sent == encode_json(
+        {
+            "messages": [{"role": "user", "content": content}],
+            "settings": {"temperature": temperature},
+        }
+    )
