@@ -295,18 +295,24 @@ def _unstructure_factory(
     cls: type, converter: cattrs.Converter
 ) -> typing.Callable[[typing.Any], dict[str, typing.Any]]:
     fields = attrs.fields(cls)
+    tracks_presence = hasattr(fields, "_present")
     overrides: dict[str, typing.Any] = {}
     for field in fields:
+        # A model built in code writes the fields given to it: an optional
+        # field of a response model left at its default None is not written,
+        # as julep 0.3.9 left an unset field out (ChatMlMessage(...) sent as
+        # a chat message has no "name": null, Doc(...) no "metadata": null).
+        omitted_default = field.default is OMIT or (tracks_presence and field.default is None)
         if field.name in _NOT_ENCODED:
             overrides[field.name] = override(omit=True)
-        elif field.default is OMIT or field.name in _RENAMED:
+        elif omitted_default or field.name in _RENAMED:
             overrides[field.name] = override(
-                omit_if_default=field.default is OMIT, rename=_RENAMED.get(field.name)
+                omit_if_default=omitted_default, rename=_RENAMED.get(field.name)
             )
     built: typing.Callable[[typing.Any], dict[str, typing.Any]] = make_dict_unstructure_fn(
         cls, converter, **overrides
     )
-    if not hasattr(fields, "_present"):
+    if not tracks_presence:
         return built
     encoded = tuple(
         (field, _RENAMED.get(field.name, field.name))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import pickle
 
 import attrs
 import cattrs
+import hypothesis
+import orjson
 import pytest
+from hypothesis import strategies as st
 
 import julep
 from julep._serde import converter, dumps, encode_json
@@ -136,3 +140,34 @@ def test_models_built_in_code_write_every_field_set() -> None:
         b'{"name":"f","parameters":{},"description":null}'
     )
     assert dumps(julep.AgentDefaultSettings()) == b"{}"
+
+
+_NOW = dt.datetime(2024, 5, 1, 12, tzinfo=dt.timezone.utc)
+
+
+@hypothesis.given(
+    name=st.one_of(st.none(), st.text(max_size=5)),
+    summary=st.one_of(st.none(), st.text(max_size=5)),
+    token_budget=st.one_of(st.none(), st.integers(0, 10**6)),
+)
+def test_response_models_built_in_code_leave_out_optional_fields_not_given(
+    name: str | None, summary: str | None, token_budget: int | None
+) -> None:
+    """A response model built in code writes what was given, as julep 0.3.9's exclude_unset:
+    an optional field left at None is absent on the wire and in .dict(), not null."""
+    message = julep.ChatMlMessage(id="m", role="user", content="x", created_at=_NOW, name=name)
+    expected = {"id": "m", "role": "user", "content": "x"}
+    expected["created_at"] = "2024-05-01T12:00:00+00:00"
+    if name is not None:
+        expected["name"] = name
+    assert orjson.loads(dumps(message)) == expected
+    assert message.to_dict() == expected
+    session = julep.Session(id="s", agent_id="a", summary=summary, token_budget=token_budget)
+    given = {"summary": summary, "token_budget": token_budget}
+    wanted = {"id": "s", "agent_id": "a"} | {k: v for k, v in given.items() if v is not None}
+    assert orjson.loads(dumps(session)) == wanted
+    assert session.dict() == wanted == json.loads(session.json())
+    every = {f.name for f in attrs.fields(julep.Session)} - {"_present", "response_info"}
+    assert set(session.dict(exclude_unset=False)) == every
+    doc = julep.Doc(id="d", title="t", content="c", created_at=_NOW)
+    assert b"metadata" not in encode_json({"request": doc})

@@ -50,7 +50,9 @@ def is_set(model: typing.Any, field: attrs.Attribute[typing.Any], value: object)
     """Whether a field counts as set: it would be written to the wire."""
     present = model._present
     if present is None:
-        return value is not OMIT
+        # Built in code: what was given. An optional response field left at
+        # its default None was not given (julep 0.3.9's exclude_unset).
+        return value is not OMIT and not (value is None and field.default is None)
     if WIRE_NAMES.get(field.name, field.name) in present:
         return True
     if value is None or value is OMIT:
