@@ -21,6 +21,7 @@ import attrs
 import cattrs
 import orjson
 
+from . import _bigjson
 from ._config import RetryPolicy
 from ._filling import filling_class
 from ._serde import converter
@@ -112,7 +113,7 @@ def backoff_delay(
 def parse_body(body: bytes) -> typing.Any:
     """The JSON of an error body, else its text ('' when empty)."""
     try:
-        return orjson.loads(body)
+        return _bigjson.loads(body)
     except orjson.JSONDecodeError:
         return body.decode("utf-8", "replace")
 
@@ -328,7 +329,7 @@ def structure(data: typing.Any, cls: type[_T]) -> _T:
 def decode(raw: RawResponse, cls: type[_T]) -> _T:
     """Decode a 2xx body into ``cls``; never lets a JSON or cattrs error escape."""
     try:
-        data = orjson.loads(raw.body)
+        data = _bigjson.loads(raw.body)
     except orjson.JSONDecodeError as exc:
         raise _invalid(raw, f"the response body is not JSON: {exc}") from exc
     try:

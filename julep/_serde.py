@@ -35,7 +35,7 @@ from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter
 
-from . import models
+from . import _bigjson, models
 from ._fast_structure import make_fast_structure
 from ._rfc3339 import parse_datetime
 from ._types import OMIT
@@ -440,7 +440,11 @@ def _check_wire_form(data: typing.Any, cls: type) -> None:
     place of models go out as they are.
     """
     # What cannot be written at all fails here, for encode_json's walk to name.
-    wire = orjson.loads(orjson.dumps(data, default=_unstructure_model))
+    try:
+        text = orjson.dumps(data, default=_unstructure_model)
+    except TypeError:  # an integer past 64 bits is fine on the wire; anything else fails again
+        text = _bigjson.dumps(data, _unstructure_model)
+    wire = _bigjson.loads(text)
     try:
         converter.structure(wire, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
@@ -463,6 +467,9 @@ def encode_json(value: typing.Any) -> bytes:
     except TypeError as exc:
         # A model as the whole body is the operation's request= argument.
         path, culprit, expected = _unencodable(value, "request" if attrs.has(type(value)) else "")
+        if _bigjson.is_big_int(culprit):
+            # JSON has no integer limit; orjson's is 64 bits (metadata={"n": 2**70}).
+            return _bigjson.dumps(value, _unstructure_model)
         cause = exc.__cause__ or exc
         if isinstance(cause, _WrongFieldTypesError):  # a model whose fields have the wrong types
             where = path.lstrip(".")
@@ -534,5 +541,5 @@ def dumps(value: typing.Any) -> bytes:
 
 
 def loads(data: bytes | str) -> typing.Any:
-    """Decode JSON bytes to plain Python values."""
-    return orjson.loads(data)
+    """Decode JSON bytes to plain Python values (integers of any size kept exact)."""
+    return _bigjson.loads(data)

@@ -14,7 +14,7 @@ import weakref
 import cattrs
 import orjson
 
-from . import _http
+from . import _bigjson, _http
 from ._sse import EventStreamError
 from ._transport import StreamBody
 from .errors import (
@@ -234,7 +234,7 @@ class AsyncChatStream:
 
     def _chunk(self, data: str, opened: StreamBody) -> ChatResponseChunk | None:
         try:
-            payload = orjson.loads(data)
+            payload = _bigjson.loads(data)
             if isinstance(payload, dict) and "error" in payload:
                 error = payload["error"]
                 message = error.get("message", error) if isinstance(error, dict) else error

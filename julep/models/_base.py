@@ -9,6 +9,7 @@ import typing
 import attrs
 import orjson
 
+from .._bigjson import dumps as _big_dumps
 from . import _export
 
 
@@ -143,7 +144,10 @@ class Model:
             exclude_defaults=exclude_defaults,
             exclude_none=exclude_none,
         )
-        return orjson.dumps(data).decode()
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:  # an integer beyond 64 bits (in metadata, say)
+            return _big_dumps(data, None).decode()
 
 
 @attrs.frozen(kw_only=True)

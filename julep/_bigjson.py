@@ -1,0 +1,79 @@
+"""JSON integers beyond 64 bits, which orjson cannot carry exactly.
+
+orjson reads an integer literal outside the signed/unsigned 64-bit range as a
+float, silently (``123456789012345678901234567890`` becomes ``1.2345678901234568e+29``,
+``-9223372036854775809`` becomes ``-9223372036854775808`` once made an int again),
+and refuses to write one. JSON has no such limit, and Python's ``json`` keeps
+them exact, as julep 0.3.9 (httpx, pydantic) did. Documents holding such a
+number are rare, so orjson stays the fast path and ``json`` is used only when
+a body has a run of 19 or more digits (an integer that may not fit) or when
+orjson refuses an integer on the way out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import re
+import typing
+import uuid
+
+import orjson
+
+# 19 digits: the shortest literal that may fall outside [-2**63, 2**64 - 1].
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+
+
+def _no_constant(name: str) -> typing.NoReturn:
+    # orjson refuses NaN and Infinity; so does the fallback.
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def loads(data: bytes | str) -> typing.Any:
+    """``orjson.loads``, with integers of any size kept exact.
+
+    Raises ``orjson.JSONDecodeError`` (a ``ValueError``) on invalid JSON either way.
+    """
+    value = orjson.loads(data)
+    raw = data.encode() if isinstance(data, str) else data
+    if _LONG_DIGITS.search(raw) is None:
+        return value
+    try:
+        return json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise orjson.JSONDecodeError(str(exc), raw.decode("utf-8", "replace"), 0) from exc
+
+
+def _plain(value: typing.Any) -> typing.Any:
+    """What orjson writes natively but ``json`` does not."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def dumps(value: typing.Any, default: typing.Callable[[typing.Any], typing.Any] | None) -> bytes:
+    """``json.dumps`` as compact UTF-8 bytes, for a value orjson refused over a big integer."""
+
+    def fallback(item: typing.Any) -> typing.Any:
+        try:
+            return _plain(item)
+        except TypeError:
+            if default is None:
+                raise
+            return default(item)
+
+    return json.dumps(
+        value, default=fallback, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
+
+
+def is_big_int(value: object) -> bool:
+    """An int orjson cannot write (outside [-2**63, 2**64 - 1])."""
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and not (-(2**63) <= value < 2**64)
+    )

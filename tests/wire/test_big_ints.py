@@ -1,0 +1,69 @@
+"""Integers beyond 64 bits are read and sent exactly, as JSON (and julep 0.3.9) allows.
+
+orjson reads such a literal as a float without a word and refuses to write one:
+metadata came back as 1.2345678901234568e+29 and -2**63 - 1 as -2**63.
+"""
+
+from __future__ import annotations
+
+import json
+
+import hypothesis
+import hypothesis.strategies as st
+from aioresponses import aioresponses
+
+from julep import _bigjson
+from julep.client import JulepApi
+
+from ..conftest import API_KEY
+from .mock import BASE_URL, respond, sent
+from .samples import AGENT, AGENT_ID, CREATED
+
+BIG = st.one_of(st.integers(max_value=-(2**63) - 1), st.integers(min_value=2**64))
+ANY_INT = st.one_of(BIG, st.integers(-(2**63), 2**64 - 1))
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@hypothesis.given(number=ANY_INT, budget=ANY_INT.filter(lambda n: n >= 0))
+def test_big_ints_in_a_response_are_read_exactly(number: int, budget: int) -> None:
+    """A decoded model holds the integers the JSON had, in metadata and typed fields."""
+    body = json.dumps({**AGENT, "metadata": {"n": number, "deep": [{"m": number}]}}).encode()
+    session = json.dumps({"id": AGENT_ID, "agent_id": AGENT_ID, "token_budget": budget}).encode()
+    with aioresponses() as mock:
+        respond(mock, "GET", body=body)
+        respond(mock, "GET", body=session)
+        with JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
+            agent = client.get_agent(AGENT_ID)
+            got = client.get_session(AGENT_ID)
+    assert agent.metadata == {"n": number, "deep": [{"m": number}]}
+    assert type(agent.metadata["n"]) is int
+    assert got.token_budget == budget
+    assert json.loads(agent.to_json())["metadata"]["n"] == number
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@hypothesis.given(number=BIG)
+def test_big_ints_in_a_request_are_sent_exactly(number: int) -> None:
+    """create_agent(metadata={"n": 2**70}) sends 2**70, not a TypeError."""
+    with aioresponses() as mock:
+        respond(mock, "POST", payload=CREATED)
+        with JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
+            client.create_agent(name="n", metadata={"n": number, "when": "x"})
+        (request,) = sent(mock)
+    assert request.body is not None
+    assert json.loads(request.body) == {"name": "n", "metadata": {"n": number, "when": "x"}}
+
+
+def test_the_fallback_keeps_orjson_strictness() -> None:
+    """NaN stays invalid, and a long digit run inside a string changes nothing."""
+    for bad in (b'{"a": NaN, "b": 12345678901234567890123}', b'{"a": 1e99999999999999999999}'):
+        try:
+            _bigjson.loads(bad)
+        except ValueError:
+            pass
+        else:  # pragma: no cover
+            raise AssertionError(bad)
+    assert _bigjson.loads(b'{"id": "12345678901234567890123", "n": 1.5}') == {
+        "id": "12345678901234567890123",
+        "n": 1.5,
+    }
