@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import enum
 import json
 import pickle
 
@@ -15,7 +16,8 @@ import pytest
 from hypothesis import strategies as st
 
 import julep
-from julep._serde import converter, dumps, encode_json
+import julep.models.enums
+from julep._serde import converter, dumps, encode_json, lenient_enum
 
 from .wire.samples import CREATED
 
@@ -171,3 +173,32 @@ def test_response_models_built_in_code_leave_out_optional_fields_not_given(
     assert set(session.dict(exclude_unset=False)) == every
     doc = julep.Doc(id="d", title="t", content="c", created_at=_NOW)
     assert b"metadata" not in encode_json({"request": doc})
+
+
+_ENUMS = sorted(
+    {
+        value
+        for value in vars(julep.models.enums).values()
+        if isinstance(value, type) and issubclass(value, julep.models.enums._StrEnum)
+    }
+    - {julep.models.enums._StrEnum},
+    key=lambda cls: cls.__name__,
+)
+
+
+@hypothesis.given(cls=st.sampled_from(_ENUMS), value=st.text(min_size=1, max_size=12))
+def test_enum_values_unknown_to_the_sdk_survive_pickle(cls: type[enum.Enum], value: str) -> None:
+    """A pseudo-member (a value a response had, unknown here) unpickles as the same value;
+    a known member unpickles as itself."""
+    member = lenient_enum(cls, value)
+    again = pickle.loads(pickle.dumps(member))
+    assert type(again) is cls and again == member and again.value == value
+    if value in cls._value2member_map_:
+        assert again is member
+    for known in cls:
+        assert pickle.loads(pickle.dumps(known)) is known
+    model = converter.structure(
+        {"id": "j", "name": "n", "created_at": "2024-05-01T12:00:00Z", "state": value},
+        julep.JobStatus,
+    )
+    assert pickle.loads(pickle.dumps(model)) == model

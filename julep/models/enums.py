@@ -7,11 +7,22 @@ encoder writes the plain value.
 from __future__ import annotations
 
 import enum
+import typing
+
+from ._enum_values import lenient_enum
 
 
 class _StrEnum(str, enum.Enum):
     def __str__(self) -> str:
         return str(self.value)
+
+    def __reduce_ex__(self, protocol: object) -> tuple[typing.Any, ...]:
+        # A pseudo-member (a value a response had that this SDK does not know)
+        # is rebuilt as one: Enum's own reduce calls cls(value), which refuses it.
+        cls = type(self)
+        if cls._value2member_map_.get(self._value_) is self:
+            return (cls, (self._value_,))
+        return (lenient_enum, (cls, self._value_))
 
 
 class SortBy(_StrEnum):
