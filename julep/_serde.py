@@ -537,7 +537,7 @@ def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]
 
 def dumps(value: typing.Any) -> bytes:
     """Encode a model, or a JSON value that may contain models, to bytes."""
-    return orjson.dumps(converter.unstructure(value))
+    return encode_json(converter.unstructure(value))
 
 
 def loads(data: bytes | str) -> typing.Any:

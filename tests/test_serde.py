@@ -202,3 +202,24 @@ def test_enum_values_unknown_to_the_sdk_survive_pickle(cls: type[enum.Enum], val
         julep.JobStatus,
     )
     assert pickle.loads(pickle.dumps(model)) == model
+
+
+@hypothesis.given(
+    cont=st.one_of(st.none(), st.booleans()),
+    schema=st.dictionaries(st.text(max_size=3), st.integers(), max_size=3),
+)
+def test_models_take_the_wire_names_of_renamed_fields(
+    cont: bool | None, schema: dict[str, int]
+) -> None:
+    """As julep 0.3.9's models did: InputChatMlMessage(**{"continue": ...}) and
+    ChatSettingsResponseFormat(**{"schema": ...}) build the same model as continue_/schema_."""
+    wire = {"role": "user", "content": "x", "continue": cont}
+    message = julep.InputChatMlMessage(**wire)
+    assert message == julep.InputChatMlMessage(role="user", content="x", continue_=cont)
+    assert message.dict() == {**wire, "role": julep.InputChatMlMessageRole.USER}
+    assert dumps(message) == dumps(converter.structure(wire, julep.InputChatMlMessage))
+    response_format = julep.ChatSettingsResponseFormat(**{"type": "json_object", "schema": schema})
+    assert response_format.schema_ == schema
+    assert orjson.loads(dumps(response_format)) == {"type": "json_object", "schema": schema}
+    with pytest.raises(TypeError, match="give one"):
+        julep.InputChatMlMessage(role="user", content="x", continue_=True, **{"continue": True})

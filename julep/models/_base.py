@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 import typing
 
@@ -170,3 +171,33 @@ class FreeformObject(dict[str, typing.Any]):
     """
 
     __slots__ = ()
+
+
+_M = typing.TypeVar("_M", bound=type)
+
+
+def accept_wire_names(cls: _M) -> _M:
+    """Let ``cls(**kwargs)`` take the wire names of ``continue_`` and ``schema_`` too.
+
+    julep 0.3.9's pydantic models took both (``allow_population_by_field_name``), so
+    ``InputChatMlMessage(**{"role": "user", "content": "x", "continue": True})``, a
+    message kept as it was sent, still builds one. ``inspect.signature`` shows the
+    attrs signature.
+    """
+    names = {field.name for field in attrs.fields(cls)}
+    renames = {wire: name for name, wire in _export.WIRE_NAMES.items() if name in names}
+    init = vars(cls)["__init__"]
+
+    @functools.wraps(init)
+    def init_with_wire_names(self: typing.Any, *args: typing.Any, **kwargs: typing.Any) -> None:
+        for wire, name in renames.items():
+            if wire in kwargs:
+                if name in kwargs:
+                    raise TypeError(
+                        f"{cls.__name__}() got {name!r} and its wire name {wire!r}: give one"
+                    )
+                kwargs[name] = kwargs.pop(wire)
+        init(self, *args, **kwargs)
+
+    setattr(cls, "__init__", init_with_wire_names)  # noqa: B010 (mypy: no assigning to a method)
+    return cls

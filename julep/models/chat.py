@@ -9,7 +9,7 @@ import attrs
 
 from .._types import OMIT
 from . import _convert
-from ._base import FreeformObject, Model, ResponseModel
+from ._base import FreeformObject, Model, ResponseModel, accept_wire_names
 from .docs import DocIds
 from .enums import (
     ChatMlImageContentPartImageUrlDetail,
@@ -56,6 +56,7 @@ ChatMlMessageContent = typing.Union[str, list[ChatMlMessageContentItem]]
 InputChatMlMessageContent = ChatMlMessageContent
 
 
+@accept_wire_names
 @attrs.frozen(kw_only=True)
 class InputChatMlMessage(Model):
     role: InputChatMlMessageRole = attrs.field(converter=_convert.input_role)
@@ -77,6 +78,7 @@ class ChatSettingsResponseFormatSchema(FreeformObject):
     __slots__ = ()
 
 
+@accept_wire_names
 @attrs.frozen(kw_only=True)
 class ChatSettingsResponseFormat(Model):
     type: ChatSettingsResponseFormatType | None = attrs.field(
