@@ -77,3 +77,11 @@ def is_big_int(value: object) -> bool:
     return (
         isinstance(value, int) and not isinstance(value, bool) and not (-(2**63) <= value < 2**64)
     )
+
+
+def dumps_plain(value: typing.Any) -> bytes:
+    """``orjson.dumps(value)``, with integers beyond 64 bits written exactly."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return dumps(value, None)

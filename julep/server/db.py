@@ -17,8 +17,7 @@ import os
 import sqlite3
 import typing
 
-import orjson
-
+from .. import _bigjson
 from .store.schema import COUNTABLE, DDL
 
 T = typing.TypeVar("T")
@@ -57,10 +56,10 @@ def _json_equal(a: object, b: object) -> bool:
 
 def _metadata_matches(metadata: str, wanted: str) -> bool:
     # The metadata filter: every key of ``wanted`` equals the stored value.
-    stored = orjson.loads(metadata)
+    stored = _bigjson.loads(metadata)
     return all(
         key in stored and _json_equal(stored[key], value)
-        for key, value in orjson.loads(wanted).items()
+        for key, value in _bigjson.loads(wanted).items()
     )
 
 

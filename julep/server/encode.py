@@ -11,15 +11,15 @@ from __future__ import annotations
 import typing
 
 import attrs
-import orjson
 
+from .. import _bigjson
 from .._serde import converter
 from .validation import WIRE_NAMES
 
 
 def response_json(model: object) -> bytes:
     """``model`` (a response model, or a list of them) as JSON without unset fields."""
-    return orjson.dumps(_present(model, converter.unstructure(model)))
+    return _bigjson.dumps_plain(_present(model, converter.unstructure(model)))
 
 
 def _present(value: object, data: typing.Any) -> typing.Any:

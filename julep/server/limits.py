@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import typing
 
-import orjson
-
+from .. import _bigjson
 from .errors import invalid
 
 MAX_DEPTH = 64
@@ -68,7 +67,7 @@ def _walk(value: object, path: str, depth: int) -> None:
 
 def _walk_freeform(value: dict[str, typing.Any] | list[typing.Any], path: str, depth: int) -> None:
     _depth_only(value, path, depth)
-    size = len(orjson.dumps(value))
+    size = len(_bigjson.dumps_plain(value))
     if size > MAX_FREEFORM_BYTES:
         raise invalid(f"{path}: at most {MAX_FREEFORM_BYTES} bytes as JSON, got {size}")
 

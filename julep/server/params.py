@@ -14,6 +14,7 @@ import attrs
 import orjson
 from aiohttp import web
 
+from .. import _bigjson
 from . import limits
 from .errors import RequestError, invalid
 from .validation import structure
@@ -96,12 +97,12 @@ def list_query(request: web.Request) -> ListQuery:
     metadata_filter: str | None = None
     if raw_filter is not None:
         try:
-            parsed = orjson.loads(raw_filter)
+            parsed = _bigjson.loads(raw_filter)
         except orjson.JSONDecodeError:
             raise RequestError(400, "metadata_filter is not a valid JSON") from None
         if not isinstance(parsed, dict):
             raise RequestError(400, "metadata_filter must be a JSON object")
-        metadata_filter = orjson.dumps(parsed).decode() if parsed else None
+        metadata_filter = _bigjson.dumps_plain(parsed).decode() if parsed else None
     return ListQuery(
         limit=current.limit,
         offset=current.offset,
@@ -119,7 +120,7 @@ INLINE_BODY_BYTES = 64 * 1024
 def parse(data: bytes) -> object:
     """``data`` parsed as JSON and checked against ``limits`` (422 otherwise)."""
     try:
-        parsed = orjson.loads(data)
+        parsed = _bigjson.loads(data)
     except orjson.JSONDecodeError as exc:
         if "depth" in str(exc):
             raise invalid(f"body: nested deeper than {limits.MAX_DEPTH} levels") from None

@@ -6,18 +6,17 @@ import sqlite3
 import typing
 import uuid
 
-import orjson
-
+from ... import _bigjson
 from ..errors import not_found
 from ..params import ListQuery, Page
 
 
 def to_json(value: object) -> str:
-    return orjson.dumps(value).decode()
+    return _bigjson.dumps_plain(value).decode()
 
 
 def from_json(text: str) -> typing.Any:
-    return orjson.loads(text)
+    return _bigjson.loads(text)
 
 
 def new_id() -> str:
