@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import sys
 import typing
 
@@ -152,11 +153,38 @@ converter.register_structure_hook_factory(_is_list, _list_factory)
 # --- datetimes ---------------------------------------------------------------
 
 
+# julep 0.3.9 (pydantic v1) read an epoch number above 2e10 as milliseconds,
+# dividing by 1000 until it is not (so micro- and nanoseconds work too).
+_MS_WATERSHED = 2e10
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _from_epoch(value: float) -> dt.datetime:
+    try:
+        seconds = float(value)
+    except OverflowError:
+        raise ValueError("the epoch number is out of range") from None
+    while abs(seconds) > _MS_WATERSHED:
+        seconds /= 1000
+    return _EPOCH + dt.timedelta(seconds=seconds)
+
+
 def _structure_datetime(value: object, _: type) -> dt.datetime:
     if isinstance(value, str):
-        return parse_datetime(value)
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            try:
+                number = float(value)  # an epoch as a string, as 0.3.9 took it
+            except ValueError:
+                number = float("nan")
+            if not math.isfinite(number):
+                raise
+            return _from_epoch(number)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+        if not math.isfinite(value):
+            raise ValueError(f"expected an epoch number, got {value!r}")
+        return _from_epoch(value)
     raise TypeError(f"expected an RFC 3339 datetime, got {json_type(value)}")
 
 

@@ -223,3 +223,17 @@ def test_models_take_the_wire_names_of_renamed_fields(
     assert orjson.loads(dumps(response_format)) == {"type": "json_object", "schema": schema}
     with pytest.raises(TypeError, match="give one"):
         julep.InputChatMlMessage(role="user", content="x", continue_=True, **{"continue": True})
+
+
+@hypothesis.given(seconds=st.integers(-(2 * 10**10), 2 * 10**10))
+def test_epoch_numbers_in_seconds_or_milliseconds_as_julep_039_read_them(seconds: int) -> None:
+    """An epoch number above 2e10 is milliseconds, as pydantic v1 read it; an epoch in a
+    string is read as the number."""
+    expected = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=seconds)
+    assert converter.structure(seconds, dt.datetime) == expected
+    assert converter.structure(str(seconds), dt.datetime) == expected
+    if abs(seconds) * 1000 > 2e10:
+        assert converter.structure(seconds * 1000, dt.datetime) == expected
+        assert converter.structure(str(seconds * 1000), dt.datetime) == expected
+    with pytest.raises(cattrs.BaseValidationError):
+        converter.structure({**CREATED, "created_at": "soon"}, julep.ResourceCreatedResponse)
