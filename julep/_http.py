@@ -24,7 +24,7 @@ import orjson
 from . import _bigjson
 from ._config import RetryPolicy
 from ._filling import filling_class
-from ._serde import converter
+from ._serde import converter, describe_error
 from .errors import APIStatusError, ResponseValidationError, shorten, status_error_class
 from .models._base import ResponseInfo, ResponseModel
 
@@ -335,11 +335,7 @@ def decode(raw: RawResponse, cls: type[_T]) -> _T:
     try:
         value = structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as exc:
-        detail = (
-            "; ".join(cattrs.transform_error(exc))
-            if isinstance(exc, cattrs.BaseValidationError)
-            else str(exc)
-        )
+        detail = describe_error(exc)
         raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc
     if isinstance(value, ResponseModel):
         set_response_info(value, raw.status, raw.request_id, raw.retries_taken, raw.elapsed)

@@ -20,7 +20,7 @@ import orjson
 
 from . import models as m
 from ._config import is_seconds
-from ._serde import converter, strict_enum, wire_names
+from ._serde import converter, describe_error, strict_enum, wire_names
 from ._types import OMIT, JSONObject
 from .models.enums import ChatSettingsPreset, Order, SortBy
 
@@ -188,11 +188,7 @@ def _as_request_model(name: str, cls: type, value: object) -> object:
     try:
         converted: object = converter.structure(sent, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
-        detail = (
-            "; ".join(cattrs.transform_error(exc))
-            if isinstance(exc, cattrs.BaseValidationError)
-            else exc
-        )
+        detail = describe_error(exc)
         raise ValueError(
             f"{name}: this {type(value).__name__} cannot be sent as a {cls.__name__}: {detail}"
         ) from None

@@ -31,6 +31,7 @@ import typing
 
 import attrs
 import cattrs
+import cattrs.v
 import orjson
 from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -234,7 +235,12 @@ def _structure_str_list(value: object, _: object) -> str | list[str]:
                 break
         else:
             return value
-    raise TypeError("expected a string or a list of strings")
+        index = next(i for i, item in enumerate(value) if not isinstance(item, str))
+        raise TypeError(
+            f"expected a string or a list of strings, got an array whose item [{index}] "
+            f"is {json_type(value[index])}"
+        )
+    raise TypeError(f"expected a string or a list of strings, got {json_type(value)}")
 
 
 def _structure_optional_str_list(value: object, t: object) -> str | list[str] | None:
@@ -266,7 +272,7 @@ def _structure_content(value: object, _: object) -> models.ChatMlMessageContent:
             return [_structure_part(item, None) for item in value]
         except Exception:
             _raise_at_part(value)
-    raise TypeError("expected a string or a list of content parts")
+    raise TypeError(f"expected a string or a list of content parts, got {json_type(value)}")
 
 
 def _raise_at_part(parts: list[object]) -> typing.NoReturn:
@@ -443,18 +449,39 @@ def _unstructure_model(value: object) -> typing.Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+# The messages of this module's hooks say what the JSON had; cattrs' default
+# formatter replaces them with "invalid value for type, expected Union".
+_OWN_MESSAGES = (
+    "expected ",
+    "not an RFC 3339",
+    "invalid UTC offset",
+    "a content part needs",
+    "the epoch number",
+)
+
+
+def format_exception(exc: BaseException, type_: type | None) -> str:
+    """One error of a failed decode, for ``cattrs.transform_error``: the hook's own
+    message when it has one ("expected an integer, got string"), else cattrs' text."""
+    message = str(exc) if isinstance(exc, (TypeError, ValueError)) else ""
+    if message.startswith(_OWN_MESSAGES):
+        return message
+    return cattrs.v.format_exception(exc, type_)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A failed decode as "message @ $.path" lines joined by "; "."""
+    if isinstance(exc, cattrs.BaseValidationError):
+        return "; ".join(cattrs.transform_error(exc, format_exception=format_exception))
+    return str(exc)
+
+
 class _WrongFieldTypesError(TypeError):
     """Fields of a model argument holding values of the wrong type: (path in the model, problem)."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{path}: {problem}" for path, problem in problems))
         self.problems = problems
-
-
-def _problem(exc: BaseException, _: object) -> str:
-    if isinstance(exc, KeyError):
-        return "required, but not set"
-    return str(exc) if isinstance(exc, (TypeError, ValueError)) and str(exc) else repr(exc)
 
 
 def _check_wire_form(data: typing.Any, cls: type) -> None:
@@ -477,8 +504,8 @@ def _check_wire_form(data: typing.Any, cls: type) -> None:
         converter.structure(wire, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
         if not isinstance(exc, cattrs.BaseValidationError):
-            raise _WrongFieldTypesError([("", _problem(exc, None))]) from None
-        lines = cattrs.transform_error(exc, path="", format_exception=_problem)
+            raise _WrongFieldTypesError([("", str(exc) or repr(exc))]) from None
+        lines = cattrs.transform_error(exc, path="", format_exception=format_exception)
         problems = [(where, problem) for problem, _, where in (x.rpartition(" @ ") for x in lines)]
         raise _WrongFieldTypesError(problems) from None
 

@@ -14,7 +14,7 @@ import weakref
 import cattrs
 import orjson
 
-from . import _bigjson, _http
+from . import _bigjson, _http, _serde
 from ._sse import EventStreamError
 from ._transport import StreamBody
 from .errors import (
@@ -251,7 +251,7 @@ class AsyncChatStream:
         ) as exc:
             # Which field, as a reply read whole says it: "... @ $.usage.total_tokens".
             detail = (
-                f" ({'; '.join(cattrs.transform_error(exc, path='$'))})"
+                f" ({_serde.describe_error(exc)})"
                 if isinstance(exc, cattrs.BaseValidationError)
                 else ""
             )

@@ -5,9 +5,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _capture import ID, Capture  # noqa: E402
+from _capture import ID, Capture
 
-from julep.client import JulepApi  # noqa: E402
+from julep.client import JulepApi
 
 bad = []
 cap = Capture()
