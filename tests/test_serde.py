@@ -237,3 +237,23 @@ def test_epoch_numbers_in_seconds_or_milliseconds_as_julep_039_read_them(seconds
         assert converter.structure(str(seconds * 1000), dt.datetime) == expected
     with pytest.raises(cattrs.BaseValidationError):
         converter.structure({**CREATED, "created_at": "soon"}, julep.ResourceCreatedResponse)
+
+
+@hypothesis.given(value=st.text(max_size=10))
+def test_enum_fields_of_models_built_in_code_refuse_unknown_strings(value: str) -> None:
+    """AgentDefaultSettings(preset="nope") fails when built, as in julep 0.3.9 (and as
+    chat(preset="nope") does); the same value read from a response is kept."""
+    known = value in julep.ChatSettingsPreset._value2member_map_
+    if known:
+        assert julep.AgentDefaultSettings(preset=value).preset == value
+    else:
+        with pytest.raises(ValueError, match="expected one of"):
+            julep.AgentDefaultSettings(preset=value)
+    decoded = converter.structure({"preset": value}, julep.AgentDefaultSettings)
+    assert decoded.preset == value
+    assert julep.AgentDefaultSettings(preset=decoded.preset).preset == value
+    if value not in julep.ChatMlImageContentPartImageUrlDetail._value2member_map_:
+        with pytest.raises(ValueError, match="expected one of"):
+            julep.ChatMlImageContentPartImageUrl(url="u", detail=value)
+    url = converter.structure({"url": "u", "detail": value}, julep.ChatMlImageContentPartImageUrl)
+    assert url.detail == value

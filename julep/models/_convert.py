@@ -1,8 +1,9 @@
 """attrs converters that let enum fields take their plain string values.
 
 Request-only fields are strict: an unknown value fails when the model is
-built, before any request. Fields also decoded from responses are lenient, so
-a value the server adds later does not break decoding.
+built, before any request. Fields also decoded from responses are lenient only
+to what decoding gives them (an enum instance, perhaps a pseudo-member for a
+value the server added later); a plain string given in code is checked.
 
 (They are named functions because mypy's attrs plugin only understands those.)
 """
@@ -13,7 +14,7 @@ import enum
 import typing
 
 from .._types import OMIT
-from ._enum_values import lenient_enum, strict_enum
+from ._enum_values import strict_enum
 from .enums import (
     ChatMlImageContentPartImageUrlDetail,
     ChatSettingsPreset,
@@ -33,7 +34,10 @@ def _strict(cls: type[_E], value: typing.Any) -> _E:
 
 
 def _lenient(cls: type[_E], value: typing.Any) -> _E:
-    return value if isinstance(value, cls) else lenient_enum(cls, value)
+    # Decoding hands over an enum instance already (an unknown value read from a
+    # response is a pseudo-member, kept); a plain string is the caller's, and a
+    # typo in it (preset="nope") fails here as in julep 0.3.9, before any request.
+    return value if isinstance(value, cls) else _strict(cls, value)
 
 
 def _optional(value: typing.Any) -> bool:
