@@ -44,4 +44,3 @@ def test_huge_int_seconds_on_a_client(value: int) -> None:
 def test_large_ints_that_fit_a_float_still_work() -> None:
     assert julep.Timeout.of(2**63).read == float(2**63)
     assert julep.RetryPolicy(max_delay=10**300).max_delay == 10**300
-
