@@ -15,14 +15,30 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-import re
 import typing
 import uuid
 
 import orjson
 
-# 19 digits: the shortest literal that may fall outside [-2**63, 2**64 - 1].
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+# 19 digits: the shortest literal that may fall outside [-2**63, 2**64 - 1]. Each
+# digit becomes "0" and every other byte " ", so such a run is found by bytes'
+# own substring search: about 1 ns a byte, where the regex [0-9]{19} took 8 and
+# was most of the cost of decoding a chat reply. Large bodies are looked at in
+# slices, so the translated copy stays small.
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+_RUN = b"0" * 19
+_SLICE = 64 * 1024
+
+
+def _may_hold_big_int(raw: bytes) -> bool:
+    """Whether ``raw`` has a run of 19 digits (in a string, too: then it is only slower)."""
+    if len(raw) <= _SLICE:
+        return _RUN in raw.translate(_DIGITS_AS_ZEROS)
+    overlap = len(_RUN) - 1  # a run across two slices is seen in the later one
+    return any(
+        _RUN in raw[start : start + _SLICE + overlap].translate(_DIGITS_AS_ZEROS)
+        for start in range(0, len(raw), _SLICE)
+    )
 
 
 def _no_constant(name: str) -> typing.NoReturn:
@@ -37,7 +53,7 @@ def loads(data: bytes | str) -> typing.Any:
     """
     value = orjson.loads(data)
     raw = data.encode() if isinstance(data, str) else data
-    if _LONG_DIGITS.search(raw) is None:
+    if not _may_hold_big_int(raw):
         return value
     try:
         return json.loads(raw, parse_constant=_no_constant)

@@ -7,6 +7,7 @@ metadata came back as 1.2345678901234568e+29 and -2**63 - 1 as -2**63.
 from __future__ import annotations
 
 import json
+import re
 
 import hypothesis
 import hypothesis.strategies as st
@@ -67,3 +68,23 @@ def test_the_fallback_keeps_orjson_strictness() -> None:
         "id": "12345678901234567890123",
         "n": 1.5,
     }
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(
+    filler=st.binary(max_size=300),
+    run=st.integers(min_value=0, max_value=30),
+    at=st.integers(min_value=0, max_value=200_000),
+    size=st.sampled_from([0, 100, 64 * 1024 - 5, 64 * 1024, 150_000]),
+)
+def test_the_digit_run_scan_finds_what_a_regex_finds(
+    filler: bytes, run: int, at: int, size: int
+) -> None:
+    """The fast scan (translated slices) agrees with ``[0-9]{19}`` everywhere, a run
+    across the edge of two slices included."""
+    body = bytearray((filler or b"a") * (size // max(len(filler), 1) + 1))[: max(size, 1)]
+    at = min(at, len(body))
+    body[at:at] = b"9" * run
+    assert _bigjson._may_hold_big_int(bytes(body)) == (
+        re.search(rb"[0-9]{19}", bytes(body)) is not None
+    )
