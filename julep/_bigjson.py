@@ -72,17 +72,35 @@ def _plain(value: typing.Any) -> typing.Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+def _refuse_non_str_keys(value: typing.Any) -> None:
+    """Raise as orjson does for a dict key that is not a str: ``json`` would write
+    ``{1: x}`` as ``{"1": x}`` (and ``None`` as ``"null"``), another object."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if not isinstance(key, str):
+                    raise TypeError("Dict key must be str")
+                stack.append(inner)
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+
+
 def dumps(value: typing.Any, default: typing.Callable[[typing.Any], typing.Any] | None) -> bytes:
     """``json.dumps`` as compact UTF-8 bytes, for a value orjson refused over a big integer."""
 
     def fallback(item: typing.Any) -> typing.Any:
         try:
-            return _plain(item)
+            plain = _plain(item)
         except TypeError:
             if default is None:
                 raise
-            return default(item)
+            plain = default(item)
+        _refuse_non_str_keys(plain)
+        return plain
 
+    _refuse_non_str_keys(value)
     return json.dumps(
         value, default=fallback, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode()

@@ -20,7 +20,7 @@ import orjson
 
 from . import models as m
 from ._config import is_seconds
-from ._serde import converter, describe_error, strict_enum, wire_names
+from ._serde import converter, describe_error, encode_json, strict_enum, wire_names
 from ._types import OMIT, JSONObject
 from .models.enums import ChatSettingsPreset, Order, SortBy
 
@@ -320,7 +320,8 @@ def metadata_filter(value: object) -> str | None:
         # NaN and infinity would be written as null: another filter than the one given.
         check_finite("metadata_filter", value)
         try:
-            return orjson.dumps(value).decode()
+            # As a body's metadata is written: an integer past 64 bits exactly.
+            return encode_json(value).decode()
         except TypeError as exc:  # orjson.JSONEncodeError: a key or value JSON can't hold
             raise TypeError(f"metadata_filter cannot be sent as JSON: {exc}") from None
     if not isinstance(value, str):

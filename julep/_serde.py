@@ -442,7 +442,10 @@ converter.register_structure_hook_factory(_is_model, _structure_factory)
 def _unstructure_model(value: object) -> typing.Any:
     if attrs.has(type(value)):
         data = converter.unstructure(value)
-        _check_wire_form(data, type(value))
+        # Only the SDK's own models are read back: a caller's attrs class (in
+        # metadata, say) is sent as its fields, as before, and not built again.
+        if _is_model(type(value)):
+            _check_wire_form(data, type(value))
         return data
     if isinstance(value, FreeformObject):
         return dict(value)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import typing
+import uuid
 
+import attrs
 import hypothesis
 import hypothesis.strategies as st
 import pytest
@@ -97,3 +99,34 @@ def test_models_of_the_right_types_go_out_as_before(content: str, temperature: f
             "settings": {"temperature": temperature},
         }
     )
+
+
+_BUILT: list[object] = []
+
+
+@attrs.define
+class _Place:
+    """A caller's own attrs class, with fields the julep converter has no structure hook for."""
+
+    name: str
+    ref: uuid.UUID
+    extra: object = None
+
+    def __attrs_post_init__(self) -> None:
+        _BUILT.append(self)
+
+
+def test_a_callers_own_attrs_object_in_a_dict_argument_is_sent_as_before() -> None:
+    """Only the SDK's models are read back: a caller's attrs class in metadata went
+    out as its fields until 1c44e38 (then: TypeError 'Unsupported type: uuid.UUID'),
+    and is not built a second time."""
+    from julep._serde import encode_json
+
+    _BUILT.clear()
+    place = _Place("Se", uuid.UUID(int=7), {"a": 1})
+    sent = encode_json({"name": "a", "metadata": {"where": place}})
+    assert sent == (
+        b'{"name":"a","metadata":{"where":{"name":"Se",'
+        b'"ref":"00000000-0000-0000-0000-000000000007","extra":{"a":1}}}}'
+    )
+    assert [place] == _BUILT

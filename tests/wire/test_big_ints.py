@@ -88,3 +88,34 @@ def test_the_digit_run_scan_finds_what_a_regex_finds(
     assert _bigjson._may_hold_big_int(bytes(body)) == (
         re.search(rb"[0-9]{19}", bytes(body)) is not None
     )
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@hypothesis.given(number=ANY_INT)
+def test_big_ints_in_a_metadata_filter_dict_are_sent_exactly(number: int) -> None:
+    """list_agents(metadata_filter={"n": 2**70}) sends the filter as the str form would
+    (it raised TypeError 'Integer exceeds 64-bit range' before any request)."""
+    with aioresponses() as mock:
+        respond(mock, "GET", payload={"items": []})
+        with JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
+            client.list_agents(metadata_filter={"n": number, "deep": [number]})
+        (request,) = sent(mock)
+    assert json.loads(request.url.query["metadata_filter"]) == {"n": number, "deep": [number]}
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@hypothesis.given(
+    number=BIG, key=st.one_of(st.integers(), st.none(), st.booleans(), st.floats(allow_nan=False))
+)
+def test_a_big_int_does_not_let_a_non_str_key_through(number: int, key: object) -> None:
+    """The json fallback would write {1: x} as {"1": x}; it refuses it as orjson does."""
+    from julep import _params, _serde
+
+    value = {"n": number, "m": [{key: 1}]}
+    for encode in (_serde.encode_json, _params.metadata_filter):
+        try:
+            encode(value)
+        except TypeError as exc:
+            assert "key" in str(exc)
+        else:
+            raise AssertionError(f"{encode.__name__} sent a non-str key")
