@@ -6,8 +6,10 @@ server to refuse. Nothing listens on port 9: a request sent would fail otherwise
 from __future__ import annotations
 
 import asyncio
+import datetime
 import typing
 import uuid
+import zoneinfo
 
 import attrs
 import hypothesis
@@ -130,3 +132,33 @@ def test_a_callers_own_attrs_object_in_a_dict_argument_is_sent_as_before() -> No
         b'"ref":"00000000-0000-0000-0000-000000000007","extra":{"a":1}}}}'
     )
     assert [place] == _BUILT
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    when=st.datetimes(
+        min_value=datetime.datetime(2, 1, 1),
+        max_value=datetime.datetime(9998, 12, 31),
+        timezones=st.timedeltas(
+            min_value=datetime.timedelta(hours=-23, minutes=59),
+            max_value=datetime.timedelta(hours=23, minutes=59),
+        ).map(datetime.timezone)
+        | st.just(zoneinfo.ZoneInfo("Europe/Amsterdam")),
+    )
+)
+def test_any_aware_datetime_is_sent_as_rfc3339_at_the_same_instant(
+    when: datetime.datetime,
+) -> None:
+    """An offset with seconds (zoneinfo's local mean time before ~1900, or a
+    timezone(timedelta(seconds=30))) was written '+00:19:32', which RFC 3339 has no
+    room for: the message was refused as 'not an RFC 3339 datetime' though valid."""
+    import orjson
+
+    from julep import ChatMlMessage
+    from julep._rfc3339 import parse_datetime
+    from julep._serde import encode_json
+
+    message = ChatMlMessage(id="m", role="user", content="c", created_at=when)
+    sent = orjson.loads(encode_json({"messages": [message]}))["messages"][0]["created_at"]
+    # By timestamp: Python never calls a time in a DST fold equal across zones.
+    assert parse_datetime(sent).timestamp() == when.timestamp()

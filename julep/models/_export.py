@@ -12,6 +12,7 @@ plus any changed since, or the fields given to a model built in code.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import typing
@@ -29,9 +30,18 @@ _BOOKKEEPING = frozenset({"response_info", "_present"})
 
 
 def iso_datetime(value: dt.datetime) -> str:
-    """A datetime as RFC 3339 text; a naive one is taken as UTC."""
-    if value.tzinfo is None:
+    """A datetime as RFC 3339 text; a naive one is taken as UTC.
+
+    RFC 3339 offsets are hours and minutes: a zone's offset with seconds (the
+    local mean times zoneinfo gives dates before about 1900, 'Europe/Amsterdam'
+    until 1937) is written as the same instant in UTC, not as '+00:19:32'.
+    """
+    offset = value.utcoffset()
+    if offset is None:
         value = value.replace(tzinfo=dt.timezone.utc)
+    elif offset.seconds % 60 or offset.microseconds:
+        with contextlib.suppress(OverflowError):  # at year 1 or 9999, as it is
+            value = value.astimezone(dt.timezone.utc)
     return value.isoformat()
 
 
