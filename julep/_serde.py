@@ -469,6 +469,11 @@ def format_exception(exc: BaseException, type_: type | None) -> str:
     message = str(exc) if isinstance(exc, (TypeError, ValueError)) else ""
     if message.startswith(_OWN_MESSAGES):
         return message
+    # A request model's enum field checks its value when the model is built
+    # ("ToolType: expected one of 'function', 'webhook', got 'retrieval'").
+    _, colon, rest = message.partition(": ")
+    if colon and rest.startswith("expected one of "):
+        return message
     return cattrs.v.format_exception(exc, type_)
 
 

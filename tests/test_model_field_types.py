@@ -162,3 +162,27 @@ def test_any_aware_datetime_is_sent_as_rfc3339_at_the_same_instant(
     sent = orjson.loads(encode_json({"messages": [message]}))["messages"][0]["created_at"]
     # By timestamp: Python never calls a time in a DST fold equal across zones.
     assert parse_datetime(sent).timestamp() == when.timestamp()
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
+@hypothesis.given(
+    role=st.text(alphabet="abcdefghij_", min_size=1, max_size=12).filter(
+        lambda r: r not in {m.value for m in julep.ChatMlMessageRole}
+    )
+)
+def test_a_history_message_with_a_role_unknown_here_says_which(role: str) -> None:
+    """Its role is kept when read (a pseudo-member) but InputChatMlMessage takes only
+    its own: the error said 'invalid value @ $', naming nothing."""
+    from julep._serde import converter
+
+    message = converter.structure(
+        {"id": "m", "role": role, "content": "x", "created_at": "2024-05-01T12:00:00Z"},
+        julep.ChatMlMessage,
+    )
+    with (
+        julep.JulepApi(api_key=KEY, base_url=BASE_URL, max_retries=0) as client,
+        pytest.raises(ValueError) as caught,
+    ):
+        client.chat(SESSION, messages=[message])
+    assert "InputChatMlMessageRole: expected one of 'user'," in str(caught.value)
+    assert str(caught.value).endswith(f"got {role!r} @ $")

@@ -14,6 +14,8 @@ def lenient_enum(cls: type[_E], value: object) -> _E:
     known = cls._value2member_map_.get(value)
     if known is not None:
         return typing.cast(_E, known)
+    if isinstance(value, enum.Enum) and not isinstance(value, cls):
+        value = value.value  # a value of another enum (a ChatMlMessageRole as an input role)
     try:
         return cls(value)
     except ValueError:
