@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import math
 import typing
 import uuid
 
@@ -51,12 +52,32 @@ def loads(data: bytes | str) -> typing.Any:
 
     Raises ``orjson.JSONDecodeError`` (a ``ValueError``) on invalid JSON either way.
     """
-    value = orjson.loads(data)
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        # orjson refuses an integer of 310 digits or more, which it would read
+        # as a float: "number is infinity when parsed as double".
+        raw = data.encode() if isinstance(data, str) else data
+        if "infinity" not in str(exc) or not _may_hold_big_int(raw):
+            raise
+        return _exact(raw)
     raw = data.encode() if isinstance(data, str) else data
     if not _may_hold_big_int(raw):
         return value
+    return _exact(raw)
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):  # 1e400: orjson refuses it too
+        raise ValueError(f"number is infinity when parsed as double: {text[:40]}")
+    return number
+
+
+def _exact(raw: bytes) -> typing.Any:
+    """``raw`` read by ``json``, which keeps integers of any size."""
     try:
-        return json.loads(raw, parse_constant=_no_constant)
+        return json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
         raise orjson.JSONDecodeError(str(exc), raw.decode("utf-8", "replace"), 0) from exc
 

@@ -119,3 +119,21 @@ def test_a_big_int_does_not_let_a_non_str_key_through(number: int, key: object) 
             assert "key" in str(exc)
         else:
             raise AssertionError(f"{encode.__name__} sent a non-str key")
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@hypothesis.given(digits=st.integers(300, 4000), sign=st.sampled_from(["", "-"]))
+def test_integers_too_large_for_a_double_are_read_exactly(digits: int, sign: str) -> None:
+    """orjson refuses an integer literal of 310 digits or more ('number is infinity
+    when parsed as double'); the fallback reads it, while 1e400 stays refused."""
+    number = int(sign + "7" * digits)
+    assert _bigjson.loads(b'{"n": %d, "l": [%d]}' % (number, number)) == {
+        "n": number,
+        "l": [number],
+    }
+    for bad in (b'{"n": %d, "f": 1e400}' % number, b"[%d, 1e400]" % number, b"[%d,]" % number):
+        try:
+            _bigjson.loads(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"read {bad[-20:]!r}")
