@@ -324,6 +324,8 @@ def metadata_filter(value: object) -> str | None:
             return encode_json(value).decode()
         except TypeError as exc:  # orjson.JSONEncodeError: a key or value JSON can't hold
             raise TypeError(f"metadata_filter cannot be sent as JSON: {exc}") from None
+        except ValueError as exc:  # an integer of more digits than Python writes
+            raise ValueError(f"metadata_filter cannot be sent as JSON: {exc}") from None
     if not isinstance(value, str):
         raise TypeError(
             f"metadata_filter must be a JSON object as a str (or a dict), got {value!r}"

@@ -532,7 +532,11 @@ def encode_json(value: typing.Any) -> bytes:
         path, culprit, expected = _unencodable(value, "request" if attrs.has(type(value)) else "")
         if _bigjson.is_big_int(culprit):
             # JSON has no integer limit; orjson's is 64 bits (metadata={"n": 2**70}).
-            return _bigjson.dumps(value, _unstructure_model)
+            try:
+                return _bigjson.dumps(value, _unstructure_model)
+            except ValueError as too_long:  # past sys.get_int_max_str_digits()
+                where = _too_long_int(value, "request" if attrs.has(type(value)) else "")
+                raise ValueError(f"{where.lstrip('.') or 'the body'}: {too_long}") from None
         cause = exc.__cause__ or exc
         if isinstance(cause, _WrongFieldTypesError):  # a model whose fields have the wrong types
             where = path.lstrip(".")
@@ -549,6 +553,28 @@ def encode_json(value: typing.Any) -> bytes:
             f"{path.lstrip('.') or 'the body'}: {type(culprit).__name__} cannot be sent as JSON"
             f"{where} ({cause}); is a field of the wrong type?"
         ) from cause
+
+
+def _too_long_int(value: typing.Any, path: str) -> str:
+    """Where the first integer Python will not write as text sits (failure path only)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            str(value)
+        except ValueError:
+            return path
+        return ""
+    parts: typing.Iterable[tuple[str, typing.Any]] = ()
+    if isinstance(value, dict):
+        parts = ((f"{path}.{key}", item) for key, item in value.items())
+    elif isinstance(value, (list, tuple)):
+        parts = ((f"{path}[{index}]", item) for index, item in enumerate(value))
+    elif attrs.has(type(value)):
+        parts = ((f"{path}.{f.name}", getattr(value, f.name)) for f in attrs.fields(type(value)))
+    for inner_path, item in parts:
+        found = _too_long_int(item, inner_path)
+        if found:
+            return found
+    return ""
 
 
 def _field_types(cls: type) -> dict[str, typing.Any]:

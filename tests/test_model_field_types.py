@@ -186,3 +186,26 @@ def test_a_history_message_with_a_role_unknown_here_says_which(role: str) -> Non
         client.chat(SESSION, messages=[message])
     assert "InputChatMlMessageRole: expected one of 'user'," in str(caught.value)
     assert str(caught.value).endswith(f"got {role!r} @ $")
+
+
+@hypothesis.settings(max_examples=10, deadline=None)
+@hypothesis.given(index=st.integers(0, 3), extra=st.integers(0, 100))
+def test_an_integer_too_long_to_write_is_named(index: int, extra: int) -> None:
+    """Past sys.get_int_max_str_digits() Python will not write an integer: the
+    ValueError said so without naming the argument."""
+    import sys
+
+    huge = 10 ** (sys.get_int_max_str_digits() + extra)
+    items: list[object] = [2**70] * 4
+    items[index] = huge
+    with (
+        julep.JulepApi(api_key=KEY, base_url=BASE_URL, max_retries=0) as client,
+        pytest.raises(ValueError) as caught,
+    ):
+        client.create_agent(name="a", metadata={"n": 2**65, "items": items})
+    assert str(caught.value).startswith(f"metadata.items[{index}]: Exceeds the limit")
+    with (
+        julep.JulepApi(api_key=KEY, base_url=BASE_URL, max_retries=0) as client,
+        pytest.raises(ValueError, match=r"^metadata_filter cannot be sent as JSON: "),
+    ):
+        client.list_agents(metadata_filter={"n": huge})
