@@ -65,7 +65,15 @@ def test_never_closed_client_exits_cleanly(server: LoopbackServer) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
-    assert result.stderr == ""
+    # -X dev also turns on asyncio's debug log, which names any step of the loop
+    # that took over 100 ms: the first decode of a class generates its code, and
+    # on a loaded machine that can be slow. A timing note, not a warning.
+    printed = [
+        line
+        for line in result.stderr.splitlines()
+        if not (line.startswith("Executing <") and " took " in line)
+    ]
+    assert printed == []
 
 
 def test_one_client_shared_by_eight_threads(server: LoopbackServer) -> None:
