@@ -49,6 +49,7 @@ from .errors import (
     ClientClosedError,
     ConfigurationError,
     ResponseValidationError,
+    with_article,
 )
 
 _T = typing.TypeVar("_T")
@@ -212,7 +213,7 @@ class BaseAsyncClient:
 
     def __reduce__(self) -> typing.NoReturn:
         raise TypeError(
-            f"{_article(type(self).__name__)} {type(self).__name__} holds a connection pool "
+            f"{with_article(type(self).__name__)} holds a connection pool "
             "and cannot be pickled; "
             "create a client in each process"
         )
@@ -507,10 +508,6 @@ class BaseAsyncClient:
                     retries=retries,
                 )
             retries += 1
-
-
-def _article(name: str) -> str:
-    return "an" if name[:1].lower() in "aeiou" else "a"
 
 
 def _out_of_time(

@@ -67,19 +67,16 @@ def loads(data: bytes | str) -> typing.Any:
 
     Raises ``orjson.JSONDecodeError`` (a ``ValueError``) on invalid JSON either way.
     """
+    raw = data.encode() if isinstance(data, str) else data
     try:
-        value = orjson.loads(data)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         # orjson refuses an integer of 310 digits or more, which it would read
         # as a float: "number is infinity when parsed as double".
-        raw = data.encode() if isinstance(data, str) else data
         if "infinity" not in str(exc) or not _may_hold_big_int(raw):
             raise
         return _exact(raw)
-    raw = data.encode() if isinstance(data, str) else data
-    if not _may_hold_big_int(raw):
-        return value
-    return _exact(raw)
+    return _exact(raw) if _may_hold_big_int(raw) else value
 
 
 def _finite_float(text: str) -> float:
@@ -149,9 +146,14 @@ def is_big_int(value: object) -> bool:
     )
 
 
-def dumps_plain(value: typing.Any) -> bytes:
-    """``orjson.dumps(value)``, with integers beyond 64 bits written exactly."""
+def dumps_plain(
+    value: typing.Any, default: typing.Callable[[typing.Any], typing.Any] | None = None
+) -> bytes:
+    """``orjson.dumps(value, default=default)``, with integers beyond 64 bits written exactly.
+
+    Anything else orjson refuses is refused again, by the fallback.
+    """
     try:
-        return orjson.dumps(value)
+        return orjson.dumps(value, default=default)
     except TypeError:
-        return dumps(value, None)
+        return dumps(value, default)

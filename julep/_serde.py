@@ -41,6 +41,7 @@ from . import _bigjson, models
 from ._fast_structure import make_fast_structure
 from ._rfc3339 import parse_datetime
 from ._types import OMIT
+from .errors import with_article
 from .models._base import FreeformObject
 from .models._enum_values import lenient_enum, strict_enum
 from .models._export import is_set, iso_datetime
@@ -503,11 +504,7 @@ def _check_wire_form(data: typing.Any, cls: type) -> None:
     place of models go out as they are.
     """
     # What cannot be written at all fails here, for encode_json's walk to name.
-    try:
-        text = orjson.dumps(data, default=_unstructure_model)
-    except TypeError:  # an integer past 64 bits is fine on the wire; anything else fails again
-        text = _bigjson.dumps(data, _unstructure_model)
-    wire = _bigjson.loads(text)
+    wire = _bigjson.loads(_bigjson.dumps_plain(data, _unstructure_model))
     try:
         converter.structure(wire, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
@@ -529,13 +526,14 @@ def encode_json(value: typing.Any) -> bytes:
         return orjson.dumps(value, default=_unstructure_model)
     except TypeError as exc:
         # A model as the whole body is the operation's request= argument.
-        path, culprit, expected = _unencodable(value, "request" if attrs.has(type(value)) else "")
+        root = "request" if attrs.has(type(value)) else ""
+        path, culprit, expected = _unencodable(value, root)
         if _bigjson.is_big_int(culprit):
             # JSON has no integer limit; orjson's is 64 bits (metadata={"n": 2**70}).
             try:
                 return _bigjson.dumps(value, _unstructure_model)
             except ValueError as too_long:  # past sys.get_int_max_str_digits()
-                where = _too_long_int(value, "request" if attrs.has(type(value)) else "")
+                where = _too_long_int(value, root)
                 raise ValueError(f"{where.lstrip('.') or 'the body'}: {too_long}") from None
         cause = exc.__cause__ or exc
         if isinstance(cause, _WrongFieldTypesError):  # a model whose fields have the wrong types
@@ -543,7 +541,7 @@ def encode_json(value: typing.Any) -> bytes:
             raise TypeError(
                 "; ".join(
                     f"{where}{inner if inner.startswith(('.', '[')) or not where else '.' + inner}"
-                    f": {problem} ({_a(type(culprit).__name__)} field)"
+                    f": {problem} ({with_article(type(culprit).__name__)} field)"
                     for inner, problem in cause.problems
                 )
             ) from None
@@ -582,10 +580,6 @@ def _field_types(cls: type) -> dict[str, typing.Any]:
         return typing.get_type_hints(cls)
     except Exception:  # an annotation that does not resolve: fall back to the values
         return {}
-
-
-def _a(name: str) -> str:
-    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
 
 
 def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]:

@@ -210,21 +210,17 @@ class AsyncChatStream:
                     url=opened.url,
                     retries_taken=opened.retries_taken,
                 ) from exc
-            if isinstance(exc, APITimeoutError):  # stream_idle passed
-                raise StreamTimeoutError(
-                    f"the chat stream broke off: {exc}",
-                    partial_text=self.text,
-                    method=opened.method,
-                    url=opened.url,
-                    retries_taken=opened.retries_taken,
-                ) from exc
-            raise self._broken(f"the chat stream broke off: {exc}", opened) from exc
+            # An APITimeoutError here is stream_idle passing.
+            kind = StreamTimeoutError if isinstance(exc, APITimeoutError) else StreamError
+            raise self._broken(f"the chat stream broke off: {exc}", opened, kind) from exc
         if self._final is None:
             raise self._broken("the chat stream ended without its final event", opened)
 
-    def _broken(self, message: str, opened: StreamBody) -> StreamError:
+    def _broken(
+        self, message: str, opened: StreamBody, kind: type[StreamError] = StreamError
+    ) -> StreamError:
         """The error of a stream that failed after it started, with the text so far."""
-        return StreamError(
+        return kind(
             message,
             partial_text=self.text,
             method=opened.method,

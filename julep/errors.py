@@ -77,6 +77,11 @@ def show(value: typing.Any) -> str:
         return f"<a {type(value).__name__} nested too deeply to show>"
 
 
+def with_article(name: str) -> str:
+    """``name`` after "a" or "an", for a message ("an AsyncJulepApi", "a Doc")."""
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
 def shorten(text: str, limit: int = MESSAGE_BODY_LIMIT) -> str:
     """``text`` cut to ``limit`` characters, saying how much was left out."""
     if len(text) <= limit:
