@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import typing
 
 import aiohttp
 import attrs
 import orjson
+from aiohttp import web
+from aiohttp.typedefs import Handler
 from multidict import CIMultiDictProxy
 
 _NO_BODY: typing.Any = object()
@@ -107,3 +110,18 @@ def sse_events(text: str) -> list[str]:
             assert block.startswith("data: "), block
             events.append(block[len("data: ") :])
     return events
+
+
+@contextlib.asynccontextmanager
+async def model_endpoint(handle: Handler) -> typing.AsyncIterator[str]:
+    """A loopback stand-in for an OpenAI-compatible model, ``handle`` answering its
+    ``/v1/chat/completions``: the base URL to give ``LocalServer(model_url=...)``."""
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
+    finally:
+        await runner.cleanup()

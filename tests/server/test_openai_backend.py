@@ -11,7 +11,7 @@ from aiohttp import web
 
 from julep.server import LocalServer
 
-from .helpers import Api, sse_events
+from .helpers import Api, model_endpoint, sse_events
 
 pytestmark = pytest.mark.anyio
 MODEL_KEY = "sk-upstream-0123456789"
@@ -74,17 +74,8 @@ class FakeModel:
 @pytest.fixture
 async def fake() -> typing.AsyncIterator[tuple[FakeModel, str]]:
     model = FakeModel()
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", model.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield model, f"http://127.0.0.1:{port}/v1"
-    finally:
-        await runner.cleanup()
+    async with model_endpoint(model.handle) as url:
+        yield model, url
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from julep.server import LocalServer
 from julep.server.backends.openai_compat import _text
 
-from .helpers import Api, sse_events
+from .helpers import Api, model_endpoint, sse_events
 
 pytestmark = pytest.mark.anyio
 
@@ -44,20 +44,12 @@ class ContentModel:
 @pytest.fixture
 async def model_and_api() -> typing.AsyncIterator[tuple[ContentModel, Api]]:
     model = ContentModel()
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", model.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
-    try:
-        async with (
-            LocalServer(model="openai", model_url=url) as server,
-            aiohttp.ClientSession() as session,
-        ):
-            yield model, Api(session, server.base_url)
-    finally:
-        await runner.cleanup()
+    async with (
+        model_endpoint(model.handle) as url,
+        LocalServer(model="openai", model_url=url) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        yield model, Api(session, server.base_url)
 
 
 async def _chat(api: Api, *, stream: bool) -> tuple[int, typing.Any]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from julep.server import LocalServer
 from julep.server.backends.openai_compat import OpenAIBackend
 
-from .helpers import Api, sse_events
+from .helpers import Api, model_endpoint, sse_events
 
 pytestmark = pytest.mark.anyio
 
@@ -27,20 +27,12 @@ async def _echo_authorization(request: web.Request) -> web.Response:
 
 @pytest.fixture
 async def api() -> typing.AsyncIterator[Api]:
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", _echo_authorization)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
-    try:
-        async with (
-            LocalServer(model="openai", model_url=url, model_key=MODEL_KEY) as server,
-            aiohttp.ClientSession() as session,
-        ):
-            yield Api(session, server.base_url)
-    finally:
-        await runner.cleanup()
+    async with (
+        model_endpoint(_echo_authorization) as url,
+        LocalServer(model="openai", model_url=url, model_key=MODEL_KEY) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        yield Api(session, server.base_url)
 
 
 @pytest.mark.parametrize("stream", [False, True])
