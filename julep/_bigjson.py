@@ -8,10 +8,22 @@ them exact, as julep 0.3.9 (httpx, pydantic) did. Documents holding such a
 number are rare, so orjson stays the fast path and ``json`` is used only when
 a body has a run of 19 or more digits (an integer that may not fit) or when
 orjson refuses an integer on the way out.
+
+Responses read into models (``loads_into``) skip even that scan, which costs
+about 1 ns a byte: as much as orjson's whole parse of a history listing.
+orjson turns such a literal into a float of magnitude 2**63 or more, and only
+where a model keeps an integer does that float matter: an int field and a
+free-form object. A float field or an epoch datetime gets the same float
+either way (orjson and ``float(int)`` both round the exact value once), a str
+field refuses a number either way, and an unknown key is dropped. So the body
+is structured straight from orjson, the hooks of those two places call
+``check_float``/``check_free_form``, which raise ``SuspectFloatError`` on such a
+float, and then the body is read again exactly.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import enum
 import json
@@ -77,6 +89,91 @@ def loads(data: bytes | str) -> typing.Any:
             raise
         return _exact(raw)
     return _exact(raw) if _may_hold_big_int(raw) else value
+
+
+_T = typing.TypeVar("_T")
+# The smallest magnitude of a float orjson makes of an integer literal it
+# cannot hold (it holds [-2**63, 2**64 - 1]); a float literal may reach it too.
+_SUSPECT = 2.0**63
+# Set while structuring a document straight from orjson: only then may a float
+# stand for an integer. Anywhere else (a dict given by a caller, a body read by
+# ``json``) a float is what it says.
+_from_orjson: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "julep_from_orjson", default=False
+)
+
+
+class SuspectFloatError(ValueError):
+    """A float that orjson may have read from an integer literal beyond 64 bits."""
+
+
+def check_float(value: float) -> None:
+    """Raise ``SuspectFloatError`` if ``value`` may stand for an integer orjson could not hold."""
+    if (value >= _SUSPECT or value <= -_SUSPECT) and _from_orjson.get():
+        raise SuspectFloatError(f"{value!r} may be an integer beyond 64 bits read as a float")
+
+
+def check_free_form(value: object) -> None:
+    """``check_float`` on every float in a JSON value, however deep."""
+    # A loop, not recursion (free-form JSON may nest 1,000 deep), and no list
+    # of pending containers until one holds a container: most hold scalars.
+    pending: list[object] | None = None
+    item = value
+    while True:
+        kind = item.__class__
+        members: typing.Iterable[object] = (
+            typing.cast(dict[str, object], item).values()
+            if kind is dict
+            else typing.cast(list[object], item)
+            if kind is list
+            else (item,)
+            if kind is float
+            else ()
+        )
+        for member in members:
+            kind = member.__class__
+            if kind is float:
+                if member >= _SUSPECT or member <= -_SUSPECT:  # type: ignore[operator]
+                    check_float(typing.cast(float, member))
+            elif kind is dict or kind is list:
+                if pending is None:
+                    pending = [member]
+                else:
+                    pending.append(member)
+        if not pending:
+            return
+        item = pending.pop()
+
+
+def loads_into(
+    raw: bytes, cls: type[_T], structure: typing.Callable[[typing.Any, type[_T]], _T]
+) -> _T:
+    """``structure(loads(raw), cls)``, reading the body twice only when a number asks for it.
+
+    Raises ``orjson.JSONDecodeError`` for a body that is not JSON and whatever
+    ``structure`` raises for one that is not a ``cls``.
+    """
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "infinity" not in str(exc) or not _may_hold_big_int(raw):
+            raise
+        return structure(_exact(raw), cls)
+    token = _from_orjson.set(True)
+    try:
+        return structure(data, cls)
+    except Exception as first:
+        failure = first
+    finally:
+        _from_orjson.reset(token)
+    # A hook met a suspect float, or the document is not a ``cls`` (or both):
+    # structured again from an exact reading, which raises the error if there
+    # is one. Without a run of 19 digits, orjson's reading was exact.
+    try:
+        exact = _exact(raw) if _may_hold_big_int(raw) else data
+    except orjson.JSONDecodeError:  # json's recursion limit is below orjson's
+        raise failure from None
+    return structure(exact, cls)
 
 
 def _finite_float(text: str) -> float:

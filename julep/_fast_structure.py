@@ -66,15 +66,18 @@ class _Builder:
         exact_types: typing.Mapping[Hook, type],
         list_item_type: typing.Callable[[Hook], object | None],
         datetime_hook: Hook | None,
+        free_form_hook: Hook | None,
     ) -> None:
         self.converter = converter
         self.exact_types = exact_types
         self.list_item_type = list_item_type
         self.datetime_hook = datetime_hook
+        self.free_form_hook = free_form_hook
         self.namespace: dict[str, typing.Any] = {
             "_MISSING": _MISSING,
             "_fromiso": dt.datetime.fromisoformat,
             "_STAMP_SIZES": _STAMP_SIZES,
+            "_NOT_SCALAR": frozenset({float, dict, list}),
         }
         self.lines: list[str] = []
 
@@ -111,6 +114,17 @@ class _Builder:
                 f"{var} = _fromiso({var})"
             )
             self.lines.append(f"{indent}else: {var} = {h}({var}, {tn})")
+        elif hook is self.free_form_hook:
+            # An object of strings, integers, booleans and nulls, the usual
+            # metadata, comes back as it is; one holding a float or a container
+            # goes to the hook, which looks at its numbers.
+            h, tn = self.bind(hook, "hook"), self.bind(t, "type")
+            self.lines.append(f"{indent}if {var}.__class__ is dict:")
+            self.lines.append(f"{indent}    for _m in {var}.values():")
+            self.lines.append(f"{indent}        if _m.__class__ in _NOT_SCALAR:")
+            self.lines.append(f"{indent}            {var} = {h}({var}, {tn})")
+            self.lines.append(f"{indent}            break")
+            self.lines.append(f"{indent}else: {var} = {h}({var}, {tn})")
         elif isinstance(t, type) and issubclass(t, enum.Enum):
             h, tn = self.bind(hook, "hook"), self.bind(t, "type")
             known = self.bind(t._value2member_map_.get, "known")
@@ -133,13 +147,10 @@ class _Builder:
         if exact is not None:
             return f"({var} if {var}.__class__ is {self.bind(exact, 'cls')} else {h}({var}, {tn}))"
         item = self.list_item_type(hook)
-        if item is None or depth > 2:
-            return f"{h}({var}, {tn})"
-        if item is typing.Any:
-            fresh = f"list({var})"
-        else:
-            loop = f"_i{depth}"
-            fresh = f"[{self.expr(loop, item, depth + 1)} for {loop} in {var}] if {var} else []"
+        if item is None or item is typing.Any or depth > 2:
+            return f"{h}({var}, {tn})"  # a list of anything: its hook looks at its numbers
+        loop = f"_i{depth}"
+        fresh = f"[{self.expr(loop, item, depth + 1)} for {loop} in {var}] if {var} else []"
         return f"(({fresh}) if {var}.__class__ is list else {h}({var}, {tn}))"
 
     def read_field(
@@ -198,6 +209,7 @@ def make_fast_structure(
     list_item_type: typing.Callable[[Hook], object | None],
     presence_field: str | None,
     datetime_hook: Hook | None = None,
+    free_form_hook: Hook | None = None,
 ) -> Hook:
     """A structure hook for ``cls`` that falls back to ``detailed`` on any failure.
 
@@ -207,7 +219,9 @@ def make_fast_structure(
     ``exact_types`` maps a scalar hook to the one type it returns unchanged;
     ``list_item_type`` gives the item type of a list hook (None for other
     hooks); values for ``datetime_hook`` in canonical UTC form are parsed
-    inline (pass it only where ``datetime.fromisoformat`` reads a ``Z``).
+    inline (pass it only where ``datetime.fromisoformat`` reads a ``Z``); a
+    dict for ``free_form_hook`` whose values are all str, int, bool or None is
+    kept without a call of it (so it must return such a dict unchanged).
     """
     if not ENABLED:
         return detailed
@@ -225,7 +239,7 @@ def make_fast_structure(
         )
     ):
         return detailed  # not a plain frozen slotted class: no shortcut
-    b = _Builder(converter, exact_types, list_item_type, datetime_hook)
+    b = _Builder(converter, exact_types, list_item_type, datetime_hook, free_form_hook)
     b.lines += ["if o.__class__ is not dict:", "    return _detailed(o, t)", "try:"]
     wires = {f.name: renamed.get(f.name, f.name) for f in fields if f.init}
     optional = [f.name for f in fields if f.init and f.default is not attrs.NOTHING]

@@ -329,11 +329,9 @@ def structure(data: typing.Any, cls: type[_T]) -> _T:
 def decode(raw: RawResponse, cls: type[_T]) -> _T:
     """Decode a 2xx body into ``cls``; never lets a JSON or cattrs error escape."""
     try:
-        data = _bigjson.loads(raw.body)
+        value = _bigjson.loads_into(raw.body, cls, structure)
     except orjson.JSONDecodeError as exc:
         raise _invalid(raw, f"the response body is not JSON: {exc}") from exc
-    try:
-        value = structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as exc:
         detail = describe_error(exc)
         raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc

@@ -92,6 +92,7 @@ def _structure_int(value: object, _: type) -> int:
         return value
     # JSON has one number type: 5.0 is an integer to JSON Schema, and to us.
     if isinstance(value, float) and value.is_integer():
+        _bigjson.check_float(value)
         return int(value)
     raise TypeError(f"expected an integer, got {json_type(value)}")
 
@@ -110,8 +111,14 @@ def _structure_bool(value: object, _: type) -> bool:
 
 def _structure_any_object(value: object, _: type) -> dict[str, typing.Any]:
     if isinstance(value, dict):
+        _bigjson.check_free_form(value)
         return value
     raise TypeError(f"expected an object, got {json_type(value)}")
+
+
+def _structure_free_form(value: object, _: object) -> object:
+    _bigjson.check_free_form(value)
+    return value
 
 
 converter.register_structure_hook(str, _structure_str)
@@ -119,6 +126,7 @@ converter.register_structure_hook(int, _structure_int)
 converter.register_structure_hook(float, _structure_float)
 converter.register_structure_hook(bool, _structure_bool)
 converter.register_structure_hook_func(lambda t: t == dict[str, typing.Any], _structure_any_object)
+converter.register_structure_hook_func(lambda t: t is typing.Any, _structure_free_form)
 converter.register_structure_hook_func(
     lambda t: isinstance(t, type) and issubclass(t, FreeformObject), _structure_any_object
 )
@@ -138,14 +146,19 @@ def _list_factory(
 ) -> typing.Callable[[typing.Any, type], typing.Any]:
     structure_items = list_structure_factory(list_type, converter)
 
+    args = typing.get_args(list_type)
+    item = args[0] if args else typing.Any
+    free_form = item is typing.Any  # cattrs copies such a list without a look at its items
+
     def structure_list(value: object, t: type) -> typing.Any:
         # cattrs takes any iterable, so a string would become a list of letters.
         if not isinstance(value, list):
             raise TypeError(f"expected an array, got {json_type(value)}")
+        if free_form:
+            _bigjson.check_free_form(value)
         return structure_items(value, t)
 
-    args = typing.get_args(list_type)
-    _LIST_ITEMS[structure_list] = args[0] if args else typing.Any
+    _LIST_ITEMS[structure_list] = item
     return structure_list
 
 
@@ -261,6 +274,7 @@ def _structure_part(value: object, _: object) -> models.ChatMlMessageContentItem
     if part_type is None:
         if "type" not in value:
             raise ValueError("a content part needs a 'type'")
+        _bigjson.check_free_form(value)
         return value
     return typing.cast(models.ChatMlMessageContentItem, converter.structure(value, part_type))
 
@@ -417,6 +431,7 @@ def _structure_factory(
         list_item_type=_LIST_ITEMS.get,
         presence_field="_present" if tracks_presence else None,
         datetime_hook=_structure_datetime if sys.version_info >= (3, 11) else None,
+        free_form_hook=_structure_any_object,
     )
 
 
@@ -427,7 +442,6 @@ _EXACT_TYPES: dict[typing.Callable[[typing.Any, typing.Any], typing.Any], type] 
     _structure_int: int,
     _structure_float: float,
     _structure_bool: bool,
-    _structure_any_object: dict,
     # Unions whose string arm comes back as it is.
     _structure_str_list: str,
     _structure_optional_str_list: str,
