@@ -57,10 +57,7 @@ def _path(op: str) -> str:
 
 def sdk(port: int, op: str) -> Client:
     """The SDK under test: AsyncJulepApi over HTTP, its own decode step alone."""
-    import orjson
-
-    from julep import GetHistoryResponse, ListAgentsResponse
-    from julep._serde import converter
+    from julep import GetHistoryResponse, ListAgentsResponse, _http
     from julep.client import AsyncJulepApi
 
     cls = ListAgentsResponse if op == "list_agents" else GetHistoryResponse
@@ -79,7 +76,12 @@ def sdk(port: int, op: str) -> Client:
         for client in clients.values():
             await client.close()
 
-    return Client(fetch, lambda body: converter.structure(orjson.loads(body), cls), close)
+    def decode(body: bytes) -> Any:
+        # The step a call runs on its body: JSON, exact big integers, the
+        # model, its response_info.
+        return _http.decode(_http.RawResponse("GET", _path(op), 200, {}, body), cls)
+
+    return Client(fetch, decode, close)
 
 
 def _aiohttp_client(port: int, op: str, decode: Callable[[bytes], Any]) -> Client:
