@@ -13,7 +13,13 @@ from julep.server import LocalServer
 
 pytestmark = pytest.mark.anyio
 
-_BIG = "x" * 3_000_000  # one 3 MB word: the reply says it back, more than kernel buffers hold
+_BIG = "x" * 3_000_000  # one 3 MB word: the reply says it back
+# For a client that never reads: more than every buffer between the server and
+# it can hold (a loopback socket's send buffer grows to net.ipv4.tcp_wmem's
+# maximum, 4 MiB on many machines; 3 MB then fits, and the server rightly
+# finishes the stream without ever waiting on the client).
+_HUGE = "x" * 12_000_000
+_HUGE_LIMIT = 16 * 1024 * 1024
 
 
 async def _session(server: LocalServer) -> str:
@@ -24,8 +30,8 @@ async def _session(server: LocalServer) -> str:
             return str((await reply.json())["id"])
 
 
-def _streams(session_id: str) -> dict[str, tuple[str, dict[str, object]]]:
-    message = {"role": "user", "content": _BIG}
+def _streams(session_id: str, word: str = _BIG) -> dict[str, tuple[str, dict[str, object]]]:
+    message = {"role": "user", "content": word}
     return {
         "chat": (
             f"/api/sessions/{session_id}/chat",
@@ -61,8 +67,8 @@ def _read_until_done_or_closed(sock: socket.socket) -> bytes:
 @pytest.mark.parametrize("kind", ["chat", "gateway"])
 async def test_a_client_that_stops_reading_a_stream_is_disconnected(kind: str) -> None:
     """A streamed chat never read held its connection, handler and unsent events for ever."""
-    async with LocalServer(idle_timeout=0.3) as server:
-        path, body = _streams(await _session(server))[kind]
+    async with LocalServer(idle_timeout=0.3, max_body_bytes=_HUGE_LIMIT) as server:
+        path, body = _streams(await _session(server), _HUGE)[kind]
         loop = asyncio.get_running_loop()
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
