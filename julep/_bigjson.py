@@ -171,9 +171,35 @@ def loads_into(
     # is one. Without a run of 19 digits, orjson's reading was exact.
     try:
         exact = _exact(raw) if _may_hold_big_int(raw) else data
-    except orjson.JSONDecodeError:  # json's recursion limit is below orjson's
+    except orjson.JSONDecodeError as unreadable:  # json's recursion limit is below orjson's
+        if _suspected(failure):
+            # The first failure is only this module's flag: what stands in the
+            # way is the exact reading, which the caller is told about instead
+            # of "metadata is not an object" and a SuspectFloatError.
+            raise ValueError(
+                "it nests too deeply for a number beyond 64 bits in it to be read "
+                f"exactly ({unreadable})"
+            ) from None
         raise failure from None
     return structure(exact, cls)
+
+
+def _suspected(error: BaseException) -> bool:
+    """Whether ``error``, or an error it groups (cattrs) or was raised from, is a
+    ``SuspectFloatError`` (failure path only)."""
+    pending = [error]
+    seen: set[int] = set()
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, SuspectFloatError):
+            return True
+        members = getattr(item, "exceptions", ())
+        pending.extend(m for m in members if isinstance(m, BaseException))
+        pending.extend(e for e in (item.__cause__, item.__context__) if e is not None)
+    return False
 
 
 def _finite_float(text: str) -> float:

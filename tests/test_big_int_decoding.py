@@ -17,6 +17,7 @@ import attrs
 import cattrs
 import hypothesis
 import hypothesis.strategies as st
+import pytest
 
 import julep
 from julep import _bigjson, _http, _serde
@@ -205,3 +206,39 @@ def test_every_response_field_type_is_audited() -> None:
     assert not unaudited, sorted(unaudited)
     # typing.Any's own hook is the free-form one (a list of anything, a bare list).
     assert converter.get_structure_hook(typing.Any) is _serde._structure_free_form
+
+
+# Not hypothesis: it raises the recursion limit while a test runs, and json's
+# reach is what this is about.
+@pytest.mark.parametrize("depth", [1001, 1010, 1020])
+@pytest.mark.parametrize("number", [2**70, -(2**63) - 1, 10**200, 1e19, -9.3e18])
+@pytest.mark.parametrize("model", ["Agent", "Session"])
+def test_a_number_nested_past_jsons_reach_is_reported_as_such(
+    depth: int, number: int | float, model: str
+) -> None:
+    """Metadata that orjson reads (up to 1,024 deep) but ``json`` cannot, holding a number
+    that may be a big integer: the error says so, not that metadata is not an object,
+    and the internal SuspectFloatError shows nowhere (message or traceback)."""
+    import traceback
+
+    cls = getattr(julep, model)
+    sample = next(body for sample_cls, body in SAMPLES if sample_cls is cls)
+    levels = depth - 2  # the body and metadata objects are two levels
+    nested = "[" * levels + json.dumps(number) + "]" * levels
+    # A 19-digit run, so the body is read again by json even for a float literal.
+    metadata = '{"id": "1234567890123456789012", "d": ' + nested + "}"
+    body = (json.dumps(sample)[:-1] + ', "metadata": ' + metadata + "}").encode()
+    raw = _http.RawResponse(
+        method="GET", url="http://127.0.0.1:9/api/x", status=200, headers={}, body=body
+    )
+    try:
+        _http.decode(raw, cls)
+    except julep.ResponseValidationError as exc:
+        text = "".join(traceback.format_exception(exc))
+        assert "nests too deeply" in str(exc)
+        assert "SuspectFloatError" not in text
+        assert "beyond 64 bits read as a float" not in text
+        assert "invalid value for type" not in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("json read a body nested past its recursion limit")
+    assert not _bigjson._from_orjson.get()
