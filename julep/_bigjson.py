@@ -12,11 +12,12 @@ orjson refuses an integer on the way out.
 Responses read into models (``loads_into``) skip even that scan, which costs
 about 1 ns a byte: as much as orjson's whole parse of a history listing.
 orjson turns such a literal into a float of magnitude 2**63 or more, and only
-where a model keeps an integer does that float matter: an int field and a
-free-form object. A float field or an epoch datetime gets the same float
+where a model keeps an integer, or compares one, does that float matter: an
+int field, a free-form object, and an epoch datetime (past 3e20 it is the last
+datetime, and 3e20 + 1 rounds to 3e20). A float field gets the same float
 either way (orjson and ``float(int)`` both round the exact value once), a str
 field refuses a number either way, and an unknown key is dropped. So the body
-is structured straight from orjson, the hooks of those two places call
+is structured straight from orjson, the hooks of those places call
 ``check_float``/``check_free_form``, which raise ``SuspectFloatError`` on such a
 float, and then the body is read again exactly.
 """

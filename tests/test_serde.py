@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import julep
 import julep.models.enums
+from julep import _http
 from julep._serde import converter, dumps, encode_json, lenient_enum
 
 from .wire.samples import CREATED
@@ -237,6 +238,36 @@ def test_epoch_numbers_in_seconds_or_milliseconds_as_julep_039_read_them(seconds
         assert converter.structure(str(seconds * 1000), dt.datetime) == expected
     with pytest.raises(cattrs.BaseValidationError):
         converter.structure({**CREATED, "created_at": "soon"}, julep.ResourceCreatedResponse)
+
+
+@hypothesis.given(
+    magnitude=st.one_of(
+        st.integers(min_value=3 * 10**20 + 1, max_value=10**600),
+        st.floats(min_value=3.0000000000000004e20, allow_infinity=False),
+    ),
+    sign=st.sampled_from([1, -1]),
+    as_text=st.booleans(),
+)
+def test_epoch_numbers_beyond_3e20_read_as_the_last_or_first_datetime(
+    magnitude: float, sign: int, as_text: bool
+) -> None:
+    """pydantic v1 (julep 0.3.9) read an epoch number above 3e20 as datetime.max and one
+    below -3e20 as datetime.min, before dividing by 1000: 10**30 is no date in 1973.
+    Ints of any size (past a float's range, too) take this path without an OverflowError."""
+    value = sign * magnitude
+    if as_text:
+        hypothesis.assume(isinstance(value, float))  # a str reads as a float
+    expected = dt.datetime.max if sign > 0 else dt.datetime.min
+    expected = expected.replace(tzinfo=dt.timezone.utc)
+    assert converter.structure(repr(value) if as_text else value, dt.datetime) == expected
+    body = orjson.dumps({**CREATED, "created_at": "X"}).replace(b'"X"', str(value).encode())
+    assert (
+        _http.decode(
+            _http.RawResponse("GET", "http://127.0.0.1:9/api/x", 200, {}, body),
+            julep.ResourceCreatedResponse,
+        ).created_at
+        == expected
+    )
 
 
 @hypothesis.given(value=st.text(max_size=10))
