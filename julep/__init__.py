@@ -91,7 +91,10 @@ else:
     def __getattr__(name: str) -> typing.Any:
         if name == "__all__":
             value: typing.Any = [*_EXPLICIT, *_module("models").__all__]
-        elif name in ("errors", "models"):
+        elif name in ("api", "client", "environment", "errors", "models"):
+            # Submodules, as attributes of the package: julep 0.3.9's __init__
+            # imported julep.api and julep.client, so `import julep` then
+            # `julep.api.core.api_error.ApiError` or `julep.client.JulepApi` worked.
             value = _module(name)
         elif name in _HOMES:
             value = getattr(_module(_HOMES[name]), name)

@@ -107,6 +107,21 @@ def test_import_paths_of_0_3_x() -> None:
     assert repr(OMIT) == "OMIT"
 
 
+def test_submodules_are_attributes_after_a_bare_import() -> None:
+    """`import julep` then `julep.api...` / `julep.client...` ran on 0.3.9, whose __init__
+    imported them; here they load on first access, in a fresh interpreter."""
+    code = (
+        "import julep\n"
+        "assert julep.api.core.api_error.ApiError is julep.ApiError\n"
+        "assert julep.client.JulepApi is julep.JulepApi\n"
+        "assert julep.api.client.AsyncJulepApi is julep.AsyncJulepApi\n"
+        "assert julep.api.environment.JulepApiEnvironment is julep.JulepApiEnvironment\n"
+        "import julep.api as api\n"
+        "assert api.client.OMIT is julep.OMIT and api.core.ApiError is julep.ApiError\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
 def test_metadata_types_accept_keywords() -> None:
     """0.3.x metadata classes still construct, and now keep their keys."""
     assert julep.CreateAgentRequestMetadata(team="core") == {"team": "core"}
