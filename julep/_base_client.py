@@ -39,7 +39,7 @@ from ._network import CertTypes, NetworkSettings, VerifyTypes, settings_for
 from ._serde import encode_json
 from ._sse import DEFAULT_MAX_EVENT_BYTES
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, StreamBody, Transport, _min_limit
-from ._types import JSONObject
+from ._types import OMIT, JSONObject
 from ._version import __version__
 from .environment import JulepApiEnvironment
 from .errors import (
@@ -60,7 +60,6 @@ USER_AGENT = (
     f"julep-python/{__version__} (python {sys.version_info[0]}.{sys.version_info[1]}; "
     f"aiohttp {aiohttp.__version__})"
 )
-_NOT_GIVEN: typing.Any = object()
 
 
 class _Request(typing.NamedTuple):
@@ -221,9 +220,9 @@ class BaseAsyncClient:
     def with_options(
         self: _Self,
         *,
-        timeout: float | Timeout | None = _NOT_GIVEN,
-        max_retries: int | RetryPolicy = _NOT_GIVEN,
-        idempotency_key: str | None = _NOT_GIVEN,
+        timeout: float | Timeout | None = OMIT,
+        max_retries: int | RetryPolicy = OMIT,
+        idempotency_key: str | None = OMIT,
         headers: typing.Mapping[str, str] | None = None,
     ) -> _Self:
         """A client with other settings that shares this one's connection pool.
@@ -235,11 +234,11 @@ class BaseAsyncClient:
         derived = object.__new__(type(self))
         derived.__dict__.update(self.__dict__)
         derived._owns_transport = False
-        if timeout is not _NOT_GIVEN:
+        if timeout is not OMIT:
             derived._timeout = Timeout.of(timeout)
-        if max_retries is not _NOT_GIVEN:
+        if max_retries is not OMIT:
             derived._retry = RetryPolicy.of(max_retries)
-        if idempotency_key is not _NOT_GIVEN:
+        if idempotency_key is not OMIT:
             if idempotency_key is not None and (
                 not isinstance(idempotency_key, str) or not idempotency_key
             ):

@@ -29,8 +29,6 @@ from .environment import JulepApiEnvironment
 
 __all__ = ["OMIT", "AsyncJulepApi", "JulepApi"]
 
-_NOT_GIVEN: typing.Any = object()
-
 
 class AsyncJulepApi(
     AgentOperations,
@@ -152,18 +150,18 @@ class JulepApi:
     def with_options(
         self,
         *,
-        timeout: float | Timeout | None = _NOT_GIVEN,
-        max_retries: int | RetryPolicy = _NOT_GIVEN,
-        idempotency_key: str | None = _NOT_GIVEN,
+        timeout: float | Timeout | None = OMIT,
+        max_retries: int | RetryPolicy = OMIT,
+        idempotency_key: str | None = OMIT,
         headers: typing.Mapping[str, str] | None = None,
     ) -> JulepApi:
         """A client with other settings sharing this one's thread and connection pool."""
         options: dict[str, typing.Any] = {"headers": headers}
-        if timeout is not _NOT_GIVEN:
+        if timeout is not OMIT:
             options["timeout"] = timeout
-        if max_retries is not _NOT_GIVEN:
+        if max_retries is not OMIT:
             options["max_retries"] = max_retries
-        if idempotency_key is not _NOT_GIVEN:
+        if idempotency_key is not OMIT:
             options["idempotency_key"] = idempotency_key
         derived = JulepApi.__new__(JulepApi)
         derived._adopt(self._async.with_options(**options), self._portal, parent=self)

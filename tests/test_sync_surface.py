@@ -143,6 +143,14 @@ def test_sync_methods_are_functions_on_the_class() -> None:
     assert "async" not in (JulepApi.chat_stream.__doc__ or "")
 
 
+@pytest.mark.parametrize("cls", [JulepApi, AsyncJulepApi])
+def test_help_shows_no_anonymous_defaults(cls: type) -> None:
+    """Every public method's signature reads in help(): no ``<object object at 0x...>``."""
+    text = pydoc.render_doc(cls, renderer=pydoc.plaintext)
+    assert "object at 0x" not in text
+    assert "timeout: 'float | Timeout | None' = OMIT" in str(inspect.signature(cls.with_options))
+
+
 def test_unbound_call(server: LoopbackServer) -> None:
     """``JulepApi.get_agent(client, agent_id=...)`` works like the bound call."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
