@@ -29,6 +29,7 @@ import inspect
 import os
 import re
 import threading
+import types
 import typing
 
 import anyio.from_thread
@@ -347,10 +348,35 @@ def blocking(
     thread: a call whose arguments don't fit raises ``TypeError`` at once.
     """
 
+    call = called_as(method, "JulepApi")
+
     def sync_method(self: SyncClient, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return self._portal.call(method(self._async, *args, **kwargs), checks_first=True)
+        return self._portal.call(call(self._async, *args, **kwargs), checks_first=True)
 
     return twin(sync_method, method)
+
+
+_C = typing.TypeVar("_C", bound=typing.Callable[..., typing.Any])
+
+
+def called_as(method: _C, owner: str) -> _C:
+    """A copy of ``method`` whose ``__qualname__`` is ``owner.<name>``.
+
+    Python's own ``TypeError`` for a call that does not fit names the function
+    called (``JulepApi.get_agent() got an unexpected keyword argument ...``, as
+    julep 0.3.9 said), not the private mixin the async method is defined on.
+    """
+    function: typing.Any = method
+    clone = types.FunctionType(
+        function.__code__,
+        function.__globals__,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    clone.__kwdefaults__ = function.__kwdefaults__
+    clone.__qualname__ = f"{owner}.{function.__name__}"
+    return typing.cast(_C, clone)
 
 
 _F = typing.TypeVar("_F", bound=typing.Callable[..., typing.Any])

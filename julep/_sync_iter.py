@@ -6,7 +6,7 @@ import contextlib
 import types
 import typing
 
-from ._portal import Portal, SyncClient, twin
+from ._portal import Portal, SyncClient, called_as, twin
 from ._streaming import AsyncChatStream
 from .models import ChatResponse
 from .models.streaming import ChatResponseChunk
@@ -115,8 +115,10 @@ def blocking_iter(
 ) -> typing.Callable[typing.Concatenate[typing.Any, _P], SyncIterator[_T]]:
     """The sync twin of a method returning an async iterator: a ``SyncIterator`` of its items."""
 
+    call = called_as(method, "JulepApi")
+
     def sync_method(self: SyncClient, /, *args: _P.args, **kwargs: _P.kwargs) -> SyncIterator[_T]:
-        return SyncIterator(method(self._async, *args, **kwargs), self._portal, self)
+        return SyncIterator(call(self._async, *args, **kwargs), self._portal, self)
 
     return twin(sync_method, method, returns=SyncIterator[_item_type(method)])  # type: ignore[misc]
 
@@ -126,8 +128,10 @@ def blocking_stream(
 ) -> typing.Callable[typing.Concatenate[typing.Any, _P], ChatStream]:
     """The sync twin of ``chat_stream``: a ``ChatStream`` instead of an ``AsyncChatStream``."""
 
+    call = called_as(method, "JulepApi")
+
     def sync_method(self: SyncClient, /, *args: _P.args, **kwargs: _P.kwargs) -> ChatStream:
-        return ChatStream(method(self._async, *args, **kwargs), self._portal, self)
+        return ChatStream(call(self._async, *args, **kwargs), self._portal, self)
 
     return twin(sync_method, method, returns=ChatStream)
 

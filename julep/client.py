@@ -7,6 +7,7 @@ that runs the async method on the client's own event-loop thread.
 
 from __future__ import annotations
 
+import inspect
 import types
 import typing
 import weakref
@@ -61,6 +62,23 @@ class AsyncJulepApi(
     ``SSL_CERT_FILE``/``SSL_CERT_DIR``), ``cert=`` (a client certificate for
     mutual TLS) and ``trust_env=False`` to read none of those variables.
     """
+
+
+def _name_methods_after(cls: type) -> None:
+    """Name the public methods ``cls`` inherits from its private mixins after ``cls``.
+
+    Python's own ``TypeError`` for a call that does not fit names the function's
+    ``__qualname__``: ``AsyncJulepApi.get_agent() got an unexpected keyword
+    argument``, as julep 0.3.9 said, rather than ``AgentOperations.get_agent()``.
+    """
+    for base in cls.__mro__[1:-1]:
+        for name, value in vars(base).items():
+            public = inspect.isfunction(value) and not name.startswith("_")
+            if public and getattr(cls, name) is value:
+                value.__qualname__ = f"{cls.__name__}.{name}"
+
+
+_name_methods_after(AsyncJulepApi)
 
 
 class JulepApi:

@@ -151,6 +151,28 @@ def test_help_shows_no_anonymous_defaults(cls: type) -> None:
     assert "timeout: 'float | Timeout | None' = OMIT" in str(inspect.signature(cls.with_options))
 
 
+_PUBLIC = sorted(
+    name
+    for name in dir(AsyncJulepApi)
+    if not name.startswith("_") and inspect.isfunction(getattr(AsyncJulepApi, name))
+)
+
+
+@pytest.mark.parametrize("name", _PUBLIC)
+def test_a_call_that_does_not_fit_names_the_client(name: str) -> None:
+    """Python's own TypeError names the class called, as julep 0.3.9's did
+    (``JulepApi.get_agent() got an unexpected keyword argument``), on both clients,
+    not the private mixin the method is written on."""
+    for cls in (JulepApi, AsyncJulepApi):
+        client = cls(api_key=API_KEY, base_url="http://127.0.0.1:9/api")
+        try:
+            with pytest.raises(TypeError, match=rf"^{cls.__name__}\.{name}\(\) got an unexpected"):
+                getattr(client, name)(no_such_argument=1)
+        finally:
+            if isinstance(client, JulepApi):
+                client.close()
+
+
 def test_unbound_call(server: LoopbackServer) -> None:
     """``JulepApi.get_agent(client, agent_id=...)`` works like the bound call."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
