@@ -275,8 +275,17 @@ def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> 
     url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV)
     if url is None:
         url = environment.value
+    if isinstance(url, str):
+        # A URL read from a file or an environment variable may end in a newline;
+        # a scheme is case-insensitive (RFC 3986), so "HTTPS://host/api" is one too.
+        url = url.strip()
+        if url[:8].lower().startswith(("http://", "https://")):
+            scheme_end = url.index(":")
+            url = url[:scheme_end].lower() + url[scheme_end:]
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"base_url must be an http(s) URL, got {url!r}")
+    if _CONTROL.search(url):
+        raise ConfigurationError(f"base_url contains a control character: {url!r}")
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 -- raises for a port out of range or not a number

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 from aioresponses import aioresponses
+from hypothesis import given
+from hypothesis import strategies as st
 
 import julep
 from julep.client import AsyncJulepApi, JulepApi
@@ -92,6 +94,31 @@ def test_bad_options_are_clear() -> None:
         AsyncJulepApi(api_key="k", session=object())  # type: ignore[arg-type]
     with pytest.raises(julep.ConfigurationError, match="base_url"):
         AsyncJulepApi(api_key="k", base_url="127.0.0.1:8080")
+
+
+_SCHEMES = st.sampled_from(["http", "https"]).flatmap(
+    lambda scheme: st.tuples(*(st.sampled_from([c, c.upper()]) for c in scheme)).map("".join)
+)
+_PADDING = st.text(alphabet=" \t\r\n", max_size=3)
+
+
+@given(scheme=_SCHEMES, before=_PADDING, after=_PADDING)
+def test_base_url_scheme_case_and_surrounding_whitespace(
+    scheme: str, before: str, after: str
+) -> None:
+    """A scheme in any case (RFC 3986) and a URL read with a newline or spaces around it
+    (a file, an environment variable) are the same base URL."""
+    url = f"{before}{scheme}://Host.example:8080/api{after}"
+    assert AsyncJulepApi(api_key="k", base_url=url).base_url == (
+        f"{scheme.lower()}://Host.example:8080/api/"
+    )
+
+
+@pytest.mark.parametrize("char", ["\n", "\t", "\r", "\x00", "\x7f"])
+def test_base_url_with_a_control_character_inside_is_refused(char: str) -> None:
+    """A control character inside the URL is a configuration error, not a silent rewrite."""
+    with pytest.raises(julep.ConfigurationError, match="control character"):
+        AsyncJulepApi(api_key="k", base_url=f"http://host/a{char}pi")
 
 
 def test_import_paths_of_0_3_x() -> None:
