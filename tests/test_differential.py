@@ -326,8 +326,13 @@ def _normal(value: typing.Any) -> typing.Any:
     return value
 
 
+# Python's own TypeError for a call that does not fit names the client called.
+_CLIENT = re.compile(r"^(?:Async)?JulepApi\.")
+
+
 def _error(exc: BaseException) -> tuple[str, str]:
-    return (type(exc).__name__, _REQUEST_ID.sub("request id <id>", _UUID.sub("<id>", str(exc))))
+    message = _REQUEST_ID.sub("request id <id>", _UUID.sub("<id>", str(exc)))
+    return (type(exc).__name__, _CLIENT.sub("<client>.", message))
 
 
 def _returns(name: str) -> str:
