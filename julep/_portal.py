@@ -12,7 +12,8 @@ Guarantees, each tested:
 - ``close()`` with calls in flight ends each of them with ``ClientClosedError``;
   no ``asyncio.CancelledError`` ever reaches a sync caller;
 - a client never closed is cleaned up at interpreter exit without hanging
-  (``weakref.finalize``, which runs before daemon threads are frozen);
+  (an atexit hook, run before daemon threads are frozen and after the
+  program's own handlers registered after import);
 - in a forked child the parent's loop and sockets are abandoned untouched and
   a new loop starts on the next call;
 - ``KeyboardInterrupt`` (or any exception) while waiting cancels the request on

@@ -7,7 +7,9 @@ that runs the async method on the client's own event-loop thread.
 
 from __future__ import annotations
 
+import atexit
 import inspect
+import itertools
 import types
 import typing
 import weakref
@@ -131,7 +133,10 @@ class JulepApi:
         )
         portal = Portal(on_fork=async_client._transport.forget)
         self._adopt(async_client, portal)
-        self._finalizer = weakref.finalize(self, _shutdown, portal, async_client)
+        key = next(_client_keys)
+        self._finalizer = weakref.finalize(self, _shutdown, portal, async_client, key)
+        self._finalizer.atexit = False  # _close_unclosed_at_exit does it, later
+        _unclosed[key] = self._finalizer
 
     def _adopt(
         self, async_client: AsyncJulepApi, portal: Portal, parent: JulepApi | None = None
@@ -257,9 +262,32 @@ class JulepApi:
     iter_agent_memories = blocking_iter(AsyncJulepApi.iter_agent_memories)
 
 
-def _shutdown(portal: Portal, async_client: AsyncJulepApi) -> None:
+# The finalizers of the JulepApi clients not closed yet, closed at interpreter
+# exit by a hook registered when this module is imported. weakref.finalize's
+# own exit hook is registered at the first finalize() of the process, often
+# before a program's atexit handlers; those run after it (last in, first out),
+# and a cleanup handler that deletes what the program made would find its
+# client closed. This hook runs after every handler registered after
+# ``import julep.client`` (a program's imports come first).
+_client_keys = itertools.count()
+_unclosed: dict[int, weakref.finalize[typing.Any, typing.Any]] = {}
+
+
+@atexit.register
+def _close_unclosed_at_exit() -> None:
+    for finalizer in list(_unclosed.values()):
+        # Not finalizer(): once weakref's own exit hook has run, calling one
+        # does nothing, and the loop would be left for teardown to hang on.
+        detached = finalizer.detach()
+        if detached is not None:
+            _, shutdown, args, _ = detached
+            shutdown(*args)
+
+
+def _shutdown(portal: Portal, async_client: AsyncJulepApi, key: int) -> None:
     # Runs on close(), on garbage collection, or at interpreter exit; it must
     # not reference the JulepApi itself, or the finalizer would keep it alive.
+    _unclosed.pop(key, None)
     # First, and also when the loop never ran (close() before any call): the
     # transport of a closed client refuses to open a session, on any loop.
     async_client._transport.mark_closed()

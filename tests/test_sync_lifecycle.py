@@ -76,6 +76,36 @@ def test_never_closed_client_exits_cleanly(server: LoopbackServer) -> None:
     assert printed == []
 
 
+def test_an_atexit_cleanup_still_finds_its_client_open(server: LoopbackServer) -> None:
+    """A program's atexit handler, registered after its imports but before its client was
+    made, can still call the API: the SDK closes clients left open after it (it found the
+    client closed when weakref.finalize's exit hook, registered later, ran first)."""
+    script = textwrap.dedent(
+        f"""
+        import atexit
+        from julep import JulepApi
+
+        def cleanup():
+            print("cleanup", client.get_agent("y").id)
+
+        atexit.register(cleanup)
+        client = JulepApi(api_key="k", base_url={server.base_url!r})
+        assert client.get_agent("x").id == "x"
+        print("done")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["done", "cleanup y"], result.stdout + result.stderr
+    assert result.stderr == ""
+
+
 def test_one_client_shared_by_eight_threads(server: LoopbackServer) -> None:
     """Eight threads calling at once share one loop thread and all succeed."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
