@@ -313,6 +313,10 @@ class Transport:
         self._session = None
         self._loop = None
         self._deadlines = None
+        if self._closer is not None:
+            # The parent's task, on the parent's loop: collected here it would
+            # print "Task was destroyed but it is pending!". Kept, as the session.
+            _PARKED_TASKS.append(self._closer)
         self._closer = None
         self._set_abandon(None)  # the loop is the parent's: never touch it
         self._reading = set()  # the parent's responses: none of them is read here
@@ -372,8 +376,9 @@ class _SilentCheckedHandler(ResponseHandler):
 # left behind in the parent by a fork). Closing them would touch that loop, and
 # in a forked child the epoll set it shares with the parent; letting them be
 # collected would warn about an unclosed session. Keeping them is the one safe
-# choice, and they are few.
+# choice, and they are few. The same for the parent's closer tasks in a child.
 _PARKED: list[aiohttp.ClientSession] = []
+_PARKED_TASKS: list[asyncio.Task[None]] = []
 
 
 def _park(session: aiohttp.ClientSession) -> None:
@@ -545,8 +550,13 @@ async def _close_with_loop(session: aiohttp.ClientSession) -> None:
     """
     try:
         await asyncio.Event().wait()
-    finally:
+    except asyncio.CancelledError:  # the loop's shutdown, or _close_abandoned
         await session.close()
+        raise
+    # GeneratorExit passes untouched: the coroutine was dropped without its loop
+    # ever running it again (a forked child's copy of its parent's task), and the
+    # session is the parent's to close; awaiting here would only make Python
+    # print "coroutine ignored GeneratorExit".
 
 
 def _close_abandoned(loop: asyncio.AbstractEventLoop, closer: asyncio.Task[None]) -> None:

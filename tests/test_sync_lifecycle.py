@@ -172,6 +172,40 @@ def test_forked_child_can_use_the_client(server: LoopbackServer) -> None:
         assert client.get_agent("parent-again").id == "parent-again"
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_exits_as_quietly_as_its_parent(server: LoopbackServer) -> None:
+    """A child that used the client and exits normally (atexit, teardown) prints nothing:
+    it printed "Task was destroyed but it is pending!" and "coroutine ignored
+    GeneratorExit" for its copy of the parent's session-closing task."""
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from julep import JulepApi
+
+        client = JulepApi(api_key="k", base_url={server.base_url!r})
+        assert client.get_agent("parent").id == "parent"
+        pid = os.fork()
+        if pid == 0:
+            print("child", client.get_agent("child").id, flush=True)
+            sys.exit(0)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        print("parent", client.get_agent("again").id)
+        """
+    )
+    result = subprocess.run(
+        # fork() with threads is deprecated on 3.12+: a warning, made an error by -W error.
+        [sys.executable, "-W", "error", "-W", "ignore::DeprecationWarning", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["child", "child", "parent", "again"]
+    assert result.stderr == ""
+
+
 def test_keyboard_interrupt_cancels_the_request(server: LoopbackServer) -> None:
     """Ctrl+C during a call cancels it on the loop (the server sees the disconnect)."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
