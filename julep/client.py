@@ -78,6 +78,8 @@ def _name_methods_after(cls: type) -> None:
             public = inspect.isfunction(value) and not name.startswith("_")
             if public and getattr(cls, name) is value:
                 value.__qualname__ = f"{cls.__name__}.{name}"
+                # Where pickle (and pydoc) look the name up: julep.client.AsyncJulepApi.
+                value.__module__ = cls.__module__
 
 
 _name_methods_after(AsyncJulepApi)
@@ -275,13 +277,26 @@ _unclosed: dict[int, weakref.finalize[typing.Any, typing.Any]] = {}
 
 @atexit.register
 def _close_unclosed_at_exit() -> None:
-    for finalizer in list(_unclosed.values()):
-        # Not finalizer(): once weakref's own exit hook has run, calling one
-        # does nothing, and the loop would be left for teardown to hang on.
-        detached = finalizer.detach()
-        if detached is not None:
-            _, shutdown, args, _ = detached
-            shutdown(*args)
+    # Every client is closed, even when Ctrl+C (or a failure) interrupts one of
+    # them: a loop left running makes interpreter teardown hang for ever (the
+    # collected portal waits on its frozen thread). The first interruption is
+    # raised once all are closed; clients made meanwhile (by daemon threads)
+    # are closed too.
+    interrupted: BaseException | None = None
+    while _unclosed:
+        _, finalizer = _unclosed.popitem()
+        try:
+            # Not finalizer(): once weakref's own exit hook has run, calling one
+            # does nothing, and the loop would be left for teardown to hang on.
+            detached = finalizer.detach()
+            if detached is not None:
+                _, shutdown, args, _ = detached
+                shutdown(*args)
+        except BaseException as exc:
+            if interrupted is None:
+                interrupted = exc
+    if interrupted is not None:
+        raise interrupted
 
 
 def _shutdown(portal: Portal, async_client: AsyncJulepApi, key: int) -> None:

@@ -106,6 +106,34 @@ def test_an_atexit_cleanup_still_finds_its_client_open(server: LoopbackServer) -
     assert result.stderr == ""
 
 
+def test_ctrl_c_during_exit_cleanup_still_exits(server: LoopbackServer) -> None:
+    """Ctrl+C while the clients left open are closed at exit: the others are closed
+    all the same, and the program exits (it hung for ever: a loop left running
+    blocks interpreter teardown); repro/10."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, threading, time
+        import julep.client
+        from julep import JulepApi
+
+        clients = [JulepApi(api_key="k", base_url={server.base_url!r}) for _ in range(12)]
+        for c in clients:
+            c.get_agent("x")
+
+        def ctrl_c_once_exit_cleanup_started():
+            while len(julep.client._unclosed) > 11:
+                time.sleep(0.0005)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        threading.Thread(target=ctrl_c_once_exit_cleanup_started, daemon=True).start()
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "KeyboardInterrupt" in result.stderr
+
+
 def test_one_client_shared_by_eight_threads(server: LoopbackServer) -> None:
     """Eight threads calling at once share one loop thread and all succeed."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import gc
 import inspect
+import pickle
 import pydoc
 import subprocess
 import sys
@@ -171,6 +172,15 @@ def test_a_call_that_does_not_fit_names_the_client(name: str) -> None:
         finally:
             if isinstance(client, JulepApi):
                 client.close()
+
+
+@pytest.mark.parametrize("cls", [JulepApi, AsyncJulepApi])
+def test_every_public_method_pickles_by_name(cls: type) -> None:
+    """Renamed after the client, a method is also found there by pickle
+    (multiprocessing, ProcessPoolExecutor), as julep 0.3.9's were; repro/11."""
+    for name in _PUBLIC:
+        method = getattr(cls, name)
+        assert pickle.loads(pickle.dumps(method)) is method, name
 
 
 def test_unbound_call(server: LoopbackServer) -> None:
