@@ -303,6 +303,11 @@ def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> 
         raise ConfigurationError(
             f"base_url must be the API's root URL, without a query or fragment: {url!r}"
         )
+    # Requests are sent as written (yarl's encoded=True): a space or a non-ASCII
+    # letter in the path would go raw into the request line, which a server
+    # refuses ("Bad status line"). Percent-encode them, as julep 0.3.9 (httpx) did.
+    root = url[: len(parts.scheme) + 3 + len(parts.netloc)]
+    url = root + urllib.parse.quote(parts.path, safe="/%!$&'()*+,;=:@-._~")
     return url.rstrip("/") + "/"
 
 

@@ -152,3 +152,22 @@ def test_submodules_are_attributes_after_a_bare_import() -> None:
 def test_metadata_types_accept_keywords() -> None:
     """0.3.x metadata classes still construct, and now keep their keys."""
     assert julep.CreateAgentRequestMetadata(team="core") == {"team": "core"}
+
+
+@given(
+    st.text(
+        st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="?#%\\"),
+        max_size=12,
+    )
+)
+def test_a_base_url_path_is_sent_percent_encoded(segment: str) -> None:
+    """A space or a non-ASCII letter in base_url's path is percent-encoded, as
+    julep 0.3.9 (httpx) sent it, never put raw into the request line; repro/12."""
+    import urllib.parse
+
+    segment = segment.strip()
+    client = AsyncJulepApi(api_key="k", base_url=f"http://127.0.0.1:9/x{segment}/api")
+    assert client.base_url.isascii()
+    assert " " not in client.base_url
+    path = urllib.parse.urlsplit(client.base_url).path
+    assert urllib.parse.unquote(path) == f"/x{segment}/api/"
