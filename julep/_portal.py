@@ -116,6 +116,11 @@ def _start_portal(started: concurrent.futures.Future[_Started]) -> None:
             portal.call(asyncio.get_running_loop),
             portal.call(threading.get_ident),
         )
+        # Held by the loop's own thread, the portal's context is not collected
+        # while that thread runs. Collected at interpreter teardown (a loop still
+        # running then: a client made after the exit hook), its generator would
+        # stop the portal by waiting on the frozen loop thread, for ever.
+        portal.call(threading.current_thread).__dict__["julep_portal_context"] = context
     except BaseException as exc:
         context.__exit__(None, None, None)
         if started.set_running_or_notify_cancel():

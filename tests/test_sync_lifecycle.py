@@ -134,6 +134,34 @@ def test_ctrl_c_during_exit_cleanup_still_exits(server: LoopbackServer) -> None:
     assert "KeyboardInterrupt" in result.stderr
 
 
+def test_a_client_made_after_the_exit_hook_does_not_hang_teardown(
+    server: LoopbackServer,
+) -> None:
+    """A client made and used by an atexit handler that runs after julep's exit
+    hook (registered before the import) is left running: teardown must not wait
+    on its frozen loop thread for ever (it did); repro/14."""
+    script = textwrap.dedent(
+        f"""
+        import atexit
+
+        def late():
+            from julep import JulepApi
+            global kept
+            kept = JulepApi(api_key="k", base_url={server.base_url!r})
+            print("late", kept.get_agent("y").id, flush=True)
+
+        atexit.register(late)
+        from julep import JulepApi
+        JulepApi(api_key="k", base_url={server.base_url!r}).get_agent("x")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "late y\n"
+
+
 def test_one_client_shared_by_eight_threads(server: LoopbackServer) -> None:
     """Eight threads calling at once share one loop thread and all succeed."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
