@@ -80,17 +80,28 @@ class _Loop:
         # during a first call) ends in its cleanup joining a loop thread that
         # nobody stops, and the program hangs. Here the caller only waits.
         started: concurrent.futures.Future[_Started] = concurrent.futures.Future()
-        threading.Thread(
-            target=_start_portal, args=(started,), name="julep-loop-start", daemon=True
-        ).start()
         try:
-            self.context, self.loop, self.thread_id = started.result()
-        except BaseException:
-            if not started.cancel():  # it started (or is about to): stop it, unwaited
-                threading.Thread(
-                    target=_stop_started, args=(started,), name="julep-loop-stop", daemon=True
-                ).start()
-            raise
+            threading.Thread(
+                target=_start_portal, args=(started,), name="julep-loop-start", daemon=True
+            ).start()
+            try:
+                self.context, self.loop, self.thread_id = started.result()
+            except BaseException:
+                if not started.cancel():  # it started (or is about to): stop it, unwaited
+                    threading.Thread(
+                        target=_stop_started, args=(started,), name="julep-loop-stop", daemon=True
+                    ).start()
+                raise
+        except RuntimeError as exc:
+            # At interpreter exit (an atexit handler's first call): Python 3.12+
+            # refuses new threads, and 3.11 a first import of concurrent.futures'
+            # threads (uvloop's import does one).
+            if "shutdown" not in str(exc):
+                raise
+            raise JulepError(
+                "this JulepApi cannot start its event loop while the interpreter exits: "
+                "make its first call before exit, e.g. when you create it"
+            ) from exc
         self.generation = _Forks.generation
         # Touched on the loop's thread only: the calls running there now.
         self.tasks: set[asyncio.Task[typing.Any]] = set()

@@ -162,6 +162,43 @@ def test_a_client_made_after_the_exit_hook_does_not_hang_teardown(
     assert result.stdout == "late y\n"
 
 
+def test_a_first_call_at_exit_says_why_it_cannot_run(server: LoopbackServer) -> None:
+    """A client whose first call is made by an atexit handler cannot start its loop then
+    (Python 3.12+ refuses new threads; 3.11 the first import of concurrent.futures'
+    threads, which uvloop's import makes): a JulepError saying so, not a bare
+    RuntimeError from deep inside."""
+    if sys.version_info < (3, 12):
+        pytest.importorskip("uvloop")
+    script = textwrap.dedent(
+        f"""
+        import atexit
+        from julep import JulepApi
+
+        def cleanup():
+            try:
+                client.get_agent("y")
+            except Exception as error:
+                print(type(error).__name__, error)
+
+        atexit.register(cleanup)
+        client = JulepApi(api_key="k", base_url={server.base_url!r})  # never called before exit
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "JULEP_UVLOOP": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("JulepError this JulepApi cannot start its event loop"), (
+        result.stdout
+    )
+    assert result.stderr == ""
+
+
 def test_one_client_shared_by_eight_threads(server: LoopbackServer) -> None:
     """Eight threads calling at once share one loop thread and all succeed."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
