@@ -34,6 +34,8 @@ import uuid
 
 import orjson
 
+from ._linked_errors import linked_errors
+
 # 19 digits: the shortest literal that may fall outside [-2**63, 2**64 - 1]. Each
 # digit becomes "0" and every other byte " ", so such a run is found by bytes'
 # own substring search: about 1 ns a byte, where the regex [0-9]{19} took 8 and
@@ -186,21 +188,8 @@ def loads_into(
 
 
 def _suspected(error: BaseException) -> bool:
-    """Whether ``error``, or an error it groups (cattrs) or was raised from, is a
-    ``SuspectFloatError`` (failure path only)."""
-    pending = [error]
-    seen: set[int] = set()
-    while pending:
-        item = pending.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, SuspectFloatError):
-            return True
-        members = getattr(item, "exceptions", ())
-        pending.extend(m for m in members if isinstance(m, BaseException))
-        pending.extend(e for e in (item.__cause__, item.__context__) if e is not None)
-    return False
+    """Whether ``error``, or an error linked to it, is a ``SuspectFloatError``."""
+    return any(isinstance(linked, SuspectFloatError) for linked in linked_errors(error))
 
 
 def _finite_float(text: str) -> float:

@@ -24,6 +24,7 @@ import orjson
 from . import _bigjson
 from ._config import RetryPolicy
 from ._filling import filling_class
+from ._linked_errors import linked_errors
 from ._serde import converter, describe_error
 from .errors import APIStatusError, ResponseValidationError, shorten, status_error_class
 from .models._base import ResponseInfo, ResponseModel
@@ -237,15 +238,7 @@ def redact_error(error: BaseException, secrets: tuple[str, ...]) -> None:
     """
     if not secrets:
         return
-    seen: set[int] = set()
-    pending: list[BaseException] = [error]
-    # The causes, and the members of exception groups (cattrs reports a bad
-    # field as one, quoting the value it refused).
-    while pending and len(seen) < 256:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
+    for current in linked_errors(error):
         with contextlib.suppress(Exception):  # an exception type with read-only args
             current.args = tuple(_redact_arg(arg, secrets) for arg in current.args)
         for name, attribute in list(getattr(current, "__dict__", {}).items()):
@@ -256,11 +249,6 @@ def redact_error(error: BaseException, secrets: tuple[str, ...]) -> None:
                     setattr(current, name, redact_bytes(attribute, secrets))
                 elif name == "message":
                     setattr(current, name, _redact_arg(attribute, secrets))
-        pending.extend(
-            linked
-            for linked in (current.__cause__, current.__context__, *_members(current))
-            if linked is not None
-        )
 
 
 def _redact_arg(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
@@ -281,11 +269,6 @@ def _redact_arg(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
         return value
     redacted = redact_text(text, secrets)
     return value if redacted == text else redacted
-
-
-def _members(error: BaseException) -> tuple[BaseException, ...]:
-    members = getattr(error, "exceptions", ())
-    return tuple(m for m in members if isinstance(m, BaseException))
 
 
 def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusError:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import inspect
-import itertools
 import types
 import typing
 import weakref
@@ -135,10 +134,9 @@ class JulepApi:
         )
         portal = Portal(on_fork=async_client._transport.forget)
         self._adopt(async_client, portal)
-        key = next(_client_keys)
-        self._finalizer = weakref.finalize(self, _shutdown, portal, async_client, key)
+        self._finalizer = weakref.finalize(self, _shutdown, portal, async_client)
         self._finalizer.atexit = False  # _close_unclosed_at_exit does it, later
-        _unclosed[key] = self._finalizer
+        _unclosed[id(portal)] = self._finalizer
 
     def _adopt(
         self, async_client: AsyncJulepApi, portal: Portal, parent: JulepApi | None = None
@@ -270,8 +268,8 @@ class JulepApi:
 # before a program's atexit handlers; those run after it (last in, first out),
 # and a cleanup handler that deletes what the program made would find its
 # client closed. This hook runs after every handler registered after
-# ``import julep.client`` (a program's imports come first).
-_client_keys = itertools.count()
+# ``import julep.client`` (a program's imports come first). Keyed by the id of
+# the client's portal, which its finalizer keeps alive until it runs.
 _unclosed: dict[int, weakref.finalize[typing.Any, typing.Any]] = {}
 
 
@@ -299,10 +297,10 @@ def _close_unclosed_at_exit() -> None:
         raise interrupted
 
 
-def _shutdown(portal: Portal, async_client: AsyncJulepApi, key: int) -> None:
+def _shutdown(portal: Portal, async_client: AsyncJulepApi) -> None:
     # Runs on close(), on garbage collection, or at interpreter exit; it must
     # not reference the JulepApi itself, or the finalizer would keep it alive.
-    _unclosed.pop(key, None)
+    _unclosed.pop(id(portal), None)
     # First, and also when the loop never ran (close() before any call): the
     # transport of a closed client refuses to open a session, on any loop.
     async_client._transport.mark_closed()

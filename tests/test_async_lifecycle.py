@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import typing
-import warnings
 
 import aiohttp
 import pytest
@@ -15,6 +14,7 @@ from julep.client import AsyncJulepApi
 
 from .conftest import API_KEY
 from .loopback import LoopbackServer
+from .subprocesses import in_forked_child
 
 
 @pytest.fixture
@@ -86,24 +86,14 @@ def test_forked_child_uses_the_client_on_a_loop_of_its_own(server: LoopbackServe
     loop = asyncio.new_event_loop()
     client = AsyncJulepApi(api_key=API_KEY, base_url=server.base_url)
     loop.run_until_complete(client.get_agent("parent"))  # a pooled connection now
-    read_end, write_end = os.pipe()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
-        pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child reports through the pipe
-        os.close(read_end)
-        status = b"fail"
-        try:
-            if asyncio.run(client.get_agent("child")).id == "child":
-                asyncio.run(client.close())
-                status = b"ok"
-        finally:
-            os.write(write_end, status)
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as reader:
-        child_status = reader.read()
-    os.waitpid(pid, 0)
+
+    def child() -> bool:
+        if asyncio.run(client.get_agent("child")).id != "child":
+            return False
+        asyncio.run(client.close())
+        return True
+
+    child_status, _ = in_forked_child(child)
     try:
         assert child_status == b"ok"
         assert loop.run_until_complete(client.get_agent("parent-again")).id == "parent-again"

@@ -23,7 +23,7 @@ import julep
 from julep import _bigjson, _http, _serde
 from julep._serde import converter, dumps
 
-from .test_fast_structure import MODELS, SAMPLES
+from .test_fast_structure import MODELS, SAMPLES, json_values
 
 BIG = st.one_of(st.integers(max_value=-(2**63) - 1), st.integers(min_value=2**64))
 EDGES = st.sampled_from(
@@ -33,13 +33,7 @@ EDGES = st.sampled_from(
 SUSPECT = st.sampled_from([1e19, -1e19, 2.0**63, -(2.0**63), 2.0**64, 9.3e18, 1e300, -1e300])
 NUMBERS = st.one_of(BIG, EDGES, SUSPECT, st.floats(allow_nan=False, allow_infinity=False))
 _scalars = st.none() | st.booleans() | st.text(max_size=3) | NUMBERS
-_json = st.recursive(
-    _scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
+_json = json_values(_scalars, max_leaves=8)
 
 
 @st.composite

@@ -162,7 +162,7 @@ def test_metadata_types_accept_keywords() -> None:
 )
 def test_a_base_url_path_is_sent_percent_encoded(segment: str) -> None:
     """A space or a non-ASCII letter in base_url's path is percent-encoded, as
-    julep 0.3.9 (httpx) sent it, never put raw into the request line; repro/12."""
+    julep 0.3.9 (httpx) sent it, never put raw into the request line."""
     import urllib.parse
 
     segment = segment.strip()

@@ -100,13 +100,22 @@ _scalars = (
     | st.text(max_size=4)
     | st.sampled_from(_TIMES + _WORDS)
 )
-_json = st.recursive(
-    _scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
+
+
+def json_values(
+    scalars: st.SearchStrategy[typing.Any], max_leaves: int
+) -> st.SearchStrategy[typing.Any]:
+    """Any JSON value built of ``scalars``: small arrays and objects, nested."""
+    return st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+_json = json_values(_scalars, max_leaves=6)
 
 
 @st.composite

@@ -6,12 +6,10 @@ import asyncio
 import concurrent.futures
 import os
 import signal
-import subprocess
 import sys
 import textwrap
 import threading
 import typing
-import warnings
 
 import pytest
 
@@ -20,6 +18,7 @@ from julep.client import JulepApi
 
 from .conftest import API_KEY
 from .loopback import LoopbackServer
+from .subprocesses import in_forked_child, run_python
 
 
 @pytest.fixture
@@ -56,13 +55,7 @@ def test_never_closed_client_exits_cleanly(server: LoopbackServer) -> None:
         print("done")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-W", "error", "-X", "dev", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python(script, "-W", "error", "-X", "dev")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
     # -X dev also turns on asyncio's debug log, which names any step of the loop
@@ -94,13 +87,7 @@ def test_an_atexit_cleanup_still_finds_its_client_open(server: LoopbackServer) -
         print("done")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-W", "error", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python(script, "-W", "error")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["done", "cleanup y"], result.stdout + result.stderr
     assert result.stderr == ""
@@ -109,7 +96,7 @@ def test_an_atexit_cleanup_still_finds_its_client_open(server: LoopbackServer) -
 def test_ctrl_c_during_exit_cleanup_still_exits(server: LoopbackServer) -> None:
     """Ctrl+C while the clients left open are closed at exit: the others are closed
     all the same, and the program exits (it hung for ever: a loop left running
-    blocks interpreter teardown); repro/10."""
+    blocks interpreter teardown)."""
     script = textwrap.dedent(
         f"""
         import os, signal, threading, time
@@ -128,9 +115,7 @@ def test_ctrl_c_during_exit_cleanup_still_exits(server: LoopbackServer) -> None:
         threading.Thread(target=ctrl_c_once_exit_cleanup_started, daemon=True).start()
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
+    result = run_python(script)
     assert "KeyboardInterrupt" in result.stderr
 
 
@@ -139,7 +124,7 @@ def test_a_client_made_after_the_exit_hook_does_not_hang_teardown(
 ) -> None:
     """A client made and used by an atexit handler that runs after julep's exit
     hook (registered before the import) is left running: teardown must not wait
-    on its frozen loop thread for ever (it did); repro/14."""
+    on its frozen loop thread for ever (it did)."""
     script = textwrap.dedent(
         f"""
         import atexit
@@ -155,9 +140,7 @@ def test_a_client_made_after_the_exit_hook_does_not_hang_teardown(
         JulepApi(api_key="k", base_url={server.base_url!r}).get_agent("x")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
+    result = run_python(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "late y\n"
 
@@ -184,14 +167,7 @@ def test_a_first_call_at_exit_says_why_it_cannot_run(server: LoopbackServer) -> 
         client = JulepApi(api_key="k", base_url={server.base_url!r})  # never called before exit
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-W", "error", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "JULEP_UVLOOP": "1"},
-    )
+    result = run_python(script, "-W", "error", env={**os.environ, "JULEP_UVLOOP": "1"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("JulepError this JulepApi cannot start its event loop"), (
         result.stdout
@@ -243,25 +219,9 @@ def test_forked_child_can_use_the_client(server: LoopbackServer) -> None:
     """After fork the child gets its own loop and connections; the parent keeps working."""
     with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
         assert client.get_agent("parent").id == "parent"
-        read_end, write_end = os.pipe()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
-            pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child reports through the pipe
-            os.close(read_end)
-            status = b"fail"
-            try:
-                if client.get_agent("child").id == "child":
-                    status = b"ok"
-            finally:
-                os.write(write_end, status)
-                os._exit(0)
-        os.close(write_end)
-        with os.fdopen(read_end, "rb") as reader:
-            child_status = reader.read()
-        _, exit_status = os.waitpid(pid, 0)
+        child_status, exit_code = in_forked_child(lambda: client.get_agent("child").id == "child")
         assert child_status == b"ok"
-        assert os.waitstatus_to_exitcode(exit_status) == 0
+        assert exit_code == 0
         assert client.get_agent("parent-again").id == "parent-again"
 
 
@@ -286,14 +246,8 @@ def test_a_forked_child_exits_as_quietly_as_its_parent(server: LoopbackServer) -
         print("parent", client.get_agent("again").id)
         """
     )
-    result = subprocess.run(
-        # fork() with threads is deprecated on 3.12+: a warning, made an error by -W error.
-        [sys.executable, "-W", "error", "-W", "ignore::DeprecationWarning", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    # fork() with threads is deprecated on 3.12+: a warning, made an error by -W error.
+    result = run_python(script, "-W", "error", "-W", "ignore::DeprecationWarning")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["child", "child", "parent", "again"]
     assert result.stderr == ""
@@ -344,13 +298,7 @@ def test_ctrl_c_while_the_loop_thread_starts_does_not_hang(server: LoopbackServe
         print("done")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-W", "error", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python(script, "-W", "error")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:3] == ["interrupted True", "[]", "done"], result.stdout
 

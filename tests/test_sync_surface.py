@@ -7,8 +7,6 @@ import gc
 import inspect
 import pickle
 import pydoc
-import subprocess
-import sys
 import textwrap
 import threading
 import typing
@@ -22,6 +20,7 @@ from julep.client import AsyncJulepApi, JulepApi
 
 from .conftest import API_KEY
 from .loopback import LoopbackServer
+from .subprocesses import run_python
 
 
 @pytest.fixture
@@ -115,13 +114,7 @@ def test_temporary_client_in_a_fresh_interpreter(server: LoopbackServer) -> None
         print("done")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-W", "error", "-X", "dev", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python(script, "-W", "error", "-X", "dev")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
     assert result.stderr == ""
@@ -177,7 +170,7 @@ def test_a_call_that_does_not_fit_names_the_client(name: str) -> None:
 @pytest.mark.parametrize("cls", [JulepApi, AsyncJulepApi])
 def test_every_public_method_pickles_by_name(cls: type) -> None:
     """Renamed after the client, a method is also found there by pickle
-    (multiprocessing, ProcessPoolExecutor), as julep 0.3.9's were; repro/11."""
+    (multiprocessing, ProcessPoolExecutor), as julep 0.3.9's were."""
     for name in _PUBLIC:
         method = getattr(cls, name)
         assert pickle.loads(pickle.dumps(method)) is method, name
