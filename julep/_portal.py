@@ -36,6 +36,7 @@ import typing
 import anyio.from_thread
 
 from ._loop_backend import portal_options
+from ._reply import Reply
 from .errors import ClientClosedError, JulepError
 
 _T = typing.TypeVar("_T")
@@ -158,7 +159,7 @@ class Portal:
         self._on_fork = on_fork
         # Every caller still waiting, so close() can answer those whose
         # coroutine never got to run.
-        self._waiting: set[concurrent.futures.Future[typing.Any]] = set()
+        self._waiting: set[Reply[typing.Any]] = set()
 
     def _running_loop(self) -> _Loop:
         current = self._loop
@@ -203,13 +204,13 @@ class Portal:
         if not asyncio.iscoroutine(coroutine):
             raise TypeError(f"Portal.call takes a coroutine, got {type(coroutine).__name__}")
         loop = self._loop_for(coroutine, checks_first)
-        result: concurrent.futures.Future[_T] = concurrent.futures.Future()
+        result: Reply[_T] = Reply()
         running: list[asyncio.Task[_T]] = []
 
         def begin() -> None:
             # A loop callback must never raise: asyncio would only log it, and
             # the caller would wait forever.
-            if not result.set_running_or_notify_cancel():
+            if result.done():  # failed by close() while this waited for its turn
                 coroutine.close()
                 return
             try:
@@ -217,7 +218,7 @@ class Portal:
                     raise _closed_error()
                 task = loop.loop.create_task(coroutine)
             except BaseException as exc:
-                _fail(result, exc if isinstance(exc, Exception) else _closed_error())
+                result.set_exception(exc if isinstance(exc, Exception) else _closed_error())
                 with contextlib.suppress(BaseException):
                     coroutine.close()
                 return
@@ -255,19 +256,18 @@ class Portal:
             with self._lock:
                 self._waiting.discard(result)
 
-    def _settle(
-        self, loop: _Loop, result: concurrent.futures.Future[_T], task: asyncio.Task[_T]
-    ) -> None:
+    def _settle(self, loop: _Loop, result: Reply[_T], task: asyncio.Task[_T]) -> None:
         loop.tasks.discard(task)
         if task.cancelled():
             # Cancelled by close(), or by the caller's own Ctrl+C (who is no
             # longer waiting for this answer): a sync caller sees a JulepError.
-            _fail(result, _closed_error() if self._closed else JulepError("the call was cancelled"))
+            result.set_exception(
+                _closed_error() if self._closed else JulepError("the call was cancelled")
+            )
         elif (exc := task.exception()) is not None:
-            _fail(result, exc)
+            result.set_exception(exc)
         else:
-            with contextlib.suppress(concurrent.futures.InvalidStateError):
-                result.set_result(task.result())
+            result.set_result(task.result())
 
     def shutdown(self, cleanup: typing.Callable[[], _Coro[None]]) -> None:
         """End the calls in flight, run ``cleanup`` on the loop, stop the thread.
@@ -301,7 +301,7 @@ class Portal:
             with self._lock:
                 stranded, self._waiting = self._waiting, set()
             for waiter in stranded:
-                _fail(waiter, _closed_error())
+                waiter.set_exception(_closed_error())
         if interrupted is not None:
             raise interrupted
 
@@ -332,11 +332,6 @@ def _raise_argument_error(coroutine: _Coro[typing.Any]) -> None:
         return
     finally:
         coroutine.close()
-
-
-def _fail(result: concurrent.futures.Future[typing.Any], exc: BaseException) -> None:
-    with contextlib.suppress(concurrent.futures.InvalidStateError):
-        result.set_exception(exc)
 
 
 def _cancel(tasks: list[asyncio.Task[typing.Any]]) -> None:
