@@ -189,6 +189,39 @@ async def test_oversized_fields_are_422_naming_the_field(
     assert server.count("agents") == 0
 
 
+_PUT_BODIES = {
+    "agents": {"name": "a", "about": ""},
+    "users": {"name": "u", "about": ""},
+    "sessions": {"situation": "s"},
+}
+
+
+@pytest.mark.parametrize("kind", ["agents", "users", "sessions"])
+async def test_patched_metadata_stays_within_the_bound_and_can_be_put_back(
+    server: LocalServer, api: Api, kind: str
+) -> None:
+    """PATCH merges metadata; the merge is bounded like a body's metadata (64 KiB), so
+    PATCHes of new keys cannot grow it without end, past what a PUT of it as read back
+    accepts."""
+    agent_id = await api.agent()
+    ids = {"agents": agent_id, "users": await api.user(), "sessions": await api.session(agent_id)}
+    path = f"/{kind}/{ids[kind]}"
+    blob = "x" * 20_000
+    statuses = [
+        (await api.patch(path, json={"metadata": {f"k{i}": blob}})).status for i in range(5)
+    ]
+    assert statuses == [200, 200, 200, 422, 422]
+    refused = await api.patch(path, json={"metadata": {"k9": blob}})
+    assert refused.body["detail"].startswith("metadata: at most 65536 bytes as JSON once merged")
+    # Overwriting a key keeps the size: still fine; the stored metadata goes back as it is.
+    assert (await api.patch(path, json={"metadata": {"k0": "y"}})).status == 200
+    metadata = (await api.get(path)).body["metadata"]
+    assert sorted(metadata) == ["k0", "k1", "k2"]
+    assert (await api.put(path, json={**_PUT_BODIES[kind], "metadata": metadata})).status == 200
+    # Other fields of an object still patch, metadata or not.
+    assert (await api.patch(path, json={"metadata": None})).status == 200
+
+
 async def test_a_chat_has_at_most_2000_messages(server: LocalServer, api: Api) -> None:
     """More messages than a real chat sends is a 422 before any work is done."""
     session_id = await api.session(await api.agent())

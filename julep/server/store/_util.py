@@ -7,7 +7,8 @@ import typing
 import uuid
 
 from ... import _bigjson
-from ..errors import not_found
+from ..errors import invalid, not_found
+from ..limits import MAX_FREEFORM_BYTES
 from ..params import ListQuery, Page
 
 
@@ -17,6 +18,25 @@ def to_json(value: object) -> str:
 
 def from_json(text: str) -> typing.Any:
     return _bigjson.loads(text)
+
+
+def merged_metadata(
+    current: dict[str, typing.Any] | None, change: dict[str, typing.Any] | None
+) -> str:
+    """PATCH's metadata: ``change`` merged key by key into ``current``, as JSON text.
+
+    Each body's metadata is at most ``MAX_FREEFORM_BYTES``; merged, so is what is
+    stored, or PATCH after PATCH would grow it without bound, past what a PUT of
+    the object as read back (or a create of a copy) accepts.
+    """
+    merged = to_json({**(current or {}), **(change or {})})
+    size = len(merged.encode())
+    if change and size > MAX_FREEFORM_BYTES:
+        raise invalid(
+            f"metadata: at most {MAX_FREEFORM_BYTES} bytes as JSON once merged with the"
+            f" stored metadata, got {size}; remove keys with a PUT"
+        )
+    return merged
 
 
 def new_id() -> str:

@@ -12,7 +12,7 @@ from ..errors import not_found
 from ..params import ListQuery
 from ..schemas import CreateAgentRequest, PatchAgentRequest, UpdateAgentRequest
 from . import docs, jobs, tools
-from ._util import from_json, list_tail, new_id, to_json
+from ._util import from_json, list_tail, merged_metadata, new_id, to_json
 
 DEFAULT_MODEL = "julep-ai/samantha-1-turbo"
 # The API's documented defaults, filled in for every agent so clients see them.
@@ -139,7 +139,7 @@ def patch(conn: sqlite3.Connection, agent_id: str, body: PatchAgentRequest) -> s
                 else _instructions(body.instructions)
             ),
             to_json(_settings(body.default_settings, old_settings)),
-            to_json({**(current.metadata or {}), **(body.metadata or {})}),
+            merged_metadata(current.metadata, body.metadata),
             now,
             agent_id,
         ),

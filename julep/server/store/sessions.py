@@ -9,7 +9,7 @@ from .. import clock
 from ..errors import not_found
 from ..params import ListQuery
 from ..schemas import CreateSessionRequest, PatchSessionRequest, UpdateSessionRequest
-from ._util import from_json, list_tail, new_id, require, to_json
+from ._util import from_json, list_tail, merged_metadata, new_id, require, to_json
 
 _COLUMNS = (
     "id, agent_id, user_id, situation, summary, metadata, render_templates, token_budget,"
@@ -99,7 +99,7 @@ def patch(conn: sqlite3.Connection, session_id: str, body: PatchSessionRequest) 
         " updated_at = ? WHERE id = ?",
         (
             current.situation if body.situation is None else body.situation,
-            to_json({**(current.metadata or {}), **(body.metadata or {})}),
+            merged_metadata(current.metadata, body.metadata),
             current.token_budget if body.token_budget is None else body.token_budget,
             current.context_overflow if body.context_overflow is None else body.context_overflow,
             now,

@@ -10,7 +10,7 @@ from ..errors import not_found
 from ..params import ListQuery
 from ..schemas import CreateUserRequest, PatchUserRequest, UpdateUserRequest
 from . import docs, jobs
-from ._util import from_json, list_tail, new_id, to_json
+from ._util import from_json, list_tail, merged_metadata, new_id, to_json
 
 DEFAULT_NAME = "User"  # the API's documented default
 _COLUMNS = "id, name, about, metadata, created_at, updated_at"
@@ -81,7 +81,7 @@ def patch(conn: sqlite3.Connection, user_id: str, body: PatchUserRequest) -> str
         (
             current.name if body.name is None else body.name,
             current.about if body.about is None else body.about,
-            to_json({**(current.metadata or {}), **(body.metadata or {})}),
+            merged_metadata(current.metadata, body.metadata),
             now,
             user_id,
         ),
