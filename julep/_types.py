@@ -9,7 +9,8 @@ class _Omit:
     """Marks an optional argument the caller did not pass.
 
     An omitted argument is left out of the JSON body, while an explicit ``None``
-    is sent as ``null``: PATCH treats the two differently.
+    is sent as ``null`` (a PATCH reads ``null`` as "leave unchanged": on the local
+    server, and the API of 0.3.x, the two have the same effect there).
     """
 
     __slots__ = ()

@@ -138,7 +138,7 @@ class AgentOperations(BaseAsyncClient):
         )
 
     async def delete_agent(self, agent_id: str) -> None:
-        """Delete an agent and everything that belongs to it."""
+        """Delete an agent: only the agent (its sessions, docs, tools and memories stay)."""
         await self._request("DELETE", f"agents/{p.path_id('agent_id', agent_id)}", None)
 
     def iter_agents(

@@ -91,7 +91,7 @@ class UserOperations(BaseAsyncClient):
         )
 
     async def delete_user(self, user_id: str) -> None:
-        """Delete a user and everything that belongs to it."""
+        """Delete a user if it exists: only the user (its sessions, docs and memories stay)."""
         await self._request("DELETE", f"users/{p.path_id('user_id', user_id)}", None)
 
     def iter_users(
