@@ -125,6 +125,21 @@ async def test_error_mid_stream_carries_the_partial_text() -> None:
 
 
 @pytest.mark.anyio
+async def test_chat_stream_true_raises_an_error_event_without_retrying() -> None:
+    """chat(stream=True) retries a stream whose connection broke, never one the server
+    ended with an error event: that request is sent once."""
+    body = _sse(*_words("Hello"), {"error": {"message": "model crashed"}})
+    with aioresponses() as mock:
+        respond(mock, "POST", body=body, headers=SSE_HEADERS, repeat=True)
+        async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL) as client:
+            with pytest.raises(julep.StreamError) as caught:
+                await client.chat(SESSION_ID, messages=MESSAGES, stream=True)
+        assert len(sent(mock)) == 1
+    assert "model crashed" in str(caught.value)
+    assert caught.value.retries_taken == 0
+
+
+@pytest.mark.anyio
 async def test_stream_cut_before_its_end_is_a_stream_error() -> None:
     """A stream that stops without its final event is an error, not a short reply."""
     with aioresponses() as mock:

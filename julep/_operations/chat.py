@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import typing
 
+import attrs
+
+from .. import _http
 from .. import _params as p
 from .._base_client import BaseAsyncClient
+from .._idempotency import fresh_key
 from .._streaming import AsyncChatStream
 from .._types import OMIT, JSONObject
+from ..errors import APIConnectionError, ClientClosedError, StreamError, StreamTimeoutError
 from ..models import (
     ChatInputDataToolChoice,
     ChatMlMessage,
@@ -80,9 +87,52 @@ class ChatOperations(BaseAsyncClient):
             },
         )
         if stream is True:
-            async with AsyncChatStream(self, path, body) as streamed:
-                return await streamed.until_done()
+            return await self._chat_read_whole(path, body)
         return await self._request("POST", path, ChatResponse, json=body)
+
+    async def _chat_read_whole(self, path: str, body: JSONObject) -> ChatResponse:
+        """``chat(stream=True)``: the stream, read here to its end.
+
+        Nothing of it reached the caller, so a stream whose connection broke off is
+        retried as a whole like any call (within ``max_retries`` and ``Timeout.total``,
+        counted across the attempts), with the call's one ``Idempotency-Key``: a server
+        that ran the chat replays its answer instead of running it again.
+        """
+        key = self._idempotency_key or fresh_key()
+        timeout, policy = self._timeout, self._retry
+        deadline = None if timeout.total is None else time.monotonic() + timeout.total
+        retries = 0
+        while True:
+            attempt = self.with_options(
+                idempotency_key=key,
+                max_retries=attrs.evolve(policy, max_retries=policy.max_retries - retries),
+            )
+            if deadline is not None:
+                left = max(deadline - time.monotonic(), 1e-3)
+                attempt = attempt.with_options(timeout=attrs.evolve(timeout, total=left))
+            try:
+                async with AsyncChatStream(attempt, path, body) as streamed:
+                    response = await streamed.until_done()
+            except StreamError as error:
+                retries += error.retries_taken
+                error.retries_taken = retries
+                delay = _http.backoff_delay(retries + 1, policy)
+                if (
+                    not _broke_off(error)
+                    or retries >= policy.max_retries
+                    or (deadline is not None and time.monotonic() + delay >= deadline)
+                ):
+                    raise
+                await asyncio.sleep(delay)
+                retries += 1
+                continue
+            info = response.response_info
+            if retries and info is not None:
+                total_retries = info.retries_taken + retries
+                _http.set_response_info(
+                    response, info.status_code, info.request_id, total_retries, info.elapsed
+                )
+            return response
 
     def chat_stream(
         self,
@@ -144,3 +194,14 @@ class ChatOperations(BaseAsyncClient):
             },
         )
         return AsyncChatStream(self, path, body)
+
+
+def _broke_off(error: StreamError) -> bool:
+    """Whether a stream failed because its connection dropped (worth a retry), not because
+    the server said so in an error event or went silent past a limit."""
+    cause = error.__cause__
+    return (
+        not isinstance(error, StreamTimeoutError)
+        and isinstance(cause, APIConnectionError)
+        and not isinstance(cause, ClientClosedError)
+    )

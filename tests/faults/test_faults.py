@@ -79,6 +79,37 @@ async def test_creates_and_chats_through_faults_apply_exactly_once() -> None:
 
 
 @pytest.mark.anyio
+async def test_chat_stream_true_is_retried_when_its_stream_breaks_off() -> None:
+    """chat(stream=True) reads the stream itself: a reset after the stream opened is retried
+    with the call's key, and the server replays the answer (one exchange per call)."""
+    calls = 60
+    async with LocalServer(faults="reset=0.3", faults_seed=7) as server:
+        async with AsyncJulepApi(
+            api_key="k", base_url=server.base_url, max_retries=PATIENT
+        ) as client:
+            session_id = (
+                await client.create_session(agent_id=(await client.create_agent(name="a")).id)
+            ).id
+            replies = [
+                await client.chat(
+                    session_id,
+                    messages=[{"role": "user", "content": f"q{i}"}],
+                    stream=True,
+                    remember=False,
+                )
+                for i in range(calls)
+            ]
+            resets = server.fault_counts["reset"]
+            messages = server.count("messages")
+    for i, reply in enumerate(replies):
+        assert reply.response[0][0].content.startswith(f'You said: "q{i}".')
+    assert messages == 2 * calls
+    assert resets > 0
+    # (A reset drawn by a replayed stream cuts it after its end: nothing to retry.)
+    assert 0 < sum(reply.response_info.retries_taken for reply in replies) <= resets
+
+
+@pytest.mark.anyio
 async def test_cancelling_in_flight_chats_leaves_the_client_clean() -> None:
     """500 chats cancelled mid-flight free every connection; the next 500 all succeed."""
     async with LocalServer(faults="delay=1.0:500ms") as server:
