@@ -5,11 +5,12 @@ The shipped server (and the wire contract, section 2.1: "A null in a PATCH body 
 leave unchanged") treats the two the same: patch_session(token_budget=None) does not
 clear the budget, patch_agent(about=None) does not clear about. A user following the
 README writes a test that passes None to clear a field, and it fails. Exits 1 when no
-PATCH field tells null from absent (README's claim does not hold).
+PATCH field tells null from absent (README's claim does not hold while README makes it).
 """
 
 from __future__ import annotations
 
+import pathlib
 import sys
 
 from julep import JulepApi
@@ -25,4 +26,7 @@ with LocalServer() as server, JulepApi(api_key="k", base_url=server.base_url, ma
     print("agent after PATCH with nulls:", a.about, a.model, a.instructions)
     same = (s.token_budget, s.situation, a.about, a.model) == (100, "s", "about", "m")
     print("null treated as 'leave unchanged', exactly like an omitted argument:", same)
-    sys.exit(1 if same else 0)
+readme = (pathlib.Path(__file__).resolve().parent.parent / "README.rst").read_text()
+claims = "(PATCH treats them differently)" in readme
+print("README still says PATCH treats null and an omitted argument differently:", claims)
+sys.exit(1 if same and claims else 0)
