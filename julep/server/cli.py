@@ -51,7 +51,9 @@ def _api_key(options: argparse.Namespace) -> str | None:
 def _key_from_file(path: str) -> str:
     """The one line of ``path`` (a trailing newline is fine; more lines are a mistake)."""
     try:
-        with open(path, encoding="utf-8") as file:
+        # utf-8-sig: an editor's byte-order mark (Notepad's UTF-8) is not part of the key;
+        # kept, it made every request a 403 with nothing to say why.
+        with open(path, encoding="utf-8-sig") as file:
             lines = file.read().splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"--api-key-file: cannot read {path}: {exc}") from None

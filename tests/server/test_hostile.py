@@ -120,6 +120,18 @@ def test_the_key_comes_from_the_environment_or_a_file(
     assert main(["--api-key", "a", "--api-key-file", str(key_file)]) == 2
 
 
+@pytest.mark.parametrize(
+    "saved", [b"\xef\xbb\xbfthe-key\r\n", b"\xef\xbb\xbfthe-key", b"the-key\r\n", b" the-key \n"]
+)
+def test_a_key_file_saved_with_a_byte_order_mark_or_crlf_holds_just_the_key(
+    tmp_path: Path, saved: bytes
+) -> None:
+    """A key file written by Notepad (UTF-8 with a BOM, CRLF) gives the key, not BOM + key."""
+    key_file = tmp_path / "key"
+    key_file.write_bytes(saved)
+    assert _api_key(_parser().parse_args(["--api-key-file", str(key_file)])) == "the-key"
+
+
 async def test_a_non_utf8_authorization_header_is_a_json_401() -> None:
     """A byte that is not UTF-8 in Authorization gets a JSON 401, not a text 500."""
     async with LocalServer(api_key="k") as server:
