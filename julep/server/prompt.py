@@ -141,10 +141,18 @@ def build(setup: ChatSetup, body: ChatRequest) -> Prompt:
     render = Renderer(setup)
     texts = _texts(setup, render)
     system = _message("system", _system_text(setup, texts), None)
+    # The history is rendered as the 0.3 server did, with one difference: a
+    # message that does not render reaches the model as written. Every message
+    # a caller sent rendered when it was sent (or its chat failed and nothing
+    # was recorded), so one that fails now is in practice the model's reply, quoting
+    # template syntax (the echo model repeats "{{" from a user's message); 0.3
+    # failed every later chat of the session on it, until its history was deleted.
     history = [
         _message(
             past.role,
-            render.message(past.role, past.content, f"history message {number}"),
+            render.message(
+                past.role, past.content, f"history message {number}", as_written_on_error=True
+            ),
             past.name,
         )
         for number, past in enumerate(setup.history, 1)

@@ -190,7 +190,8 @@ class Renderer:
         self._variables = variables(setup) if self.enabled else {}
         self._spent = 0.0  # seconds the renderer worked on this chat's templates
 
-    def text(self, template: str, where: str) -> str:
+    def text(self, template: str, where: str, *, as_written_on_error: bool = False) -> str:
+        """``template`` rendered; one that fails is a 400, or kept as written if asked."""
         if not self.enabled:
             return template
         try:
@@ -199,18 +200,29 @@ class Renderer:
         except RendererUnavailableError as exc:  # nothing wrong with the template: retryable
             raise RequestError(503, f"{exc}; try again") from exc
         except RenderError as exc:  # any failure of a user's template is the user's to fix
+            if as_written_on_error:
+                return template
             raise RequestError(400, f"template error in {where}: {exc}") from exc
         self._spent += took
         return text
 
-    def message(self, role: str, content: WireContent, where: str) -> WireContent:
-        """A message's content, rendered when its role is system or assistant."""
+    def message(
+        self, role: str, content: WireContent, where: str, *, as_written_on_error: bool = False
+    ) -> WireContent:
+        """A message's content, rendered when its role is system or assistant.
+
+        ``as_written_on_error``: text that does not render is kept as written
+        (for the history, see ``prompt.build``), instead of a 400.
+        """
         if not self.enabled or role not in RENDERED_ROLES:
             return content
         if isinstance(content, str):
-            return self.text(content, where)
+            return self.text(content, where, as_written_on_error=as_written_on_error)
         return [
-            {**part, "text": self.text(part["text"], where)}
+            {
+                **part,
+                "text": self.text(part["text"], where, as_written_on_error=as_written_on_error),
+            }
             if part.get("type") == "text" and isinstance(part.get("text"), str)
             else part
             for part in content

@@ -99,6 +99,31 @@ async def test_system_messages_of_the_request_are_rendered(api: Api) -> None:
     assert reply.body["detail"].startswith("template error in message 1:")
 
 
+@pytest.mark.parametrize(
+    "text", ["In Jinja, what does {{ do?", "{% if %}", "{{ 1 / 0 }}", "{{ ''.__class__ }}"]
+)
+async def test_a_reply_quoting_template_syntax_does_not_break_later_chats(
+    api: Api, text: str
+) -> None:
+    """The echo model's reply repeats a user's broken template; later chats still work.
+
+    0.3 rendered the history's assistant messages and failed every later chat on
+    such a reply (400 "template error in history message 2") until the history
+    was deleted; here a history message that does not render goes as written.
+    """
+    session_id = await _session(api, render=True)
+    first = await api.chat(session_id, text)
+    assert first.status == 200, first.body
+    assert text in _reply(first.body)  # the reply quotes it: the trap is set
+    for follow_up in ("thanks", "and again"):
+        reply = await api.chat(session_id, follow_up)
+        assert reply.status == 200, reply.body
+        assert "hello world" in _reply(reply.body)  # the situation is still rendered
+    history = (await api.get(f"/sessions/{session_id}/history")).body["items"]
+    assert [m["role"] for m in history] == ["user", "assistant"] * 3
+    assert text in history[1]["content"]
+
+
 async def test_streamed_chat_carries_the_rendered_context(api: Api) -> None:
     """A streamed chat's pieces and final response hold the rendered situation."""
     reply = await api.chat(
