@@ -10,7 +10,7 @@ import attrs
 
 from .. import _http
 from .. import _params as p
-from .._base_client import BaseAsyncClient
+from .._base_client import BaseAsyncClient, _log_failure
 from .._idempotency import fresh_key
 from .._streaming import AsyncChatStream
 from .._types import OMIT, JSONObject
@@ -123,6 +123,9 @@ class ChatOperations(BaseAsyncClient):
                     or (deadline is not None and time.monotonic() + delay >= deadline)
                 ):
                     raise
+                # The retry log line every other call writes ("... (attempt N)").
+                cause = typing.cast(APIConnectionError, error.__cause__)
+                _log_failure("POST", error.url or self._base_url + path, cause, retries)
                 await asyncio.sleep(delay)
                 retries += 1
                 continue

@@ -6,6 +6,7 @@ Loopback only; every loop is bounded in count and in time.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import threading
@@ -79,9 +80,13 @@ async def test_creates_and_chats_through_faults_apply_exactly_once() -> None:
 
 
 @pytest.mark.anyio
-async def test_chat_stream_true_is_retried_when_its_stream_breaks_off() -> None:
+async def test_chat_stream_true_is_retried_when_its_stream_breaks_off(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """chat(stream=True) reads the stream itself: a reset after the stream opened is retried
-    with the call's key, and the server replays the answer (one exchange per call)."""
+    with the call's key, and the server replays the answer (one exchange per call); each
+    retry writes the log line every retried call writes."""
+    caplog.set_level(logging.INFO, logger="julep")
     calls = 60
     async with LocalServer(faults="reset=0.3", faults_seed=7) as server:
         async with AsyncJulepApi(
@@ -106,7 +111,10 @@ async def test_chat_stream_true_is_retried_when_its_stream_breaks_off() -> None:
     assert messages == 2 * calls
     assert resets > 0
     # (A reset drawn by a replayed stream cuts it after its end: nothing to retry.)
-    assert 0 < sum(reply.response_info.retries_taken for reply in replies) <= resets
+    retried = sum(reply.response_info.retries_taken for reply in replies)
+    assert 0 < retried <= resets
+    failures = [r.getMessage() for r in caplog.records if "/chat failed: " in r.getMessage()]
+    assert len(failures) == retried
 
 
 @pytest.mark.anyio
