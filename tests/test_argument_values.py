@@ -253,14 +253,14 @@ def test_a_response_model_sends_only_the_request_fields() -> None:
                     type="function", function=julep.FunctionDef(name="f", parameters="x")
                 )
             ],  # type: ignore[arg-type]
-            "tools[0].function.parameters: str cannot be sent as JSON",
+            "tools[0].function.parameters: expected an object, got string",
         ),
     ],
 )
 def test_a_body_that_cannot_be_encoded_names_the_field(tools: list[typing.Any], where: str) -> None:
     """A model field of the wrong type fails before sending, naming the field and what it takes."""
     with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
-        with pytest.raises(TypeError, match="cannot be sent as JSON") as error:
+        with pytest.raises(TypeError) as error:
             client.create_agent(name="n", tools=tools)
     assert str(error.value).startswith(where)
 

@@ -11,6 +11,7 @@ import attrs
 import orjson
 
 from .._bigjson import dumps as _big_dumps
+from .._types import OMIT
 from . import _export
 
 
@@ -29,20 +30,51 @@ class Model:
     """Every attrs model of the API.
 
     ``_present`` holds the wire keys of the model's fields that the JSON object
-    it was decoded from carried (``None`` on a model built in code). Encoding a decoded model writes
+    it was decoded from carried, or, on a model built in code with an optional
+    field left out, the keys of the fields given (``None`` on other models built
+    in code). Encoding a decoded model writes
     those keys, plus any other field the caller set to a value, so an object
     read from the API and sent back says what it received: absent stays absent,
     ``null`` stays ``null`` (pydantic's "fields set").
 
     It is an ``__init__`` argument only so that ``attrs.evolve`` carries it to
     the copy; nobody needs to pass it. It takes no part in equality or repr.
-    (One case it cannot see: a field absent on decode and set to ``None`` by
-    ``evolve`` stays out of the JSON, as it reads the same as before.)
+    (One case it cannot see: a field absent on decode, or left out when built,
+    and set to ``None`` by ``evolve`` stays out of the JSON, as it reads the
+    same as before.)
     """
 
     _present: tuple[str, ...] | None = attrs.field(
         default=None, eq=False, repr=False, alias="_present"
     )
+
+    def __attrs_post_init__(self) -> None:
+        # An optional field left out of a model built in code reads as None,
+        # as its annotation says and as julep 0.3.9's pydantic models gave it,
+        # not as the OMIT sentinel (`if msg.name is not None: msg.name.upper()`
+        # must not crash). That it was left out is kept in _present, so it
+        # stays out of the JSON, while one given as None is sent as null.
+        omittable, fields = _omittable_fields(type(self))
+        if not omittable:
+            return
+        unset = [name for name in omittable if getattr(self, name) is OMIT]
+        if not unset:
+            return
+        present = self._present
+        if present is None:
+            # What the encoder writes for a model built in code: the fields
+            # given, less response fields left at their default None.
+            present = tuple(
+                wire
+                for name, wire, none_default in fields
+                if name not in unset and not (none_default and getattr(self, name) is None)
+            )
+        else:
+            dropped = {_export.WIRE_NAMES.get(name, name) for name in unset}
+            present = tuple(key for key in present if key not in dropped)
+        for name in unset:
+            object.__setattr__(self, name, None)
+        object.__setattr__(self, "_present", present)
 
     def dict(
         self,
@@ -160,6 +192,25 @@ class ResponseModel(Model):
     """
 
     response_info: ResponseInfo | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+
+_Fields = tuple[tuple[str, str, bool], ...]
+_OMITTABLE: dict[type, tuple[tuple[str, ...], _Fields]] = {}
+
+
+def _omittable_fields(cls: type) -> tuple[tuple[str, ...], _Fields]:
+    """The fields of ``cls`` whose default is OMIT (left out of the JSON unless
+    given), and every encoded field as (name, wire name, default is None)."""
+    found = _OMITTABLE.get(cls)
+    if found is None:
+        fields = [f for f in attrs.fields(cls) if f.name not in _export.BOOKKEEPING]
+        found = _OMITTABLE[cls] = (
+            tuple(f.name for f in fields if f.default is OMIT),
+            tuple(
+                (f.name, _export.WIRE_NAMES.get(f.name, f.name), f.default is None) for f in fields
+            ),
+        )
+    return found
 
 
 class FreeformObject(dict[str, typing.Any]):

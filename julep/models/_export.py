@@ -26,7 +26,8 @@ from .._types import OMIT
 Selection = typing.Union[typing.AbstractSet[typing.Any], typing.Mapping[typing.Any, typing.Any]]
 
 WIRE_NAMES = {"continue_": "continue", "schema_": "schema"}
-_BOOKKEEPING = frozenset({"response_info", "_present"})
+BOOKKEEPING = frozenset({"response_info", "_present"})
+_BOOKKEEPING = BOOKKEEPING
 
 
 def iso_datetime(value: dt.datetime) -> str:

@@ -1,0 +1,99 @@
+"""Optional fields left out of a model built in code read as None, and still stay off the wire."""
+
+from __future__ import annotations
+
+import typing
+
+import attrs
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import julep
+from julep import models as m
+from julep._serde import encode_json
+from julep._types import OMIT
+
+WIRE_NAMES = {"continue_": "continue", "schema_": "schema"}
+
+# The request models, built with their required fields.
+REQUIRED: dict[type, dict[str, typing.Any]] = {
+    m.InputChatMlMessage: {"role": "user", "content": "hi"},
+    m.CreateDoc: {"title": "t", "content": "c"},
+    m.FunctionDef: {"name": "f", "parameters": {}},
+    m.PartialFunctionDef: {},
+    m.AgentDefaultSettings: {},
+    m.ChatSettingsResponseFormat: {},
+    m.ChatSettings: {},
+    m.MemoryAccessOptions: {},
+}
+# A value of the right type for each optional field (None is tried as well).
+VALUES = {
+    "name": "n",
+    "continue_": True,
+    "metadata": {"k": 1},
+    "description": "d",
+    "parameters": {"type": "object"},
+    "type": "json_object",
+    "pattern": "a+",
+    "schema_": {"a": 1},
+    "logit_bias": {"1": 2},
+    "max_tokens": 5,
+    "seed": 1,
+    "stop": ["x"],
+    "stream": False,
+    "preset": "creative",
+    "response_format": {"type": "text"},
+    "recall": True,
+    "record": False,
+    "remember": True,
+}
+
+
+def optional_fields(cls: type) -> list[str]:
+    return [f.name for f in attrs.fields(cls) if f.default is OMIT]
+
+
+@st.composite
+def built_models(draw: st.DrawFn) -> tuple[typing.Any, dict[str, typing.Any]]:
+    cls = draw(st.sampled_from(sorted(REQUIRED, key=lambda c: c.__name__)))
+    given_fields = {
+        name: draw(st.sampled_from([None, VALUES.get(name, 0.5)]))
+        for name in optional_fields(cls)
+        if draw(st.booleans())
+    }
+    return cls(**REQUIRED[cls], **given_fields), given_fields
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(built_models())
+def test_a_field_left_out_reads_as_none_and_is_not_sent(
+    case: tuple[typing.Any, dict[str, typing.Any]],
+) -> None:
+    """An optional field not given reads None (julep 0.3.9 did), not OMIT, and is not sent."""
+    model, given_fields = case
+    cls = type(model)
+    for name in optional_fields(cls):
+        assert getattr(model, name) is not OMIT, name
+        if name not in given_fields:
+            assert getattr(model, name) is None, name
+    sent = orjson.loads(encode_json(model))
+    expected = set(REQUIRED[cls]) | set(given_fields)
+    assert set(sent) == {WIRE_NAMES.get(name, name) for name in expected}
+    for name, value in given_fields.items():
+        if value is None:
+            assert sent[WIRE_NAMES.get(name, name)] is None  # given as None: sent as null
+    assert set(model.dict()) == set(sent)
+    again = attrs.evolve(model)
+    assert orjson.loads(encode_json(again)) == sent
+    assert again == model
+
+
+def test_a_model_checked_with_is_not_none_does_not_crash() -> None:
+    """Code that mypy accepts for a `str | None` field runs: the unset name is None."""
+    message = julep.InputChatMlMessage(role="user", content="hi")
+    assert message.name is None
+    assert orjson.loads(encode_json(message)) == {"role": "user", "content": "hi"}
+    named = attrs.evolve(message, name="Ann")
+    assert orjson.loads(encode_json(named)) == {"role": "user", "content": "hi", "name": "Ann"}
+    assert julep.AgentDefaultSettings(temperature=0.5).top_p is None
