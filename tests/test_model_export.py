@@ -135,6 +135,16 @@ _PAYLOADS: list[tuple[str, dict[str, typing.Any]]] = [
     ),
     ("AgentDefaultSettings", {"temperature": 0.5, "top_p": None}),
     ("InputChatMlMessage", {"role": "user", "content": "x", "continue": True}),
+    (
+        "ChatResponse",
+        {
+            "id": "c",
+            "finish_reason": "stop",
+            "response": [],
+            "usage": {"completion_tokens": 0, "prompt_tokens": 0, "total_tokens": 0},
+            "doc_ids": {"agent_doc_ids": [], "user_doc_ids": []},
+        },
+    ),
 ]
 _KWARGS: list[dict[str, typing.Any]] = [
     {},
@@ -142,6 +152,8 @@ _KWARGS: list[dict[str, typing.Any]] = [
     {"by_alias": False},
     {"exclude_none": True},
     {"exclude_unset": False, "exclude_none": True},
+    {"exclude_defaults": True},
+    {"exclude_unset": False, "exclude_defaults": True},
 ]
 _DRIVER = """
 import json, sys
@@ -189,3 +201,30 @@ def test_dict_and_json_match_julep_039(tmp_path: pathlib.Path) -> None:
         for name, payload in _PAYLOADS
     ]
     assert _normalized(ours) == _normalized(theirs)
+
+
+def test_exclude_defaults_keeps_the_fields_julep_039_required() -> None:
+    """exclude_defaults keeps a content part's type and doc_ids: julep 0.3.9 required them."""
+    message = converter.structure(
+        {
+            "id": "m",
+            "role": "user",
+            "content": [{"type": "text", "text": "hi"}],
+            "created_at": "2024-05-01T12:00:00Z",
+        },
+        julep.ChatMlMessage,
+    )
+    assert message.dict(exclude_defaults=True)["content"] == [{"type": "text", "text": "hi"}]
+    reply = converter.structure(
+        {
+            "id": "c",
+            "finish_reason": "stop",
+            "response": [],
+            "usage": {"completion_tokens": 0, "prompt_tokens": 0, "total_tokens": 0},
+            "doc_ids": {"agent_doc_ids": [], "user_doc_ids": []},
+        },
+        julep.ChatResponse,
+    )
+    assert reply.dict(exclude_defaults=True)["doc_ids"] == {"agent_doc_ids": [], "user_doc_ids": []}
+    choice = julep.NamedToolChoice(function=julep.NamedToolChoiceFunction(name="f"))
+    assert choice.dict(exclude_defaults=True) == {"function": {"name": "f"}, "type": "function"}

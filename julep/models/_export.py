@@ -28,6 +28,10 @@ Selection = typing.Union[typing.AbstractSet[typing.Any], typing.Mapping[typing.A
 WIRE_NAMES = {"continue_": "continue", "schema_": "schema"}
 BOOKKEEPING = frozenset({"response_info", "_present"})
 _BOOKKEEPING = BOOKKEEPING
+# Field metadata of a field with a default here that julep 0.3.9 required (a
+# union member's "type", ChatResponse.doc_ids): exclude_defaults keeps it, as
+# pydantic v1 never counted a required field as left at its default.
+REQUIRED_IN_0_3_9 = {"required_in_0_3_9": True}
 
 
 def iso_datetime(value: dt.datetime) -> str:
@@ -145,6 +149,8 @@ def _model(
 
 
 def _is_default(field: attrs.Attribute[typing.Any], value: object) -> bool:
+    if field.metadata.get("required_in_0_3_9"):
+        return False
     default = field.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         default = default.factory()  # type: ignore[union-attr]

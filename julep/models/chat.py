@@ -10,6 +10,7 @@ import attrs
 from .._types import OMIT
 from . import _convert
 from ._base import FreeformObject, Model, ResponseModel, accept_wire_names
+from ._export import REQUIRED_IN_0_3_9
 from .docs import DocIds
 from .enums import (
     ChatMlImageContentPartImageUrlDetail,
@@ -25,7 +26,7 @@ from .tools import ChatInputDataToolChoice, Tool
 @attrs.frozen(kw_only=True)
 class ChatMlTextContentPart(Model):
     text: str
-    type: typing.Literal["text"] = "text"
+    type: typing.Literal["text"] = attrs.field(default="text", metadata=REQUIRED_IN_0_3_9)
 
 
 @attrs.frozen(kw_only=True)
@@ -39,7 +40,7 @@ class ChatMlImageContentPartImageUrl(Model):
 @attrs.frozen(kw_only=True)
 class ChatMlImageContentPart(Model):
     image_url: ChatMlImageContentPartImageUrl
-    type: typing.Literal["image_url"] = "image_url"
+    type: typing.Literal["image_url"] = attrs.field(default="image_url", metadata=REQUIRED_IN_0_3_9)
 
 
 # julep 0.3.x generated a subclass per union arm and per direction; the parts
@@ -130,5 +131,9 @@ class ChatResponse(ResponseModel):
     response: list[list[ChatMlMessage]]
     usage: CompletionUsage
     # Required since 0.3.9; a server of the 0.3.0 era sends none, so default to empty.
-    doc_ids: DocIds = attrs.field(factory=lambda: DocIds(agent_doc_ids=[], user_doc_ids=[]))
+    # Still a required field for .dict(exclude_defaults=True), as in 0.3.9.
+    doc_ids: DocIds = attrs.field(
+        factory=lambda: DocIds(agent_doc_ids=[], user_doc_ids=[]),
+        metadata=REQUIRED_IN_0_3_9,
+    )
     jobs: list[str] | None = None

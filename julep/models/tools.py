@@ -9,6 +9,7 @@ import attrs
 from .._types import OMIT
 from . import _convert
 from ._base import Model, ResponseModel
+from ._export import REQUIRED_IN_0_3_9
 from .enums import ToolType
 
 FunctionParameters = dict[str, typing.Any]
@@ -54,7 +55,7 @@ class NamedToolChoiceFunction(Model):
 @attrs.frozen(kw_only=True)
 class NamedToolChoice(Model):
     function: NamedToolChoiceFunction
-    type: typing.Literal["function"] = "function"
+    type: typing.Literal["function"] = attrs.field(default="function", metadata=REQUIRED_IN_0_3_9)
 
 
 @attrs.frozen(kw_only=True)
