@@ -74,7 +74,8 @@ def _name_methods_after(cls: type) -> None:
     """
     for base in cls.__mro__[1:-1]:
         for name, value in vars(base).items():
-            public = inspect.isfunction(value) and not name.startswith("_")
+            # __init__ too: AsyncJulepApi(bogus=1) names AsyncJulepApi.__init__().
+            public = inspect.isfunction(value) and (not name.startswith("_") or name == "__init__")
             if public and getattr(cls, name) is value:
                 value.__qualname__ = f"{cls.__name__}.{name}"
                 # Where pickle (and pydoc) look the name up: julep.client.AsyncJulepApi.

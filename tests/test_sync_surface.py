@@ -168,6 +168,16 @@ def test_a_call_that_does_not_fit_names_the_client(name: str) -> None:
 
 
 @pytest.mark.parametrize("cls", [JulepApi, AsyncJulepApi])
+def test_a_constructor_call_that_does_not_fit_names_the_client(cls: type) -> None:
+    """``AsyncJulepApi(bogus=1)`` names ``AsyncJulepApi.__init__()``, as ``JulepApi`` does,
+    not the private base class."""
+    with pytest.raises(TypeError, match=rf"^{cls.__name__}\.__init__\(\) got an unexpected"):
+        cls(api_key=API_KEY, no_such_argument=1)
+    with pytest.raises(TypeError, match=rf"^{cls.__name__}\.__init__\(\) takes 1 positional"):
+        cls(API_KEY)
+
+
+@pytest.mark.parametrize("cls", [JulepApi, AsyncJulepApi])
 def test_every_public_method_pickles_by_name(cls: type) -> None:
     """Renamed after the client, a method is also found there by pickle
     (multiprocessing, ProcessPoolExecutor), as julep 0.3.9's were."""
