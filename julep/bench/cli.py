@@ -346,10 +346,14 @@ def _run(config: BenchConfig, api_key: str, options: argparse.Namespace) -> int:
                 print(f"julep bench: threshold breached: {item.text}", file=sys.stderr)
             if total.interrupted:
                 return EXIT_INTERRUPTED
-            if total.failures and not total.successes:
-                # Nothing was measured: a gate without thresholds must not pass it.
+            if not total.successes:
+                # Nothing was measured: a gate without thresholds must not pass it,
+                # nor a run that sent nothing (--duration 10ms for 10s, a huge
+                # --concurrency still starting its workers when the time was up).
                 print(
-                    f"julep bench: no request succeeded ({total.failures} failed)",
+                    f"julep bench: no request succeeded ({total.failures} failed)"
+                    if total.failures
+                    else "julep bench: no request was sent before the run ended",
                     file=sys.stderr,
                 )
                 return EXIT_BREACHED

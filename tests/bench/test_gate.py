@@ -188,3 +188,15 @@ def test_a_run_where_every_request_failed_exits_1_without_thresholds(
     err = capsys.readouterr().err
     assert code == 1, err
     assert "julep bench: no request succeeded (4 failed)" in err
+
+
+def test_a_run_that_sent_nothing_exits_1(
+    server: LocalServer, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run over before its first request (a duration of a nanosecond) measured nothing, so a
+    CI gate must not pass it: exit 1, said on stderr."""
+    code, result = _run(server.base_url, tmp_path, "--duration", "0.000001ms", "--concurrency", "2")
+    err = capsys.readouterr().err
+    assert result["counts"]["requests"] == 0
+    assert code == 1, err
+    assert "julep bench: no request was sent before the run ended" in err
