@@ -46,6 +46,9 @@ _Coro = typing.Coroutine[typing.Any, typing.Any, _T]
 
 # How long an interrupted or closing call may take to unwind on the loop.
 _SETTLE_SECONDS = 5.0
+# How long close() lets the calls in flight end by themselves once their
+# connections are closed, before it cancels them.
+_CLOSE_GRACE_SECONDS = 0.2
 
 
 class _Forks:
@@ -309,11 +312,19 @@ class Portal:
 async def _drain(
     tasks: set[asyncio.Task[typing.Any]], cleanup: typing.Callable[[], _Coro[None]]
 ) -> None:
-    if tasks:
-        for task in tasks:
-            task.cancel()
-        await asyncio.wait(set(tasks), timeout=_SETTLE_SECONDS)
-    await cleanup()
+    in_flight = set(tasks)
+    try:
+        # Closing the connections first ends the calls reading from them as on
+        # AsyncJulepApi: a ClientClosedError saying which call, and for a
+        # stream how much had come, rather than the portal's bare one.
+        await cleanup()
+    finally:
+        if in_flight:
+            _, left = await asyncio.wait(in_flight, timeout=_CLOSE_GRACE_SECONDS)
+            for task in left:  # waiting on anything but a connection (a backoff, a pool)
+                task.cancel()
+            if left:
+                await asyncio.wait(left, timeout=_SETTLE_SECONDS)
 
 
 def _raise_argument_error(coroutine: _Coro[typing.Any]) -> None:

@@ -8,6 +8,7 @@ import typing
 
 from ._portal import Portal, SyncClient, called_as, twin
 from ._streaming import AsyncChatStream
+from .errors import ClientClosedError
 from .models import ChatResponse
 from .models.streaming import ChatResponseChunk
 
@@ -60,7 +61,11 @@ class SyncIterator(typing.Generic[_T]):
         self._closed = True
         aclose = getattr(self._source, "aclose", None)
         if aclose is not None:
-            self._portal.call(aclose())
+            # A closed client ended the request and closed its connection
+            # already: leaving a with block, or the error that ended the
+            # iteration, raises nothing more, as on AsyncJulepApi.
+            with contextlib.suppress(ClientClosedError):
+                self._portal.call(aclose())
 
     def __enter__(self: _S) -> _S:
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import gc
 import inspect
@@ -237,3 +238,69 @@ def test_portal_refuses_what_is_not_a_coroutine(server: LoopbackServer) -> None:
         with pytest.raises(TypeError, match="takes a coroutine"):
             client._portal.call(coroutine_function)  # type: ignore[arg-type]
         assert client.get_agent("after").id == "after"
+
+
+def _closed_mid_call_async(base_url: str, call: str) -> str:
+    async def run() -> str:
+        client = AsyncJulepApi(api_key=API_KEY, base_url=base_url, max_retries=0)
+
+        async def close_soon() -> None:
+            await asyncio.sleep(0.2)
+            await client.close()
+
+        closing = asyncio.ensure_future(close_soon())
+        if call == "stream":
+            async with client.chat_stream("s1", messages=[{"role": "user", "content": "x"}]) as st:
+                await st.__anext__()
+                with pytest.raises(julep.ClientClosedError) as error:
+                    await st.__anext__()
+        else:
+            with pytest.raises(julep.ClientClosedError) as error:
+                await client.get_agent("slow")
+        await closing  # the call may end before close() does
+        return str(error.value)
+
+    return asyncio.run(run())
+
+
+def _closed_mid_call_sync(base_url: str, call: str) -> str:
+    client = JulepApi(api_key=API_KEY, base_url=base_url, max_retries=0)
+    closer = threading.Timer(0.2, client.close)
+    if call == "stream":
+        with client.chat_stream("s1", messages=[{"role": "user", "content": "x"}]) as stream:
+            next(stream)
+            closer.start()
+            with pytest.raises(julep.ClientClosedError) as error:
+                next(stream)
+        # Leaving the with block of a stream whose client is closed raises nothing more.
+    else:
+        closer.start()
+        with pytest.raises(julep.ClientClosedError) as error:
+            client.get_agent("slow")
+    closer.join(10)
+    return str(error.value)
+
+
+@pytest.mark.parametrize("call", ["stream", "get"])
+def test_close_mid_call_says_what_async_says(server: LoopbackServer, call: str) -> None:
+    """close() during a call ends it with the ClientClosedError AsyncJulepApi raises,
+    naming the call (and for a stream what had come), not the portal's bare one."""
+    sync_message = _closed_mid_call_sync(server.base_url, call)
+    server.disconnected.clear()
+    assert sync_message == _closed_mid_call_async(server.base_url, call)
+    assert "was closed while this" in sync_message
+    # The server's handler saw the client go and returns: stopping the server
+    # with it still running would leave its socket to the garbage collector.
+    assert server.disconnected.wait(10)
+    threading.Event().wait(0.2)
+
+
+def test_leaving_an_iterator_after_close_raises_nothing(server: LoopbackServer) -> None:
+    """A stream's or an iterator's with block left after its client was closed ends
+    quietly, as on AsyncJulepApi."""
+    client = JulepApi(api_key=API_KEY, base_url=server.base_url)
+    with client.chat_stream("s1", messages=[{"role": "user", "content": "x"}]) as stream:
+        next(stream)
+        client.close()
+    with client.iter_agents() as agents:
+        assert agents is not None
