@@ -348,6 +348,8 @@ def _is_model(t: object) -> bool:
 
 
 _NOT_ENCODED = frozenset({"response_info", "_present"})
+# Exactly these classes (not enums or other subclasses) unstructure to themselves.
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _unstructure_factory(
@@ -393,7 +395,8 @@ def _unstructure_factory(
         for field, wire in encoded:
             item = getattr(value, field.name)
             if is_set(value, field, item):
-                out[wire] = unstructure(item)
+                # A plain scalar is its own JSON form: no dispatch for it.
+                out[wire] = item if item.__class__ in _PLAIN_SCALARS else unstructure(item)
         return out
 
     return unstructure_model
@@ -516,6 +519,32 @@ class _WrongFieldTypesError(TypeError):
         self.problems = problems
 
 
+def _flat_wire_form(data: typing.Any) -> dict[str, typing.Any] | None:
+    """What writing ``data`` as JSON and reading it back gives, without doing so,
+    when it is an object of scalars (a chat message, most settings); else None.
+
+    A str, bool, None, int or finite float reads back as itself, a str enum as
+    its value. Anything else (NaN, which JSON writes as null, a list, a nested
+    object) takes the real round trip.
+    """
+    if data.__class__ is not dict:
+        return None
+    wire = data
+    for key, value in data.items():
+        kind = value.__class__
+        if kind is str or kind is bool or kind is int or value is None:
+            continue
+        if kind is float and math.isfinite(value):
+            continue
+        if isinstance(value, enum.Enum) and value.value.__class__ is str:
+            if wire is data:
+                wire = dict(data)
+            wire[key] = value.value
+            continue
+        return None
+    return wire
+
+
 def _check_wire_form(data: typing.Any, cls: type) -> None:
     """Refuse a model argument whose fields hold values of the wrong type.
 
@@ -526,8 +555,10 @@ def _check_wire_form(data: typing.Any, cls: type) -> None:
     type; a failure names the field before any request is sent. Dicts given in
     place of models go out as they are.
     """
-    # What cannot be written at all fails here, for encode_json's walk to name.
-    wire = _bigjson.loads(_bigjson.dumps_plain(data, _unstructure_model))
+    wire = _flat_wire_form(data)
+    if wire is None:
+        # What cannot be written at all fails here, for encode_json's walk to name.
+        wire = _bigjson.loads(_bigjson.dumps_plain(data, _unstructure_model))
     try:
         converter.structure(wire, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:

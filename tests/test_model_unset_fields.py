@@ -97,3 +97,27 @@ def test_a_model_checked_with_is_not_none_does_not_crash() -> None:
     named = attrs.evolve(message, name="Ann")
     assert orjson.loads(encode_json(named)) == {"role": "user", "content": "hi", "name": "Ann"}
     assert julep.AgentDefaultSettings(temperature=0.5).top_p is None
+
+
+def test_a_subclass_of_a_model_reads_its_own_left_out_fields_as_none() -> None:
+    """A subclass built after its base (whose generated post-init the subclass
+    finds first) still reads each of its own left-out fields as None and records
+    the fields it was given."""
+    m.InputChatMlMessage(role="user", content="base first")  # the base's function is made
+
+    @attrs.frozen(kw_only=True)
+    class Tagged(m.InputChatMlMessage):
+        tag: str | None = OMIT
+
+    message = Tagged(role="user", content="hi")
+    assert (message.name, message.continue_, message.tag) == (None, None, None)
+    assert message._present == ("role", "content")
+    tagged = Tagged(role="user", content="hi", tag="t", name=None)
+    assert (tagged.name, tagged.continue_, tagged.tag) == (None, None, "t")
+    assert tagged._present == ("role", "content", "name", "tag")
+    # The base still runs its own.
+    assert m.InputChatMlMessage(role="user", content="x", continue_=True)._present == (
+        "role",
+        "content",
+        "continue",
+    )

@@ -11,8 +11,7 @@ import attrs
 import orjson
 
 from .._bigjson import dumps as _big_dumps
-from .._types import OMIT
-from . import _export
+from . import _export, _unset
 
 
 @attrs.frozen(kw_only=True)
@@ -49,32 +48,13 @@ class Model:
     )
 
     def __attrs_post_init__(self) -> None:
-        # An optional field left out of a model built in code reads as None,
-        # as its annotation says and as julep 0.3.9's pydantic models gave it,
-        # not as the OMIT sentinel (`if msg.name is not None: msg.name.upper()`
-        # must not crash). That it was left out is kept in _present, so it
-        # stays out of the JSON, while one given as None is sent as null.
-        omittable, fields = _omittable_fields(type(self))
-        if not omittable:
-            return
-        unset = [name for name in omittable if getattr(self, name) is OMIT]
-        if not unset:
-            return
-        present = self._present
-        if present is None:
-            # What the encoder writes for a model built in code: the fields
-            # given, less response fields left at their default None.
-            present = tuple(
-                wire
-                for name, wire, none_default in fields
-                if name not in unset and not (none_default and getattr(self, name) is None)
-            )
-        else:
-            dropped = {_export.WIRE_NAMES.get(name, name) for name in unset}
-            present = tuple(key for key in present if key not in dropped)
-        for name in unset:
-            object.__setattr__(self, name, None)
-        object.__setattr__(self, "_present", present)
+        # Optional fields left out read as None, and stay off the wire
+        # (_unset.py). The first model of each class generates its function
+        # and puts it on the class, so later ones call it directly.
+        cls = type(self)
+        post_init = _unset.post_init_for(cls, Model.__attrs_post_init__)
+        cls.__attrs_post_init__ = post_init  # type: ignore[method-assign,assignment]
+        post_init(self)
 
     def dict(
         self,
@@ -192,25 +172,6 @@ class ResponseModel(Model):
     """
 
     response_info: ResponseInfo | None = attrs.field(default=None, init=False, eq=False, repr=False)
-
-
-_Fields = tuple[tuple[str, str, bool], ...]
-_OMITTABLE: dict[type, tuple[tuple[str, ...], _Fields]] = {}
-
-
-def _omittable_fields(cls: type) -> tuple[tuple[str, ...], _Fields]:
-    """The fields of ``cls`` whose default is OMIT (left out of the JSON unless
-    given), and every encoded field as (name, wire name, default is None)."""
-    found = _OMITTABLE.get(cls)
-    if found is None:
-        fields = [f for f in attrs.fields(cls) if f.name not in _export.BOOKKEEPING]
-        found = _OMITTABLE[cls] = (
-            tuple(f.name for f in fields if f.default is OMIT),
-            tuple(
-                (f.name, _export.WIRE_NAMES.get(f.name, f.name), f.default is None) for f in fields
-            ),
-        )
-    return found
 
 
 class FreeformObject(dict[str, typing.Any]):
