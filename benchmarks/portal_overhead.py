@@ -9,6 +9,9 @@ measurement awaits an async no-op, so everything timed is bridge overhead.
   portal_per_call  a new portal per call (what the facade must never do)
   portal_uvloop    as portal_call, with the portal's loop on uvloop (skipped
                    when uvloop is not installed: pip install -e '.[speed]')
+  julep_portal     the SDK's own bridge, as every JulepApi call crosses it
+                   (julep._portal.Portal.call; its loop on uvloop when
+                   installed, unless JULEP_UVLOOP=0)
 
 Each is run from 1 caller thread and from 8 threads sharing one bridge
 (portal_per_call: 1 thread only, with fewer calls). Interleaved rounds,
@@ -59,6 +62,20 @@ def portal_uvloop() -> Iterator[Call]:
 
 
 @contextmanager
+def julep_portal() -> Iterator[Call]:
+    from julep._portal import Portal
+
+    async def _no_cleanup() -> None:
+        return None
+
+    portal = Portal(on_fork=lambda: None)
+    try:
+        yield lambda: portal.call(_noop())
+    finally:
+        portal.shutdown(_no_cleanup)
+
+
+@contextmanager
 def rcts() -> Iterator[Call]:
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="bench-loop", daemon=True)
@@ -85,6 +102,7 @@ BRIDGES: dict[str, Callable[[], AbstractContextManager[Call]]] = {
     "rcts": rcts,
     "portal_per_call": portal_per_call,
     "portal_uvloop": portal_uvloop,
+    "julep_portal": julep_portal,
 }
 
 
@@ -166,6 +184,8 @@ def plan(calls: int, per_call_calls: int) -> list[tuple[str, int, int]]:
         ("portal_call", 8, calls),
         ("rcts", 8, calls),
         ("portal_per_call", 1, per_call_calls),
+        ("julep_portal", 1, calls),
+        ("julep_portal", 8, calls),
     ]
     if _have_uvloop():
         steps += [("portal_uvloop", 1, calls), ("portal_uvloop", 8, calls)]
@@ -211,6 +231,9 @@ def print_rows(rows: list[dict[str, float | int | str]]) -> None:
         if ("portal_call", t) in by and ("rcts", t) in by:
             ratio = by[("rcts", t)] / by[("portal_call", t)]
             print(f"rcts / portal_call wall time per call, {t} thread(s): {ratio:.2f}x")
+        if ("portal_call", t) in by and ("julep_portal", t) in by:
+            ratio = by[("portal_call", t)] / by[("julep_portal", t)]
+            print(f"portal_call / julep_portal wall time per call, {t} thread(s): {ratio:.2f}x")
 
 
 def pin(cpu: int | None) -> str:
