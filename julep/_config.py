@@ -312,5 +312,7 @@ def resolve_base_url(base_url: str | None, environment: JulepApiEnvironment) -> 
 
 
 def authorization_header(api_key: str) -> str:
-    """``Bearer <key>``; a key that already carries the scheme is sent as is."""
-    return Secret(api_key if api_key.startswith("Bearer ") else f"Bearer {api_key}")
+    """``Bearer <key>``; a key that already carries the scheme (in any case, as
+    HTTP reads it: ``bearer <key>``) is sent as is."""
+    has_scheme = api_key[:7].lower() == "bearer "
+    return Secret(api_key if has_scheme else f"Bearer {api_key}")

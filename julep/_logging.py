@@ -1,4 +1,4 @@
-"""The ``julep`` logger, switched on by ``JULEP_LOG=info|debug``.
+"""The ``julep`` logger, switched on by ``JULEP_LOG=info|debug`` (or a true value: info).
 
 Log lines carry the method, path, status, duration, attempt and request id;
 never headers, so never the API key.
@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 
 logger = logging.getLogger("julep")
 
-_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+# "1", "true", "yes", "on": what a switch in the environment is usually set to.
+_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    **dict.fromkeys(("1", "true", "yes", "on"), logging.INFO),
+}
+_OFF = frozenset({"", "0", "false", "no", "off"})
+# Values warned about already: a client built in a loop warns once, not each time.
+_warned: set[str] = set()
 
 
 class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -21,10 +30,19 @@ class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
 def configure_from_env() -> None:
     """Apply JULEP_LOG; called each time a client is built, so a change between clients counts.
 
-    Unset (or another value) changes nothing, so logging the application set up is left alone.
+    Unset or off changes nothing, so logging the application set up is left alone;
+    a value it does not know is warned about once (a typo would silently log nothing).
     """
-    level = _LEVELS.get(os.environ.get("JULEP_LOG", "").strip().lower())
+    setting = os.environ.get("JULEP_LOG", "").strip().lower()
+    level = _LEVELS.get(setting)
     if level is None:
+        if setting not in _OFF and setting not in _warned:
+            _warned.add(setting)
+            warnings.warn(
+                f"JULEP_LOG={setting!r} is not a level; use 'info' or 'debug' (logging stays off)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         return
     if not any(isinstance(handler, _EnvHandler) for handler in logger.handlers):
         handler = _EnvHandler()

@@ -70,6 +70,18 @@ async def test_bearer_prefix_is_not_doubled() -> None:
     assert request.headers["Authorization"] == "Bearer abc"
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize("key", ["bearer abc", "BEARER abc", "BeArEr abc"])
+async def test_bearer_prefix_in_any_case_is_not_doubled(key: str) -> None:
+    """HTTP reads the scheme in any case: 'bearer abc' goes as is, not as 'Bearer bearer abc'."""
+    with aioresponses() as mock:
+        respond(mock, "GET", payload=AGENT)
+        async with AsyncJulepApi(api_key=key, base_url=BASE_URL) as client:
+            await client.get_agent("x")
+        (request,) = sent(mock)
+    assert request.headers["Authorization"] == key
+
+
 def test_timeout_forms() -> None:
     """A number sets the read and total limits; Timeout.NONE must be asked for by name."""
     assert AsyncJulepApi(api_key="k", timeout=5).timeout == julep.Timeout(read=5.0, total=5.0)

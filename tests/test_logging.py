@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import typing
+import warnings
 
 import pytest
 
@@ -105,3 +106,31 @@ def test_a_streamed_chat_is_logged_like_any_request(
     assert len(lines) == 1, lines
     assert f"/sessions/{session.id}/chat -> 200 in" in lines[0]
     assert ("streaming" in lines[0]) == (how != "plain")
+
+
+@pytest.mark.parametrize(
+    ("setting", "level"), [("1", logging.INFO), ("TRUE", logging.INFO), (" on ", logging.INFO)]
+)
+def test_julep_log_set_to_a_true_value_logs_at_info(
+    julep_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch, setting: str, level: int
+) -> None:
+    """JULEP_LOG=1 (or true, on, yes) switches on the info lines, as a switch is usually set."""
+    monkeypatch.setenv("JULEP_LOG", setting)
+    julep.JulepApi(api_key="k", base_url="http://127.0.0.1:1/api").close()
+    assert julep_logger.level == level
+
+
+def test_julep_log_set_to_an_unknown_value_is_warned_about_once(
+    julep_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo (JULEP_LOG=verbose) says so once, and leaves logging as it was."""
+    before = (julep_logger.level, list(julep_logger.handlers))
+    monkeypatch.setenv("JULEP_LOG", "verbose-typo")
+    with pytest.warns(RuntimeWarning, match="JULEP_LOG='verbose-typo' is not a level"):
+        julep.JulepApi(api_key="k", base_url="http://127.0.0.1:1/api").close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        julep.JulepApi(api_key="k", base_url="http://127.0.0.1:1/api").close()  # not again
+        monkeypatch.setenv("JULEP_LOG", "off")
+        julep.JulepApi(api_key="k", base_url="http://127.0.0.1:1/api").close()
+    assert (julep_logger.level, list(julep_logger.handlers)) == before
