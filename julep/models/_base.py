@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import inspect
 import json
 import typing
 
@@ -22,6 +23,30 @@ class ResponseInfo:
     request_id: str | None
     retries_taken: int
     elapsed: float
+
+
+class _FieldsSignature:
+    """A model class's ``__signature__``: its ``__init__``'s, less ``self`` and ``_present``.
+
+    ``_present`` is an ``__init__`` parameter only for ``attrs.evolve`` (see
+    ``Model``); ``help(InputChatMlMessage)``, ``inspect.signature`` and an
+    editor completing arguments need the fields only. A descriptor rather than
+    a value set on each class, so that a subclass (the caller's too) shows its
+    own fields, not its parent's.
+    """
+
+    def __init__(self) -> None:
+        self._of: dict[type, inspect.Signature] = {}
+
+    def __get__(self, instance: object, owner: type) -> inspect.Signature:
+        if instance is not None:
+            raise AttributeError("__signature__")  # a model itself is not callable
+        signature = self._of.get(owner)
+        if signature is None:
+            full = inspect.signature(owner.__init__)  # type: ignore[misc]
+            kept = [p for p in list(full.parameters.values())[1:] if p.name != "_present"]
+            signature = self._of[owner] = full.replace(parameters=kept)
+        return signature
 
 
 @attrs.frozen(kw_only=True)
@@ -46,6 +71,7 @@ class Model:
     _present: tuple[str, ...] | None = attrs.field(
         default=None, eq=False, repr=False, alias="_present"
     )
+    __signature__ = _FieldsSignature()
 
     def __attrs_post_init__(self) -> None:
         # Optional fields left out read as None, and stay off the wire
