@@ -170,7 +170,10 @@ class Transport:
         task = None if limit is None or deadlines is None else deadlines.arm(limit)
         # try/except rather than map_errors(): this is the hot path of every call.
         try:
-            async with session.request(
+            # Awaited, not entered with `async with`: its __aenter__ would be one
+            # more coroutine that every wake-up of this request passes through.
+            # The finally below does what its __aexit__ does.
+            response = await session.request(
                 method,
                 URL(url, encoded=True),
                 headers=headers,
@@ -180,18 +183,20 @@ class Transport:
                 timeout=_client_timeout(limit if task is None else None, timeout.connect),
                 allow_redirects=False,
                 **self._request_options,
-            ) as response:
-                self._reading.add(response)
-                try:
-                    # The common case without read_body's coroutine around it.
-                    length, limit_bytes = _plain_length(response), self._max_response_bytes
-                    body = await (
-                        response.read()
-                        if length is not None and length <= limit_bytes
-                        else read_body(response, limit_bytes, method, url)
-                    )
-                finally:
-                    self._reading.discard(response)
+            )
+            self._reading.add(response)
+            try:
+                # The common case without read_body's coroutine around it.
+                length, limit_bytes = _plain_length(response), self._max_response_bytes
+                body = await (
+                    response.read()
+                    if length is not None and length <= limit_bytes
+                    else read_body(response, limit_bytes, method, url)
+                )
+            finally:
+                self._reading.discard(response)
+                response.release()
+                await response.wait_for_close()  # the request's writer has ended
         except asyncio.CancelledError:
             if task is None or deadlines is None or not deadlines.claim(task):
                 raise
