@@ -14,7 +14,13 @@ from .._base_client import BaseAsyncClient, _log_failure
 from .._idempotency import fresh_key
 from .._streaming import AsyncChatStream
 from .._types import OMIT, JSONObject
-from ..errors import APIConnectionError, ClientClosedError, StreamError, StreamTimeoutError
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    ClientClosedError,
+    StreamError,
+    StreamTimeoutError,
+)
 from ..models import (
     ChatInputDataToolChoice,
     ChatMlMessage,
@@ -129,6 +135,11 @@ class ChatOperations(BaseAsyncClient):
                 await asyncio.sleep(delay)
                 retries += 1
                 continue
+            except APIError as error:
+                # A retry that failed otherwise (a 500, a refused connection): its
+                # retries_taken counts the retries of this attempt only.
+                error.retries_taken += retries
+                raise
             info = response.response_info
             if retries and info is not None:
                 total_retries = info.retries_taken + retries

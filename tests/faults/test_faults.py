@@ -162,3 +162,31 @@ def test_ctrl_c_in_a_sync_streaming_loop_closes_the_stream() -> None:
             assert stream._closed
             assert client._async._transport.connections_in_use() == 0
             assert client.chat(session_id, messages=messages, remember=False).id
+
+
+class _ScriptedDraws:
+    """A fault plan's random numbers: one request draws each fault of ``kinds`` in turn
+    (500 below 0.3, reset from 0.3 to 0.6, of "500=0.3,reset=0.3"), then none."""
+
+    def __init__(self, kinds: typing.Sequence[str]) -> None:
+        self.values: list[float] = []
+        for kind in kinds:
+            self.values += [{"500": 0.1, "reset": 0.4}[kind], 0.99]
+
+    def random(self) -> float:
+        return self.values.pop(0) if self.values else 0.99
+
+
+@pytest.mark.anyio
+async def test_chat_stream_true_counts_its_retries_when_a_retry_fails_otherwise() -> None:
+    """A broken stream is retried; when the retry then fails with a 500, the error's
+    retries_taken counts the retry made (the request went out twice), as chat() does."""
+    async with LocalServer(faults="500=0.3,reset=0.3", faults_seed=1) as server:
+        server._faults.rng = _ScriptedDraws([])  # type: ignore[assignment]
+        policy = RetryPolicy(max_retries=1, initial_delay=0.01, max_delay=0.02)
+        async with AsyncJulepApi(api_key="k", base_url=server.base_url, max_retries=policy) as c:
+            session_id = (await c.create_session(agent_id=(await c.create_agent(name="a")).id)).id
+            server._faults.rng = _ScriptedDraws(["reset", "500"])  # type: ignore[assignment]
+            with pytest.raises(julep.InternalServerError) as caught:
+                await c.chat(session_id, messages=[{"role": "user", "content": "hi"}], stream=True)
+    assert caught.value.retries_taken == 1
