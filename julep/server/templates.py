@@ -86,6 +86,10 @@ class RenderError(Exception):
     """A template did not render; the message says why."""
 
 
+class RenderTimeoutError(RenderError):
+    """A template took longer than what was left of its chat's ``DEADLINE``."""
+
+
 class RendererUnavailableError(RenderError):
     """The renderer could not take the template (busy with other chats, or not running):
     nothing is wrong with the template, so the chat may be retried."""
@@ -139,7 +143,7 @@ class _Worker:
         ready, _, _ = select.select([stdout], [], [], max(0.0, deadline - time.monotonic()))
         if not ready:
             self._kill()
-            raise RenderError(f"timed out: rendering takes longer than {DEADLINE:g} s")
+            raise RenderTimeoutError(f"timed out: rendering takes longer than {DEADLINE:g} s")
         line = stdout.readline()
         if not line:  # the child died (killed by the system, say): the next call starts anew
             self._kill()
@@ -189,10 +193,16 @@ class Renderer:
         self.enabled = bool(setup.session.render_templates)
         self._variables = variables(setup) if self.enabled else {}
         self._spent = 0.0  # seconds the renderer worked on this chat's templates
+        self._history_timed_out = False  # a history message ran out of time (kept as written)
 
     def text(self, template: str, where: str, *, as_written_on_error: bool = False) -> str:
         """``template`` rendered; one that fails is a 400, or kept as written if asked."""
         if not self.enabled:
+            return template
+        if as_written_on_error and self._history_timed_out:
+            # One history message took the whole DEADLINE already: the rest of the
+            # history goes as written, or each slow one (an echoed loop) would cost
+            # DEADLINE again, on every later chat of the session.
             return template
         try:
             _WORKER.start()  # its start-up does not count against the chat's deadline
@@ -201,6 +211,7 @@ class Renderer:
             raise RequestError(503, f"{exc}; try again") from exc
         except RenderError as exc:  # any failure of a user's template is the user's to fix
             if as_written_on_error:
+                self._history_timed_out |= isinstance(exc, RenderTimeoutError)
                 return template
             raise RequestError(400, f"template error in {where}: {exc}") from exc
         self._spent += took

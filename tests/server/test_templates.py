@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import typing
 
 import hypothesis
@@ -237,3 +238,25 @@ def test_waiting_for_the_renderer_does_not_use_up_a_chats_deadline(
         assert render.text("{{ user.name }}", "the situation") == "Ada"
     finally:
         released.join()
+
+
+def test_history_that_runs_out_of_time_costs_the_deadline_once_per_chat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Echoed loops in a session's history are kept as written; the first one that runs
+    out of time ends the rendering of the history, so a later chat spends one DEADLINE
+    on it, not one per such reply (each reply added another two seconds to every chat),
+    and the request's own messages still render."""
+    monkeypatch.setattr(templates, "DEADLINE", 0.3)
+    endless = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    render = Renderer(_setup({}, "x"))
+    templates._WORKER.start()  # its start-up is not the chat's time
+    started = time.monotonic()
+    kept = [
+        render.message("assistant", endless, f"history message {n}", as_written_on_error=True)
+        for n in range(4)
+    ]
+    took = time.monotonic() - started
+    assert kept == [endless] * 4
+    assert took < 0.3 * 2.5, took
+    assert render.message("assistant", "{{ agent.name }}", "message 1") == "Guide"
