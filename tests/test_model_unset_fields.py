@@ -6,6 +6,7 @@ import typing
 
 import attrs
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +122,24 @@ def test_a_subclass_of_a_model_reads_its_own_left_out_fields_as_none() -> None:
         "content",
         "continue",
     )
+
+
+@pytest.mark.parametrize("base_first", [True, False])
+def test_a_subclass_keeps_its_own_post_init(base_first: bool) -> None:
+    """A subclass with an ``__attrs_post_init__`` of its own (calling super(), as attrs
+    documents) runs it for every instance: the base's generated post-init was put on
+    the subclass by its first instance, replacing the user's method for later ones."""
+    if base_first:
+        m.AgentDefaultSettings(temperature=0.1)
+    seen: list[typing.Any] = []
+
+    @attrs.frozen(kw_only=True)
+    class Traced(m.AgentDefaultSettings):
+        def __attrs_post_init__(self) -> None:
+            super().__attrs_post_init__()
+            seen.append(self.temperature)
+
+    built = [Traced(temperature=t) for t in (0.1, 0.2, 0.3)]
+    assert seen == [0.1, 0.2, 0.3]
+    assert [b.top_p for b in built] == [None, None, None]
+    assert built[1].dict() == {"temperature": 0.2}

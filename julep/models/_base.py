@@ -77,9 +77,16 @@ class Model:
         # Optional fields left out read as None, and stay off the wire
         # (_unset.py). The first model of each class generates its function
         # and puts it on the class, so later ones call it directly.
+        # A subclass with a post-init of its own (a user's, calling super())
+        # keeps it: the function is then kept aside for the class instead.
         cls = type(self)
-        post_init = _unset.post_init_for(cls, Model.__attrs_post_init__)
-        cls.__attrs_post_init__ = post_init  # type: ignore[method-assign,assignment]
+        post_init = cls.__dict__.get(_unset.GENERATED)
+        if post_init is None:
+            post_init = _unset.post_init_for(cls, Model.__attrs_post_init__)
+            setattr(cls, _unset.GENERATED, post_init)
+            current = cls.__attrs_post_init__
+            if current is Model.__attrs_post_init__ or _unset.is_generated(current):
+                cls.__attrs_post_init__ = post_init  # type: ignore[method-assign,assignment]
         post_init(self)
 
     def dict(

@@ -25,6 +25,9 @@ from . import _export
 
 PostInit = typing.Callable[[typing.Any], None]
 
+# The class attribute holding a class's generated post-init (in its own __dict__).
+GENERATED = "_julep_post_init"
+
 _counter = itertools.count()
 
 
@@ -97,4 +100,10 @@ def post_init_for(cls: type, generic: PostInit) -> PostInit:
     exec(compile(source, f"<julep post-init {cls.__qualname__}>", "exec"), namespace)
     function: PostInit = namespace[name]
     function.__doc__ = source  # what runs, for whoever debugs it
+    function._julep_generated = True  # type: ignore[attr-defined]
     return function
+
+
+def is_generated(function: object) -> bool:
+    """Whether ``function`` is a post-init made here (not a subclass's own)."""
+    return getattr(function, "_julep_generated", False) is True
