@@ -344,7 +344,14 @@ for _union, _hook in _UNION_HOOKS.items():
 
 
 def _is_model(t: object) -> bool:
-    return isinstance(t, type) and attrs.has(t) and t.__module__.startswith("julep.")
+    # A caller's subclass of a model (class MyMessage(InputChatMlMessage)) is one
+    # too: encoded as its base is, not as a plain attrs class (a "_present" key,
+    # Python names, a null for every field left out).
+    return (
+        isinstance(t, type)
+        and attrs.has(t)
+        and any(c.__module__.startswith("julep.") for c in t.__mro__[:-1] if attrs.has(c))
+    )
 
 
 _NOT_ENCODED = frozenset({"response_info", "_present"})

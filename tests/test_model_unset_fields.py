@@ -143,3 +143,30 @@ def test_a_subclass_keeps_its_own_post_init(base_first: bool) -> None:
     assert seen == [0.1, 0.2, 0.3]
     assert [b.top_p for b in built] == [None, None, None]
     assert built[1].dict() == {"temperature": 0.2}
+
+
+_SUBCLASSES: dict[tuple[type, bool], type] = {}
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(built_models(), st.booleans())
+def test_a_callers_subclass_is_sent_as_its_base(
+    case: tuple[typing.Any, dict[str, typing.Any]], decorated: bool
+) -> None:
+    """class MyMessage(InputChatMlMessage) goes out as InputChatMlMessage does: it went as
+    a plain attrs object ("_present", "continue_", a null for every field left out)."""
+    model, given_fields = case
+    cls = type(model)
+    key = (cls, decorated)
+    sub = _SUBCLASSES.get(key)
+    if sub is None:
+        sub = type(f"My{cls.__name__}", (cls,), {"__module__": __name__})
+        if decorated:
+            sub = attrs.frozen(kw_only=True)(sub)
+        _SUBCLASSES[key] = sub
+    mine = sub(**REQUIRED[cls], **given_fields)
+    assert orjson.loads(encode_json(mine)) == orjson.loads(encode_json(model))
+    assert orjson.loads(encode_json({"wrapped": [mine]})) == {
+        "wrapped": [orjson.loads(encode_json(model))]
+    }
+    assert mine.dict() == model.dict()
