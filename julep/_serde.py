@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 import sys
 import typing
@@ -344,13 +345,18 @@ for _union, _hook in _UNION_HOOKS.items():
 
 
 def _is_model(t: object) -> bool:
+    return isinstance(t, type) and _is_model_class(t)
+
+
+# The walk once per class (every model argument asks); bounded, so a caller's
+# classes made on the fly are not all kept alive here.
+@functools.lru_cache(maxsize=512)
+def _is_model_class(t: type) -> bool:
     # A caller's subclass of a model (class MyMessage(InputChatMlMessage)) is one
     # too: encoded as its base is, not as a plain attrs class (a "_present" key,
     # Python names, a null for every field left out).
-    return (
-        isinstance(t, type)
-        and attrs.has(t)
-        and any(c.__module__.startswith("julep.") for c in t.__mro__[:-1] if attrs.has(c))
+    return attrs.has(t) and any(
+        c.__module__.startswith("julep.") for c in t.__mro__[:-1] if attrs.has(c)
     )
 
 
