@@ -18,9 +18,11 @@ from . import _bigjson, _http, _serde
 from ._sse import EventStreamError
 from ._transport import StreamBody
 from .errors import (
+    APIConnectionError,
     APITimeoutError,
     ClientClosedError,
     JulepError,
+    StreamConnectionError,
     StreamError,
     StreamTimeoutError,
     shorten,
@@ -211,7 +213,13 @@ class AsyncChatStream:
                     retries_taken=opened.retries_taken,
                 ) from exc
             # An APITimeoutError here is stream_idle passing.
-            kind = StreamTimeoutError if isinstance(exc, APITimeoutError) else StreamError
+            kind: type[StreamError] = (
+                StreamTimeoutError
+                if isinstance(exc, APITimeoutError)
+                else StreamConnectionError
+                if isinstance(exc, APIConnectionError)
+                else StreamError
+            )
             raise self._broken(f"the chat stream broke off: {exc}", opened, kind) from exc
         if self._final is None:
             raise self._broken("the chat stream ended without its final event", opened)

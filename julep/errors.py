@@ -213,6 +213,17 @@ class StreamError(APIError):
         self.partial_text = partial_text
 
 
+class StreamConnectionError(StreamError, APIConnectionError):
+    """A streamed chat whose connection broke off part-way (reset, closed by the
+    server); ``partial_text`` is what had arrived.
+
+    Both a ``StreamError`` and an ``APIConnectionError``: code that catches
+    network failures catches it with or without ``stream=True``, as it catches
+    ``chat()``'s. ``chat(stream=True)`` retries such a stream (nothing of it
+    reached the caller); ``chat_stream`` does not (part of it did).
+    """
+
+
 class StreamTimeoutError(StreamError, APITimeoutError):
     """A streamed chat that had started ran past ``Timeout.stream_idle`` (no event for
     that long) or ``Timeout.total``; ``partial_text`` is what had arrived.

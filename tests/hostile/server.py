@@ -213,6 +213,15 @@ async def sse_utf8(write: Writer, size: int) -> None:
     await write(_sse_head() + _delta("Hel") + b'data: {"x": "\xff\xfe"}\n\n')
 
 
+async def sse_cut(write: Writer, size: int) -> None:
+    """One good piece of a chunked stream, then the connection closes mid-body."""
+    head = _head("200 OK", {"Content-Type": "text/event-stream", "Transfer-Encoding": "chunked"})
+    await write(head + _chunk(_delta("Hel")))
+    # The piece is read before the close is seen: a close in the same packet can
+    # be seen first, and the piece lost with the rest of the body.
+    await asyncio.sleep(0.2)
+
+
 async def sse_stall(write: Writer, size: int) -> None:
     """One good piece, then silence."""
     await write(_sse_head() + _delta("Hel"))
@@ -265,6 +274,7 @@ BEHAVIOURS: dict[str, typing.Callable[[Writer, int], typing.Awaitable[None]]] = 
     "sse_longline": sse_longline,
     "sse_utf8": sse_utf8,
     "sse_stall": sse_stall,
+    "sse_cut": sse_cut,
     "sse_trickle": sse_trickle,
     "late": late,
     "sse_short": sse_short,

@@ -53,6 +53,7 @@ CASES = [
     Case("sse_longline", julep.StreamError, ValueError),
     Case("sse_utf8", julep.StreamError, ValueError),
     Case("sse_stall", julep.StreamTimeoutError, julep.APITimeoutError),
+    Case("sse_cut", julep.StreamConnectionError, julep.APIConnectionError),
 ]
 
 
@@ -145,7 +146,11 @@ async def test_async_close_with_calls_in_flight(server: HostileServer) -> None:
     assert [type(outcome) for outcome in outcomes[:3]] == [julep.ClientClosedError] * 3, outcomes
     # The stream sees its connection end before the final event (StreamError),
     # or before its response started (ClientClosedError): a race.
-    assert type(outcomes[3]) in (julep.StreamError, julep.ClientClosedError), outcomes
+    assert type(outcomes[3]) in (
+        julep.StreamError,
+        julep.StreamConnectionError,
+        julep.ClientClosedError,
+    ), outcomes
 
 
 @pytest.mark.anyio
@@ -205,4 +210,21 @@ def test_sync_close_with_calls_in_flight(server: HostileServer) -> None:
     # Where close() lands in the stream's life is a race: its connection ends
     # (StreamError), or the client is closed under it or before its next read
     # (ClientClosedError).
-    assert type(outcomes[3]) in (julep.StreamError, julep.ClientClosedError), outcomes
+    assert type(outcomes[3]) in (
+        julep.StreamError,
+        julep.StreamConnectionError,
+        julep.ClientClosedError,
+    ), outcomes
+
+
+@pytest.mark.anyio
+async def test_chat_stream_true_that_keeps_breaking_raises_a_connection_error(
+    server: HostileServer,
+) -> None:
+    """chat(stream=True) retries a stream that broke off; when the retries run out the
+    error is an APIConnectionError, as chat()'s would be (a StreamConnectionError)."""
+    async with AsyncJulepApi(base_url=server.base_url, **OPTIONS) as client:
+        with pytest.raises(julep.APIConnectionError) as caught:
+            await client.chat("sse_cut", messages=MESSAGES, stream=True)
+    assert isinstance(caught.value, julep.StreamConnectionError)
+    assert caught.value.retries_taken == 1  # OPTIONS: max_retries=1
