@@ -16,7 +16,7 @@ import typing
 
 from .._streaming import AsyncChatStream
 from .._surface import Kind, operations
-from ..client import AsyncJulepApi
+from ..client import AsyncJulepApi, JulepApi
 from ..models import ChatResponse
 from ..models.streaming import ChatResponseChunk
 from ._loop import LoopThread, Outcome
@@ -261,8 +261,24 @@ class JulepLocustClient:
         return outcome.result()
 
 
+_F = typing.TypeVar("_F", bound=typing.Callable[..., typing.Any])
+
+
+def _as_sync_twin(name: str) -> typing.Callable[[_F], _F]:
+    """Dress a method as JulepApi's of the same name: its signature (sync return
+    types: an iterator for iter_*, a sync stream for chat_stream) and docstring."""
+
+    def dress(method: _F) -> _F:
+        functools.update_wrapper(method, getattr(JulepApi, name))
+        method.__qualname__ = f"JulepLocustClient.{name}"
+        method.__module__ = JulepLocustClient.__module__
+        return method
+
+    return dress
+
+
 def _call_method(name: str) -> typing.Callable[..., typing.Any]:
-    @functools.wraps(getattr(AsyncJulepApi, name))
+    @_as_sync_twin(name)
     def method(self: JulepLocustClient, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
         bound = getattr(self._async, name)
         return self._call(name, lambda: bound(*args, **kwargs))
@@ -271,7 +287,7 @@ def _call_method(name: str) -> typing.Callable[..., typing.Any]:
 
 
 def _iterate_method(name: str) -> typing.Callable[..., typing.Any]:
-    @functools.wraps(getattr(AsyncJulepApi, name))
+    @_as_sync_twin(name)
     def method(self: JulepLocustClient, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
         # Arguments are checked here, before any request, as JulepApi does.
         source = getattr(self._async, name)(*args, **kwargs)
@@ -281,7 +297,7 @@ def _iterate_method(name: str) -> typing.Callable[..., typing.Any]:
 
 
 def _stream_method(name: str) -> typing.Callable[..., typing.Any]:
-    @functools.wraps(getattr(AsyncJulepApi, name))
+    @_as_sync_twin(name)
     def method(self: JulepLocustClient, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
         source = getattr(self._async, name)(*args, **kwargs)
         return MeasuredChatStream(source, self._loop, self._reporter)
