@@ -6,10 +6,12 @@
     ├── ConfigurationError            bad or missing client configuration (also a ValueError)
     ├── APIError                      something went wrong talking to the API
     │   ├── APIConnectionError        no response: refused, reset, DNS, TLS ...
-    │   │   └── APITimeoutError       a connect, read, idle or total deadline passed
+    │   │   ├── APITimeoutError       a connect, read, idle or total deadline passed
+    │   │   └── ClientClosedError     the client was closed before or during the call
     │   ├── ResponseValidationError   a 2xx whose body is not JSON or not the expected shape
     │   ├── ResponseTooLargeError     a response body over the client's ``max_response_bytes``
     │   ├── StreamError               a streamed chat broke off; carries the partial text
+    │   │   ├── StreamConnectionError ... its connection broke (also APIConnectionError)
     │   │   └── StreamTimeoutError    ... its idle or total limit passed (also APITimeoutError)
     │   └── APIStatusError            a non-2xx response (also ApiError, for 0.3.x code)
     │       ├── BadRequestError             400
@@ -50,6 +52,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "ResponseValidationError",
+    "StreamConnectionError",
     "StreamError",
     "StreamTimeoutError",
     "UnprocessableEntityError",

@@ -158,3 +158,22 @@ def test_api_key_never_in_errors_or_reprs() -> None:
                 client.get_agent(AGENT_ID)
             texts = [str(caught.value), repr(caught.value), repr(client), str(client)]
     assert all(API_KEY not in text for text in texts)
+
+
+def test_every_error_class_is_in_the_modules_all() -> None:
+    """``julep.errors.__all__`` names every exception class the module defines: Sphinx's
+    automodule (docs/errors.rst) and ``from julep.errors import *`` go by it, and
+    StreamConnectionError was missing from both."""
+    import inspect
+
+    import julep.errors
+
+    defined = {
+        name
+        for name, value in vars(julep.errors).items()
+        if inspect.isclass(value)
+        and issubclass(value, BaseException)
+        and value.__module__ == "julep.errors"
+    }
+    assert defined - set(julep.errors.__all__) == set()
+    assert set(julep.errors.__all__) <= set(julep.__all__) | {"status_error_class"}
