@@ -170,3 +170,15 @@ def test_a_callers_subclass_is_sent_as_its_base(
         "wrapped": [orjson.loads(encode_json(model))]
     }
     assert mine.dict() == model.dict()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=20))
+def test_a_subclass_of_any_name_builds(name: str) -> None:
+    """A subclass made with type() may have any name ("Sub-1", "Reply[int]"): its
+    generated post-init is a def, which such a name made a SyntaxError for every
+    construction."""
+    sub = type(name, (m.InputChatMlMessage,), {})
+    message = sub(role="user", content="hi")
+    assert (message.name, message.continue_) == (None, None)
+    assert message._present == ("role", "content")

@@ -88,7 +88,10 @@ def post_init_for(cls: type, generic: PostInit) -> PostInit:
         f"if unset & {1 << i}: _set(self, {name!r}, None)" for i, name in enumerate(plan.omittable)
     ]
     lines.append("_set(self, '_present', present)")
-    name = f"post_init_{cls.__name__}_{next(_counter)}"
+    # The class's name only where it is an identifier: a class made with type()
+    # may be called "Sub-1" or "Reply[int]", which cannot name a def.
+    label = cls.__name__ if cls.__name__.isidentifier() else "model"
+    name = f"post_init_{label}_{next(_counter)}"
     source = "\n".join([f"def {name}(self):", *(f"    {line}" for line in lines)])
     namespace: dict[str, typing.Any] = {
         "_OMIT": OMIT,
