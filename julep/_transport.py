@@ -25,6 +25,7 @@ from ._config import Timeout
 from ._deadlines import Deadlines
 from ._http import RawResponse
 from ._network import DEFAULT, NetworkSettings, describe_failure
+from ._payload import LARGE_BODY, LargeBody, body
 from ._portal import _Forks
 from ._sse import DEFAULT_MAX_EVENT_BYTES, Event, EventStreamError, SSEDecoder
 from .errors import (
@@ -40,31 +41,6 @@ from .errors import (
 _CONNECTION_ERRORS = (aiohttp.ClientError, HttpProcessingError, OSError)
 
 DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
-
-# aiohttp warns (ResourceWarning: "Sending a large body directly with raw bytes
-# might lock the event loop") when it wraps a bytes body over this size.
-_LARGE_BODY = 2**20
-
-
-class _LargeBody(aiohttp.payload.BytesPayload):
-    """A bytes body over 1 MiB, sent as aiohttp sends any bytes, without its warning.
-
-    That warning, on every such request, is an error under pytest's
-    ``filterwarnings = error`` or ``-W error``: a 2 MiB doc failed with a bare
-    ResourceWarning. The io.BytesIO it advises is written in chunks, so a server
-    that answers ``413`` and closes mid-body would be read as a broken write (an
-    ``APIConnectionError``) instead of its ``413``. A new one each attempt.
-    """
-
-    def __init__(self, value: bytes) -> None:
-        # BytesPayload.__init__ without the warning: Payload's, then the size.
-        aiohttp.payload.Payload.__init__(self, value, content_type="application/json")
-        self._size = len(value)
-
-
-def _payload(data: bytes | None) -> bytes | aiohttp.payload.BytesPayload | None:
-    return data if data is None or len(data) <= _LARGE_BODY else _LargeBody(data)
-
 
 # aiohttp rounds every timeout of 5 s or more up to the next whole second of the
 # loop's clock (to batch timer wake-ups): Timeout(total=5.05) would end at up to
@@ -202,7 +178,7 @@ class Transport:
                 method,
                 URL(url, encoded=True),
                 headers=headers,
-                data=data if data is None or len(data) <= _LARGE_BODY else _LargeBody(data),
+                data=data if data is None or len(data) <= LARGE_BODY else LargeBody(data),
                 # The attempt's own limit is the deadline armed above, or
                 # aiohttp's when there is no task to cancel.
                 timeout=_client_timeout(limit if task is None else None, timeout.connect),
@@ -264,7 +240,7 @@ class Transport:
                 method,
                 URL(url, encoded=True),
                 headers=headers,
-                data=_payload(data),
+                data=None if data is None else body(data),
                 # No sock_read yet: the wait for the headers is the read limit's
                 # (a model may take longer than stream_idle to start a reply).
                 timeout=_client_timeout(None, timeout.connect),

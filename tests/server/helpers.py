@@ -116,7 +116,7 @@ def sse_events(text: str) -> list[str]:
 async def model_endpoint(handle: Handler) -> typing.AsyncIterator[str]:
     """A loopback stand-in for an OpenAI-compatible model, ``handle`` answering its
     ``/v1/chat/completions``: the base URL to give ``LocalServer(model_url=...)``."""
-    app = web.Application()
+    app = web.Application(client_max_size=16 * 1024 * 1024)  # prompts over 1 MiB too
     app.router.add_post("/v1/chat/completions", handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

@@ -311,3 +311,28 @@ async def test_the_v1_gateway_is_answered_by_the_endpoint(
     fake[0].status = 503
     reply = await api.http.post(root + "/v1/completions", json={"prompt": "p"})
     assert reply.status == 502
+
+
+async def test_a_prompt_over_1_mib_reaches_the_model_without_a_warning(
+    fake: tuple[FakeModel, str],
+) -> None:
+    """aiohttp warns (ResourceWarning) when it sends a bytes or JSON body over 1 MiB:
+    under filterwarnings = error (as here) or ``python -W error -m julep serve``,
+    such a chat was a 500, streamed or not."""
+    from julep import AsyncJulepApi
+
+    model, url = fake
+    content = "y" * (1024 * 1024 + 1000)
+    async with (
+        LocalServer(model="openai", model_url=url) as server,
+        AsyncJulepApi(api_key="any", base_url=server.base_url, max_retries=0) as client,
+    ):
+        agent = await client.create_agent(name="Ann", model="gpt-test")
+        session = await client.create_session(agent_id=agent.id)
+        messages = [{"role": "user", "content": content}]
+        await client.chat(session.id, messages=messages)
+        async with client.chat_stream(session.id, messages=messages) as stream:
+            async for _ in stream:
+                pass
+    assert len(model.requests) == 2
+    assert [r["messages"][-1]["content"] for r in model.requests] == [content, content]

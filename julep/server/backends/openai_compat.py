@@ -9,16 +9,27 @@ the endpoint reports no usage, word counts stand in for it.
 
 from __future__ import annotations
 
+import json
 import typing
 
 import aiohttp
 import orjson
 import yarl
 
+from ..._payload import body
 from ._types import BackendError, Completion, Prompt
 
 FINISH_REASONS = frozenset({"stop", "length", "tool_calls", "content_filter", "function_call"})
 _TIMEOUT = aiohttp.ClientTimeout(total=300, sock_connect=10)
+
+
+_JSON = {"Content-Type": "application/json"}
+
+
+def _json_body(payload: dict[str, typing.Any]) -> bytes | aiohttp.payload.Payload:
+    """What ``json=payload`` sends (``json.dumps``, UTF-8), without aiohttp's
+    ResourceWarning for a prompt over 1 MiB (see ``julep._payload``)."""
+    return body(json.dumps(payload).encode())
 
 
 def _payload(prompt: Prompt, *, stream: bool) -> dict[str, typing.Any]:
@@ -141,7 +152,9 @@ class OpenAIBackend:
     async def complete(self, prompt: Prompt) -> Completion:
         try:
             async with self._client().post(
-                self._post_url, json=_payload(prompt, stream=False)
+                self._post_url,
+                data=_json_body(_payload(prompt, stream=False)),
+                headers=_JSON,
             ) as response:
                 raw = await response.read()
                 if response.status >= 300:
@@ -169,7 +182,9 @@ class OpenAIBackend:
         calls: dict[int, dict[str, typing.Any]] = {}
         try:
             async with self._client().post(
-                self._post_url, json=_payload(prompt, stream=True)
+                self._post_url,
+                data=_json_body(_payload(prompt, stream=True)),
+                headers=_JSON,
             ) as response:
                 if response.status >= 300:
                     raw = await response.read()
