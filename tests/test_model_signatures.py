@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
+import weakref
 from unittest import mock
 
 import attrs
@@ -45,3 +47,18 @@ def test_autospec_and_help_use_the_fields() -> None:
         spec(_role="user")
     assert "_present" not in str(inspect.signature(InputChatMlMessage))
     assert not hasattr(InputChatMlMessage(role="user", content="hi"), "__signature__")
+
+
+def test_annotations_are_evaluated_and_classes_are_not_kept() -> None:
+    """eval_str=True (and plain) give evaluated annotations, as from __init__ itself; the
+    signature cache keeps no caller class alive."""
+    name = inspect.signature(InputChatMlMessage, eval_str=True).parameters["name"]
+    assert not isinstance(name.annotation, str)
+    assert name.annotation == (str | None)
+
+    made = attrs.make_class("Made", {"tag": attrs.field(default=None)}, bases=(InputChatMlMessage,))
+    assert "tag" in inspect.signature(made).parameters
+    alive = weakref.ref(made)
+    del made
+    gc.collect()
+    assert alive() is None

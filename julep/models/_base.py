@@ -7,6 +7,7 @@ import functools
 import inspect
 import json
 import typing
+import weakref
 
 import attrs
 import orjson
@@ -36,14 +37,21 @@ class _FieldsSignature:
     """
 
     def __init__(self) -> None:
-        self._of: dict[type, inspect.Signature] = {}
+        # Weak: a caller's classes made on the fly are not kept alive here.
+        self._of: weakref.WeakKeyDictionary[type, inspect.Signature] = weakref.WeakKeyDictionary()
 
     def __get__(self, instance: object, owner: type) -> inspect.Signature:
         if instance is not None:
             raise AttributeError("__signature__")  # a model itself is not callable
         signature = self._of.get(owner)
         if signature is None:
-            full = inspect.signature(owner.__init__)  # type: ignore[misc]
+            init = owner.__init__  # type: ignore[misc]
+            try:
+                # Annotations evaluated, as inspect.signature(eval_str=True) would
+                # give them (it cannot reach a ready-made __signature__).
+                full = inspect.signature(init, eval_str=True)
+            except Exception:  # a name only type checkers import: as written
+                full = inspect.signature(init)
             kept = [p for p in list(full.parameters.values())[1:] if p.name != "_present"]
             signature = self._of[owner] = full.replace(parameters=kept)
         return signature
