@@ -12,6 +12,8 @@ are, in one write, through a ``BytesPayload`` built without the warning.
 
 from __future__ import annotations
 
+import typing
+
 import aiohttp.payload
 
 # aiohttp's threshold (aiohttp.payload.TOO_LARGE_BYTES_BODY).
@@ -27,6 +29,10 @@ class LargeBody(aiohttp.payload.BytesPayload):
         self._size = len(value)
 
 
-def body(data: bytes) -> bytes | LargeBody:
+@typing.overload
+def body(data: bytes) -> bytes | LargeBody: ...
+@typing.overload
+def body(data: None) -> None: ...
+def body(data: bytes | None) -> bytes | LargeBody | None:
     """``data`` as the ``data=`` of an aiohttp request (a new payload each attempt)."""
-    return data if len(data) <= LARGE_BODY else LargeBody(data)
+    return data if data is None or len(data) <= LARGE_BODY else LargeBody(data)

@@ -45,7 +45,7 @@ from ._types import OMIT
 from .errors import with_article
 from .models._base import FreeformObject
 from .models._enum_values import lenient_enum, strict_enum
-from .models._export import is_set, iso_datetime
+from .models._export import BOOKKEEPING, is_set, iso_datetime
 from .models.enums import _StrEnum
 
 __all__ = ["converter", "dumps", "encode_json", "json_type", "lenient_enum", "loads", "strict_enum"]
@@ -360,7 +360,6 @@ def _is_model_class(t: type) -> bool:
     )
 
 
-_NOT_ENCODED = frozenset({"response_info", "_present"})
 # Exactly these classes (not enums or other subclasses) unstructure to themselves.
 _PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 
@@ -377,7 +376,7 @@ def _unstructure_factory(
         # as julep 0.3.9 left an unset field out (ChatMlMessage(...) sent as
         # a chat message has no "name": null, Doc(...) no "metadata": null).
         omitted_default = field.default is OMIT or (tracks_presence and field.default is None)
-        if field.name in _NOT_ENCODED:
+        if field.name in BOOKKEEPING:
             overrides[field.name] = override(omit=True)
         elif omitted_default or field.name in _RENAMED:
             overrides[field.name] = override(
@@ -391,7 +390,7 @@ def _unstructure_factory(
     encoded = tuple(
         (field, _RENAMED.get(field.name, field.name))
         for field in fields
-        if field.name not in _NOT_ENCODED
+        if field.name not in BOOKKEEPING
     )
     unstructure = converter.unstructure
 

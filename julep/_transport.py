@@ -21,11 +21,11 @@ from aiohttp.client_proto import ResponseHandler
 from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
+from . import _payload
 from ._config import Timeout
 from ._deadlines import Deadlines
 from ._http import RawResponse
 from ._network import DEFAULT, NetworkSettings, describe_failure
-from ._payload import LARGE_BODY, LargeBody, body
 from ._portal import _Forks
 from ._sse import DEFAULT_MAX_EVENT_BYTES, Event, EventStreamError, SSEDecoder
 from .errors import (
@@ -178,7 +178,7 @@ class Transport:
                 method,
                 URL(url, encoded=True),
                 headers=headers,
-                data=data if data is None or len(data) <= LARGE_BODY else LargeBody(data),
+                data=_payload.body(data),
                 # The attempt's own limit is the deadline armed above, or
                 # aiohttp's when there is no task to cancel.
                 timeout=_client_timeout(limit if task is None else None, timeout.connect),
@@ -240,7 +240,7 @@ class Transport:
                 method,
                 URL(url, encoded=True),
                 headers=headers,
-                data=None if data is None else body(data),
+                data=_payload.body(data),
                 # No sock_read yet: the wait for the headers is the read limit's
                 # (a model may take longer than stream_idle to start a reply).
                 timeout=_client_timeout(None, timeout.connect),

@@ -26,8 +26,8 @@ from .._types import OMIT
 Selection = typing.Union[typing.AbstractSet[typing.Any], typing.Mapping[typing.Any, typing.Any]]
 
 WIRE_NAMES = {"continue_": "continue", "schema_": "schema"}
+# Fields of a model that are not data: never encoded, exported or compared.
 BOOKKEEPING = frozenset({"response_info", "_present"})
-_BOOKKEEPING = BOOKKEEPING
 # Field metadata of a field with a default here that julep 0.3.9 required (a
 # union member's "type", ChatResponse.doc_ids): exclude_defaults keeps it, as
 # pydantic v1 never counted a required field as left at its default.
@@ -126,7 +126,7 @@ def _model(
     out: dict[str, typing.Any] = {}
     for field in attrs.fields(type(model)):
         name = field.name
-        if name in _BOOKKEEPING:
+        if name in BOOKKEEPING:
             continue
         wire = WIRE_NAMES.get(name, name)
         # Selections name fields as pydantic did (continue_); wire names work too.
