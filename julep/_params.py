@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import math
 import re
+import sys
 import typing
 import urllib.parse
 import uuid
@@ -43,6 +44,8 @@ PresetArg = typing.Union[
     ],
 ]
 
+
+_FLOAT_MAX = sys.float_info.max
 
 _URL_SAFE_ID = re.compile(r"[A-Za-z0-9_.~-]+")
 _DOT_SEGMENTS = frozenset({".", ".."})
@@ -113,6 +116,12 @@ def check_number(name: str, value: object) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         # JSON has no NaN or infinity: they would go out as null, which clears a setting.
         raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if value.__class__ is not float and not -_FLOAT_MAX <= value <= _FLOAT_MAX:
+        # Every number setting is a float to the API, which refuses one past its range.
+        raise ValueError(
+            f"{name} must be a finite number, got an int too large for a float "
+            f"({abs(value).bit_length()} bits)"
+        )
 
 
 def check_seconds(name: str, value: object, *, allow_zero: bool) -> None:

@@ -505,6 +505,8 @@ _OWN_MESSAGES = (
 def format_exception(exc: BaseException, type_: type | None) -> str:
     """One error of a failed decode, for ``cattrs.transform_error``: the hook's own
     message when it has one ("expected an integer, got string"), else cattrs' text."""
+    if isinstance(exc, OverflowError):  # float() of an int of 309 digits or more
+        return "expected a number a float can hold, got a larger int"
     message = str(exc) if isinstance(exc, (TypeError, ValueError)) else ""
     if message.startswith(_OWN_MESSAGES):
         return message
@@ -593,15 +595,20 @@ def encode_json(value: typing.Any) -> bytes:
     except TypeError as exc:
         # A model as the whole body is the operation's request= argument.
         root = "request" if attrs.has(type(value)) else ""
-        path, culprit, expected = _unencodable(value, root)
-        if _bigjson.is_big_int(culprit):
+        cause = exc.__cause__ or exc
+        if root and isinstance(cause, _WrongFieldTypesError):
+            path, culprit, expected = root, value, None  # the request model's own check
+        else:
+            path, culprit, expected = _unencodable(value, root)
+        # A model field holding the wrong type (an int past a float's range in
+        # a float field, too) is named as such, before the JSON-wide big-int rule.
+        if _bigjson.is_big_int(culprit) and not isinstance(cause, _WrongFieldTypesError):
             # JSON has no integer limit; orjson's is 64 bits (metadata={"n": 2**70}).
             try:
                 return _bigjson.dumps(value, _unstructure_model)
             except ValueError as too_long:  # past sys.get_int_max_str_digits()
                 where = _too_long_int(value, root)
                 raise ValueError(f"{where.lstrip('.') or 'the body'}: {too_long}") from None
-        cause = exc.__cause__ or exc
         if isinstance(cause, _WrongFieldTypesError):  # a model whose fields have the wrong types
             where = path.lstrip(".")
             raise TypeError(
@@ -676,7 +683,9 @@ def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]
             else:
                 item_json = item
             orjson.dumps(item_json, default=_unstructure_model)
-        except (TypeError, ValueError, AttributeError):
+        except (TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc.__cause__, _WrongFieldTypesError) and attrs.has(type(item)):
+                return inner_path, item, declared  # the model: its error names its fields
             inner, culprit, expected = _unencodable(item, inner_path)
             if inner == inner_path and expected is None:
                 expected = declared  # the field itself: say what it takes

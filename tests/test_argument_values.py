@@ -30,6 +30,9 @@ MESSAGES = [{"role": "user", "content": "hi"}]
 NON_FINITE_CALLS: list[tuple[str, tuple[typing.Any, ...], dict[str, typing.Any], str]] = [
     ("chat", ("s",), {"messages": MESSAGES, "temperature": float("nan")}, "temperature"),
     ("chat", ("s",), {"messages": MESSAGES, "top_p": float("inf")}, "top_p"),
+    # An int past a float's range: the API reads every number setting as a float.
+    ("chat", ("s",), {"messages": MESSAGES, "temperature": 10**400}, "temperature"),
+    ("chat", ("s",), {"messages": MESSAGES, "min_p": -(2**1024)}, "min_p"),
     (
         "patch_agent",
         ("a",),

@@ -100,6 +100,18 @@ def test_a_float_literal_in_an_int_field_reads_as_before() -> None:
     assert type(session.token_budget) is int
 
 
+def test_an_int_past_a_floats_range_in_a_float_field_names_the_field() -> None:
+    """Exactly read, 10**400 in a float field cannot be a float: the error says so and
+    where, not cattrs' "unknown error"."""
+    body = json.dumps({**SAMPLES[0][1], "default_settings": {"temperature": 10**400}}).encode()
+    raw = _http.RawResponse("GET", "http://127.0.0.1/agents/a", 200, {}, body)
+    with pytest.raises(julep.ResponseValidationError) as caught:
+        _http.decode(raw, julep.Agent)
+    assert (
+        "expected a number a float can hold, got a larger int @ $.default_settings.temperature"
+    ) in str(caught.value)
+
+
 def test_a_callers_dict_is_never_suspected() -> None:
     """Outside a response (a dict given by a caller, the server's exact readings) a float
     is a float: structuring one never raises SuspectFloatError."""

@@ -70,6 +70,30 @@ def test_settings_model_with_a_number_of_the_wrong_type(temperature: object) -> 
 
 
 @hypothesis.settings(max_examples=25, deadline=None)
+@hypothesis.given(
+    temperature=st.integers(min_value=2**1024, max_value=10**500)
+    | st.integers(max_value=-(2**1024)),
+    nested=st.booleans(),
+)
+def test_an_int_past_a_floats_range_in_a_float_field(temperature: int, nested: bool) -> None:
+    """Named as the field's problem, where a private error class escaped with
+    ".temperature: unknown error" before."""
+    settings = AgentDefaultSettings(temperature=temperature)
+
+    def call(c: typing.Any) -> typing.Any:
+        if nested:
+            return c.patch_agent(SESSION, default_settings=settings)
+        return c.create_agent(name="a", default_settings=settings)
+
+    for error in _both(call):
+        assert type(error) is TypeError
+        assert str(error) == (
+            "default_settings.temperature: expected a number a float can hold, "
+            "got a larger int (an AgentDefaultSettings field)"
+        )
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
 @hypothesis.given(title=_NOT_STR | st.none())
 def test_a_doc_model_given_as_the_whole_request(title: object) -> None:
     doc = CreateDoc(title=title, content="text")  # type: ignore[arg-type]
