@@ -272,14 +272,6 @@ def _all_finite(value: object) -> bool:
     return True
 
 
-def _finite_if_shallow(value: object) -> bool:
-    """``_all_finite``, but False where the scan recursed too deep (check_finite says why)."""
-    try:
-        return _all_finite(value)
-    except RecursionError:
-        return False
-
-
 def _raise_non_finite(name: str, value: object) -> None:
     """The failure path: find the first NaN or infinity and name where it sits."""
     if isinstance(value, float):
@@ -311,12 +303,20 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
         raise TypeError(f"{name} must be a list of {cls.__name__}, got {type(value).__name__}")
     if non_empty and not value:
         raise ValueError(f"{name} must not be empty")
+    try:
+        # The usual items (dicts and models of cls, every number finite), checked
+        # in one pass without building their names or a frame per item.
+        for item in value:
+            if not (item.__class__ is dict or isinstance(item, cls)) or not _all_finite(item):
+                break
+        else:
+            return list(value)
+    except RecursionError:
+        pass  # check_finite, below, says which item
     out = list(value)
     for index, item in enumerate(out):
-        # The usual items, checked without building their names; anything
-        # else (a response model to convert, a wrong type) takes _one_model.
-        if (item.__class__ is dict or isinstance(item, cls)) and _finite_if_shallow(item):
-            continue
+        # Anything else (a response model to convert, a wrong type, a NaN) is
+        # checked item by item, with its name in the error.
         out[index] = _one_model(f"{name}[{index}]", cls, item)
     return out
 
