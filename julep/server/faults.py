@@ -74,6 +74,7 @@ class FaultPlan:
     def parse(cls, spec: str, *, seed: int | None = None) -> FaultPlan:
         probabilities = dict.fromkeys(KINDS, 0.0)
         delay_seconds = 0.0
+        given: set[str] = set()
         for item in filter(None, (part.strip() for part in spec.split(","))):
             kind, sep, value = item.partition("=")
             kind = kind.strip()
@@ -82,6 +83,10 @@ class FaultPlan:
                     f"faults: expected KIND=PROBABILITY with KIND one of {', '.join(KINDS)}, "
                     f"got {item!r}"
                 )
+            if kind in given:
+                # Which one was meant? Silently keeping the last would run another plan.
+                raise ValueError(f"faults: {kind} is given twice in {spec!r}")
+            given.add(kind)
             if kind == "delay":
                 value, sep, duration = value.partition(":")
                 if not sep:

@@ -26,6 +26,8 @@ MAX_ATTEMPTS = 30
         ("500=0.6,429=0.6", "add up to more than 1"),
         ("delay=0.1", "delay needs P:DURATION"),
         ("delay=0.1:soon", "duration like 200ms"),
+        ("500=0.9,500=0.0", "500 is given twice"),
+        ("delay=0.1:1s, reset=0.1, delay=0.2:2s", "delay is given twice"),
     ],
 )
 def test_bad_specs_are_refused_up_front(spec: str, message: str) -> None:
