@@ -69,6 +69,9 @@ class AsyncChatStream:
         self._closed = False
         # Seconds spent inside __anext__ so far: what Timeout.total bounds.
         self._waited = 0.0
+        # The Timeout.total a deadline message names, when the client's is what
+        # is left of a longer one (chat(stream=True) retrying a broken stream).
+        self._call_total: float | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -115,7 +118,8 @@ class AsyncChatStream:
                 # Every failure below is already a julep error: a bare timeout is ours.
                 message = (
                     f"POST {self._client.base_url}{self._path}: the total deadline of "
-                    f"{total}s passed before the chat stream ended "
+                    f"{total if self._call_total is None else self._call_total}s passed "
+                    "before the chat stream ended "
                     f"({len(self.text)} characters of the reply received)"
                 )
                 url = self._client.base_url + self._path

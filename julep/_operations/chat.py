@@ -118,6 +118,7 @@ class ChatOperations(BaseAsyncClient):
                 attempt = attempt.with_options(timeout=attrs.evolve(timeout, total=left))
             try:
                 async with AsyncChatStream(attempt, path, body) as streamed:
+                    streamed._call_total = timeout.total  # not what is left of it
                     response = await streamed.until_done()
             except StreamError as error:
                 retries += error.retries_taken
