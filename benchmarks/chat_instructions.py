@@ -11,6 +11,11 @@ the same loopback server (nginx when on PATH, else the asyncio stub): once with
 warm-up are the same in both, so the difference divided by N is the cost of
 one request: the client's whole process, event loop and aiohttp included.
 
+At higher concurrency the count depends on how many responses each turn of
+the event loop finds ready, which varies from run to run (a few percent at
+C=64). ``--rounds R`` runs every variant R times, interleaved, and reports the
+median of each, with the spread.
+
     python benchmarks/chat_instructions.py                         # C=1, N=1000
     python benchmarks/chat_instructions.py --baseline-sdk-root <other checkout>
     python benchmarks/chat_instructions.py --smoke                 # what CI runs
@@ -27,6 +32,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +63,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=1000, help="N, the requests counted")
     p.add_argument("--base-requests", type=int, default=500, help="A, the run subtracted")
     p.add_argument("--warmup", type=int, default=300)
+    p.add_argument("--rounds", type=int, default=1, help="R interleaved runs; medians reported")
     p.add_argument("--python", default=sys.executable)
     p.add_argument("--sdk-root", type=Path, default=HERE.parent)
     p.add_argument("--baseline-sdk-root", type=Path, default=None)
@@ -75,10 +82,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         p.error(f"unknown variants: {sorted(unknown)}")
     if "sdk_async_base" in args.variants and args.baseline_sdk_root is None:
         p.error("sdk_async_base needs --baseline-sdk-root")
-    if args.requests < 1 or args.base_requests < 1:
-        p.error("--requests and --base-requests must be >= 1")
+    if args.requests < 1 or args.base_requests < 1 or args.rounds < 1:
+        p.error("--requests, --base-requests and --rounds must be >= 1")
     if args.smoke:
-        args.requests, args.base_requests, args.warmup = 10, 10, 10
+        args.requests, args.base_requests, args.warmup, args.rounds = 10, 10, 10, 1
     return args
 
 
@@ -118,29 +125,48 @@ def _run_child(
     return int(found[-1]), None
 
 
+def _count(
+    variant: str, port: int, args: argparse.Namespace, valgrind: str
+) -> tuple[float | None, str | None]:
+    """Instructions per request of one variant: (count or None, error or None)."""
+    base, error = _run_child(variant, args.base_requests, port, args, valgrind)
+    if error or base is None:
+        return None, error or "no count"
+    more, error = _run_child(variant, args.base_requests + args.requests, port, args, valgrind)
+    if error or more is None:
+        return None, error or "no count"
+    return (more - base) / args.requests, None
+
+
 def measure(args: argparse.Namespace, port: int, valgrind: str | None) -> dict[str, Any]:
-    per_request: dict[str, float] = {}
+    rounds: dict[str, list[float]] = {variant: [] for variant in args.variants}
     errors: dict[str, str] = {}
-    for variant in args.variants:
-        if valgrind is None:
-            _, error = _run_child(variant, args.requests, port, args, None)
-            if error:
-                errors[variant] = error
-            print(f"  {variant:16s} {'ran' if not error else 'FAILED: ' + error}", flush=True)
-            continue
-        base, error = _run_child(variant, args.base_requests, port, args, valgrind)
-        more, error2 = (
-            (None, None)
-            if error
-            else _run_child(variant, args.base_requests + args.requests, port, args, valgrind)
-        )
-        if error or error2 or base is None or more is None:
-            errors[variant] = error or error2 or "no count"
-            print(f"  {variant:16s} FAILED: {errors[variant]}", flush=True)
-            continue
-        per_request[variant] = (more - base) / args.requests
-        print(f"  {variant:16s} {per_request[variant]:>10,.0f} instructions/request", flush=True)
-    return {"instructions_per_request": per_request, "errors": errors}
+    for round_no in range(1, args.rounds + 1):
+        if args.rounds > 1:
+            print(f" round {round_no}/{args.rounds}", flush=True)
+        for variant in args.variants:
+            if variant in errors:
+                continue
+            if valgrind is None:
+                _, error = _run_child(variant, args.requests, port, args, None)
+                if error:
+                    errors[variant] = error
+                print(f"  {variant:16s} {'ran' if not error else 'FAILED: ' + error}", flush=True)
+                continue
+            count, error = _count(variant, port, args, valgrind)
+            if error or count is None:
+                errors[variant] = error or "no count"
+                print(f"  {variant:16s} FAILED: {errors[variant]}", flush=True)
+                continue
+            rounds[variant].append(count)
+            print(f"  {variant:16s} {count:>10,.0f} instructions/request", flush=True)
+    per_request = {v: statistics.median(c) for v, c in rounds.items() if c and v not in errors}
+    if args.rounds > 1 and per_request:
+        print(" medians (min-max):")
+        for variant, median in per_request.items():
+            low, high = min(rounds[variant]), max(rounds[variant])
+            print(f"  {variant:16s} {median:>10,.0f}   ({low:,.0f}-{high:,.0f})")
+    return {"instructions_per_request": per_request, "rounds": rounds, "errors": errors}
 
 
 def ratios(per_request: dict[str, float]) -> list[dict[str, Any]]:
