@@ -116,7 +116,7 @@ def check_number(name: str, value: object) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         # JSON has no NaN or infinity: they would go out as null, which clears a setting.
         raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if value.__class__ is not float and not -_FLOAT_MAX <= value <= _FLOAT_MAX:
+    if isinstance(value, int) and not -_FLOAT_MAX <= value <= _FLOAT_MAX:
         # Every number setting is a float to the API, which refuses one past its range.
         raise ValueError(
             f"{name} must be a finite number, got an int too large for a float "
