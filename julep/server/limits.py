@@ -18,7 +18,7 @@ from __future__ import annotations
 import typing
 
 from .. import _bigjson
-from .errors import invalid
+from .errors import RequestError, invalid
 
 MAX_DEPTH = 64
 MAX_FREEFORM_BYTES = 64 * 1024
@@ -40,6 +40,15 @@ FREEFORM = frozenset({"metadata", "parameters", "schema", "logit_bias", "entitie
 def check(value: object) -> None:
     """Raise a 422 naming the first field of ``value`` (a decoded body) beyond a bound."""
     _walk(value, "", 1)
+
+
+def too_deep(value: object) -> bool:
+    """Whether ``value`` (decoded JSON) nests deeper than ``MAX_DEPTH`` levels."""
+    try:
+        _depth_only(value, "", 1)
+    except RequestError:
+        return True
+    return False
 
 
 def _join(path: str, name: str) -> str:

@@ -102,6 +102,12 @@ def list_query(request: web.Request) -> ListQuery:
             raise RequestError(400, "metadata_filter is not a valid JSON") from None
         if not isinstance(parsed, dict):
             raise RequestError(400, "metadata_filter must be a JSON object")
+        # orjson reads 1,024 levels but writes 254, and the fallback encoder
+        # recurses: a filter nested ~1,000 deep was a RecursionError (500).
+        if limits.too_deep(parsed):
+            raise RequestError(
+                400, f"metadata_filter is nested deeper than {limits.MAX_DEPTH} levels"
+            )
         metadata_filter = _bigjson.dumps_plain(parsed).decode() if parsed else None
     return ListQuery(
         limit=current.limit,

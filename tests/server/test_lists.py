@@ -140,6 +140,23 @@ async def test_bad_metadata_filter_is_400(api: Api, raw: str, detail: str) -> No
         assert (reply.status, reply.body) == (400, {"detail": detail})
 
 
+@hypothesis.settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(depth=st.integers(min_value=65, max_value=1000), as_list=st.booleans())
+async def test_deep_metadata_filter_is_400(api: Api, depth: int, as_list: bool) -> None:
+    """A filter nested past the body's depth bound is 400 naming it, never a 500."""
+    # Objects take more of the URL's 8 KiB a level than lists do.
+    levels = depth if as_list else 65 + (depth - 65) // 4
+    inner = "[" * levels + "]" * levels if as_list else '{"a":' * levels + "1" + "}" * levels
+    raw = '{"k":' + inner + "}"
+    reply = await api.get("/agents", params={"metadata_filter": raw})
+    detail = "metadata_filter is nested deeper than 64 levels"
+    assert (reply.status, reply.body) == (400, {"detail": detail})
+
+
 async def test_sessions_and_docs_are_filtered_too(api: Api) -> None:
     """Sessions and docs take the same filter."""
     agent_id = await api.agent()
