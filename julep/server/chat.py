@@ -50,7 +50,8 @@ async def prepare(state: AppState, session_id: str, body: ChatRequest) -> Turn:
     """Read what the session needs and assemble the prompt (404 for an unknown session)."""
     match = None
     if body.recall is not False:
-        match = textmatch.fts_query(text_of(wire_content(body.messages[-1].content)))
+        last = text_of(wire_content(body.messages[-1].content))
+        match = await offload.run(len(last) > offload.LARGE_TEXT, textmatch.fts_query, last)
     setup = await state.db.run(chat_store.load, session_id, match)
     # Rendering templates waits on the renderer process (up to its deadline): never on the loop.
     rendering = bool(setup.session.render_templates)
@@ -59,7 +60,23 @@ async def prepare(state: AppState, session_id: str, body: ChatRequest) -> Turn:
 
 
 def _heavy(body: ChatRequest) -> bool:
-    return len(body.messages) > offload.LARGE_CHAT
+    """Many messages, or much text: one message of 4 MiB held the loop for half a second."""
+    if len(body.messages) > offload.LARGE_CHAT:
+        return True
+    return sum(_chars(message.content) for message in body.messages) > offload.LARGE_TEXT
+
+
+def _chars(content: str | list[typing.Any]) -> int:
+    """The characters of a message's text and image URLs (a data: URL may be megabytes)."""
+    if isinstance(content, str):
+        return len(content)
+    total = 0
+    for part in content:
+        text = getattr(part, "text", None)
+        url = getattr(getattr(part, "image_url", None), "url", None)
+        total += len(text) if isinstance(text, str) else 0
+        total += len(url) if isinstance(url, str) else 0
+    return total
 
 
 def suggestion_for(reply: str) -> str:

@@ -17,6 +17,9 @@ T = typing.TypeVar("T")
 P = typing.ParamSpec("P")
 
 LARGE_CHAT = 64  # messages, above which a chat's work moves to a thread
+# Characters of text, above which the echo model's work moves to a thread: one
+# message of 4 MiB took it half a second to split into words, on the loop.
+LARGE_TEXT = 64 * 1024
 
 
 async def run(heavy: bool, fn: typing.Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -28,7 +28,11 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 def terms(text: str) -> list[str]:
     """The distinct, lower-cased, non-stopword words of ``text``, in order of appearance."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall(text.lower()):
+    # finditer, not findall: a long text is scanned a word at a time, which
+    # stops at MAX_TERMS and lets other threads run (one findall call over
+    # megabytes holds the interpreter lock, and so the event loop, throughout).
+    for match in _WORD.finditer(text.lower()):
+        word = match.group()
         if word not in STOPWORDS and word not in seen:
             seen[word] = None
             if len(seen) == MAX_TERMS:
@@ -52,8 +56,8 @@ def entities(text: str) -> list[dict[str, str]]:
     with no model behind it.
     """
     found: dict[str, None] = {}
-    for match in _CAPITALISED.findall(text):
-        word = match.rstrip("'-")
+    for match in _CAPITALISED.finditer(text):  # a word at a time, as in terms()
+        word = match.group().rstrip("'-")
         if word.lower() not in STOPWORDS and len(word) > 1:
             found.setdefault(word, None)
     return [{"name": word, "type": "proper_noun"} for word in found]

@@ -96,15 +96,24 @@ def _complete(prompt: Prompt) -> Completion:
     )
 
 
+def _heavy(prompt: Prompt) -> bool:
+    """Whether composing and splitting the reply is worth a thread: many messages, or much text."""
+    if len(prompt.messages) > offload.LARGE_CHAT:
+        return True
+    return sum(len(message.text) for message in prompt.messages) > offload.LARGE_TEXT
+
+
 class EchoBackend:
     """The default backend; see the module docstring for what it does."""
 
     async def complete(self, prompt: Prompt) -> Completion:
-        return await offload.run(len(prompt.messages) > offload.LARGE_CHAT, _complete, prompt)
+        return await offload.run(_heavy(prompt), _complete, prompt)
 
     async def stream(self, prompt: Prompt) -> typing.AsyncIterator[list[str] | Completion]:
         completion = await self.complete(prompt)
-        yield pieces(completion.content)
+        yield await offload.run(
+            len(completion.content) > offload.LARGE_TEXT, pieces, completion.content
+        )
         yield completion
 
     async def aclose(self) -> None:
