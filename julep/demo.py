@@ -21,6 +21,9 @@ if typing.TYPE_CHECKING:
     from .models import ChatResponse
 
 
+EXIT_INTERRUPTED = 130  # the shell's code for "ended by SIGINT"
+
+
 def _say(step: str, detail: str = "") -> None:
     print(f"  {step:<28} {detail}".rstrip())
 
@@ -48,6 +51,10 @@ def main(argv: typing.Sequence[str] = ()) -> int:
     except ConfigurationError as exc:
         print(f"julep demo: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # As bench does: a line and the shell's code for SIGINT, not a traceback.
+        print("\njulep demo: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def run_demo() -> int:

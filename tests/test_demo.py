@@ -59,3 +59,17 @@ def test_an_unreadable_julep_uvloop_is_one_line_and_exit_2(
     captured = capsys.readouterr()
     assert captured.err == "julep demo: JULEP_UVLOOP must be 0 or 1 (or unset), got 'maybe'\n"
     assert captured.out == ""  # nothing started
+
+
+def test_ctrl_c_is_one_line_and_exit_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl+C in the demo says it was interrupted and exits 130, as bench does: no traceback."""
+    from julep import demo
+
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo, "run_demo", interrupted)
+    assert demo.main([]) == 130
+    assert capsys.readouterr().err == "\njulep demo: interrupted\n"
