@@ -14,6 +14,7 @@ import time
 import types
 import typing
 
+from .._portal import called_as
 from .._streaming import AsyncChatStream
 from .._surface import Kind, operations
 from ..client import AsyncJulepApi, JulepApi
@@ -278,8 +279,13 @@ def _as_sync_twin(name: str) -> typing.Callable[[_F], _F]:
 
 
 def _call_method(name: str) -> typing.Callable[..., typing.Any]:
+    check = called_as(getattr(AsyncJulepApi, name), "JulepApi")
+
     @_as_sync_twin(name)
     def method(self: JulepLocustClient, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        # A call that does not fit raises Python's TypeError here, at once, as
+        # JulepApi's does: no request was made, so none is reported to Locust.
+        check(self._async, *args, **kwargs).close()
         bound = getattr(self._async, name)
         return self._call(name, lambda: bound(*args, **kwargs))
 

@@ -3,7 +3,8 @@
 ``python drive_client.py every-operation URL``: call every method of
 ``JulepLocustClient`` once; ``python drive_client.py concurrent URL N``: N users
 each make one call at once; ``python drive_client.py kill URL``: a user killed
-mid-call, then another call. Prints the fired request events as JSON lines.
+mid-call, then another call; ``python drive_client.py typo URL``: calls that do not
+fit their method's signature, then one that does. Prints the fired request events as JSON lines.
 """
 
 from __future__ import annotations
@@ -119,6 +120,21 @@ def every_operation(client: typing.Any) -> None:
         raise AssertionError("the deleted agent is still there")
 
 
+def typo(client: typing.Any) -> None:
+    for call in (
+        lambda: client.chat("00000000-0000-4000-8000-000000000000", mesages=[]),
+        client.get_agent,
+        lambda: client.list_agents(1, 2, 3, 4, 5, 6),
+    ):
+        try:
+            call()
+        except TypeError as error:
+            assert str(error).startswith("JulepApi."), error
+        else:
+            raise AssertionError("a call that does not fit was made")
+    client.list_agents()
+
+
 def main() -> int:
     mode, url = sys.argv[1], sys.argv[2]
     environment = _environment(url)
@@ -128,6 +144,8 @@ def main() -> int:
         users = [Probe(environment) for _ in range(int(sys.argv[3]))]
         calls = [gevent.spawn(user.client.list_agents) for user in users]
         gevent.joinall(calls, timeout=60, raise_error=True)
+    elif mode == "typo":
+        gevent.spawn(typo, Probe(environment).client).get(timeout=60)
     elif mode == "kill":
         client = Probe(environment).client
         call = gevent.spawn(client.list_agents)

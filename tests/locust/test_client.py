@@ -89,3 +89,9 @@ def test_a_user_killed_mid_call_reports_nothing_and_the_loop_goes_on(slow_url: s
     """Stopping a user cancels its request on the loop; it is not a failure, and calls go on."""
     events = _drive("kill", slow_url)
     assert [(event["name"], event["exception"]) for event in events] == [("list_users", None)]
+
+
+def test_a_call_that_does_not_fit_raises_typeerror_and_is_no_request(server_url: str) -> None:
+    """A typo in a keyword raises JulepApi's TypeError at once; Locust records no request."""
+    events = _drive("typo", server_url)
+    assert [(event["name"], event["exception"]) for event in events] == [("list_agents", None)]
