@@ -28,8 +28,25 @@ HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
 
 
 def accepts(request: web.Request) -> bool:
-    """Whether the client asked for a stream (``Accept`` names ``text/event-stream``)."""
-    return "text/event-stream" in request.headers.get("Accept", "")
+    """Whether the client asked for a stream: ``Accept`` names ``text/event-stream`` (in any
+    case, media types are case-insensitive) with a quality above 0 (``q=0`` refuses it)."""
+    for accept in request.headers.getall("Accept", ()):
+        for media_range in accept.split(","):
+            kind, *parameters = media_range.split(";")
+            if kind.strip().lower() == "text/event-stream" and _quality(parameters) > 0:
+                return True
+    return False
+
+
+def _quality(parameters: list[str]) -> float:
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return float(value.strip())
+            except ValueError:
+                return 0.0  # a weight that cannot be read accepts nothing
+    return 1.0
 
 
 def event(data: bytes) -> bytes:

@@ -69,3 +69,25 @@ async def test_errors_before_the_stream_are_plain_json(api: Api) -> None:
     """An unknown session is a normal 404 even when a stream was asked for."""
     reply = await api.chat("00000000-0000-4000-8000-000000000000", "x", stream=True, headers=SSE)
     assert (reply.status, reply.body) == (404, {"detail": "Session not found"})
+
+
+@pytest.mark.parametrize(
+    ("accept", "streamed"),
+    [
+        ("text/event-stream", True),
+        ("TEXT/Event-Stream", True),  # media types are case-insensitive
+        ("application/json, text/event-stream;q=0.5", True),
+        ("text/event-stream;q=0", False),  # q=0: not acceptable (RFC 9110)
+        ("text/event-stream; q=0.0, application/json", False),
+        ("text/event-stream;q=x", False),
+        ("*/*", False),  # only an explicit text/event-stream asks for a stream
+        ("application/json", False),
+    ],
+)
+async def test_accept_is_read_as_media_ranges(api: Api, accept: str, streamed: bool) -> None:
+    """A stream is sent when Accept names text/event-stream, in any case, with a weight above 0."""
+    session_id = await _session(api)
+    reply = await api.chat(session_id, "hello", stream=True, headers={"Accept": accept})
+    assert reply.status == 200
+    kind = "text/event-stream" if streamed else "application/json"
+    assert reply.headers["Content-Type"].startswith(kind), accept
