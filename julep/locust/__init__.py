@@ -65,6 +65,25 @@ def _quiet_on_reported(task: typing.Callable[..., None]) -> typing.Callable[...,
     return run
 
 
+def _set_up_until_done(on_start: typing.Callable[[typing.Any], None]) -> typing.Callable[..., None]:
+    """An ``on_start`` that, when a call of it failed (already in Locust's failures),
+    waits the user's ``wait_time`` and runs again, where Locust would end the user."""
+
+    @functools.wraps(on_start)
+    def run(self: typing.Any) -> None:
+        while True:
+            try:
+                on_start(self)
+                return
+            except Exception as error:
+                if not getattr(error, REPORTED, False):
+                    raise  # a bug in the setup itself: Locust reports it and ends the user
+            # Locust's wait: it raises StopUser when the run stops meanwhile.
+            self.wait()
+
+    return run
+
+
 class JulepUser(User):
     """A Locust user whose ``self.client`` is the Julep SDK, every call measured.
 
@@ -72,6 +91,9 @@ class JulepUser(User):
     after Locust has recorded it; a task that lets it through simply ends, as
     Locust's ``RescheduleTask`` would, instead of logging a traceback each time.
     Function tasks of the class are wrapped so; a nested ``TaskSet`` is not.
+    An ``on_start`` that lets one through runs again after the user's
+    ``wait_time``: Locust would end the user for the rest of the run, leaving
+    fewer users than asked for (a subclass's ``on_start`` is wrapped so).
     """
 
     abstract = True
@@ -98,6 +120,8 @@ class JulepUser(User):
                 wrapped[task] = _quiet_on_reported(typing.cast(typing.Callable[..., None], task))
             tasks.append(wrapped[task])
         cls.tasks = tasks
+        if "on_start" in cls.__dict__:
+            cls.on_start = _set_up_until_done(cls.__dict__["on_start"])  # type: ignore[method-assign]
 
     def __init__(self, environment: typing.Any) -> None:
         super().__init__(environment)

@@ -4,7 +4,8 @@
 ``JulepLocustClient`` once; ``python drive_client.py concurrent URL N``: N users
 each make one call at once; ``python drive_client.py kill URL``: a user killed
 mid-call, then another call; ``python drive_client.py typo URL``: calls that do not
-fit their method's signature, then one that does. Prints the fired request events as JSON lines.
+fit their method's signature, then one that does; ``python drive_client.py set-up-retry URL``:
+a user whose on_start fails twice. Prints the fired request events as JSON lines.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import typing
 
 import gevent
+import locust
 import locust.env
 
 import julep
@@ -135,6 +137,43 @@ def typo(client: typing.Any) -> None:
     client.list_agents()
 
 
+class FlakySetUp(JulepUser):
+    """A user whose first two set-ups fail on a call (a 404), then one succeeds."""
+
+    api_key = "locust-test-key"
+    wait_time = locust.constant(0.05)
+    attempts = 0
+    tasks_run = 0
+
+    def on_start(self) -> None:
+        FlakySetUp.attempts += 1
+        if FlakySetUp.attempts <= 2:
+            self.client.get_agent("00000000-0000-4000-8000-000000000000")  # no such agent
+        self.agent_id = self.client.create_agent(name="Set up").id
+
+    @locust.task
+    def read(self) -> None:
+        self.client.get_agent(self.agent_id)
+        FlakySetUp.tasks_run += 1
+
+
+def set_up_retry(environment: locust.env.Environment) -> None:
+    """One FlakySetUp user runs until its task ran twice; then the counts, as a JSON line."""
+    user = FlakySetUp(environment)
+    greenlet = gevent.spawn(user.run)
+    deadline = gevent.get_hub().loop.now() + 30
+    while FlakySetUp.tasks_run < 2 and not greenlet.dead and gevent.get_hub().loop.now() < deadline:
+        gevent.sleep(0.05)
+    alive = not greenlet.dead
+    greenlet.kill(timeout=10)
+    print(
+        json.dumps(
+            {"attempts": FlakySetUp.attempts, "tasks_run": FlakySetUp.tasks_run, "alive": alive}
+        ),
+        flush=True,
+    )
+
+
 def main() -> int:
     mode, url = sys.argv[1], sys.argv[2]
     environment = _environment(url)
@@ -144,6 +183,8 @@ def main() -> int:
         users = [Probe(environment) for _ in range(int(sys.argv[3]))]
         calls = [gevent.spawn(user.client.list_agents) for user in users]
         gevent.joinall(calls, timeout=60, raise_error=True)
+    elif mode == "set-up-retry":
+        set_up_retry(environment)
     elif mode == "typo":
         gevent.spawn(typo, Probe(environment).client).get(timeout=60)
     elif mode == "kill":

@@ -95,3 +95,13 @@ def test_a_call_that_does_not_fit_raises_typeerror_and_is_no_request(server_url:
     """A typo in a keyword raises JulepApi's TypeError at once; Locust records no request."""
     events = _drive("typo", server_url)
     assert [(event["name"], event["exception"]) for event in events] == [("list_agents", None)]
+
+
+def test_a_failed_call_in_on_start_sets_the_user_up_again(server_url: str) -> None:
+    """A failed call in on_start is counted, and the user sets up again after its wait:
+    Locust would end it for the rest of the run (atkV repro/04)."""
+    lines = _drive("set-up-retry", server_url)
+    *events, counts = lines
+    assert counts == {"attempts": 3, "tasks_run": 2, "alive": True}
+    failed = [(event["name"], event["exception"]) for event in events if event["exception"]]
+    assert failed == [("get_agent", "NotFoundError")] * 2
