@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import typing
 
 import pytest
@@ -46,6 +47,28 @@ async def test_chat_response_shape(api: Api) -> None:
     assert message["role"] == "assistant" and message["id"] and message["content"]
     assert dt.datetime.fromisoformat(message["created_at"]).tzinfo is not None
     assert set(body["usage"]) == {"prompt_tokens", "completion_tokens", "total_tokens"}
+
+
+async def test_the_history_in_the_context_is_bounded_in_size(api: Api) -> None:
+    """The latest messages up to HISTORY_WINDOW_CHARS of stored text, newest first: a
+    session of huge messages made every later chat read them all (atkV repro/03)."""
+    from julep.server.store.chat import HISTORY_WINDOW_CHARS
+
+    _, session_id, _ = await _setup(api)
+    big = "word " * (HISTORY_WINDOW_CHARS // 15)  # a third of the window; 200-word replies
+    for _ in range(4):
+        assert (await api.chat(session_id, big, recall=False)).status == 200
+    history = (await api.get(f"/sessions/{session_id}/history")).body["items"]
+    assert len(history) == 8
+    expected, size = 0, 0
+    for message in reversed(history):  # newest first, as the window is filled
+        size += len(json.dumps(message["content"], ensure_ascii=False, separators=(",", ":")))
+        if size > HISTORY_WINDOW_CHARS:
+            break
+        expected += 1
+    assert 0 < expected < len(history)
+    body = (await api.chat(session_id, "hi", recall=False)).body
+    assert f"I remember {expected} earlier messages." in _reply(body)
 
 
 async def test_context_holds_instructions_situation_and_recalled_docs(api: Api) -> None:

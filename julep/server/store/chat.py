@@ -21,6 +21,10 @@ from ._util import from_json, page_tail, require, to_json
 # The context holds at most this many of the latest messages, so a long session
 # does not make every chat slower; a session's token_budget can trim further.
 HISTORY_WINDOW = 50
+# ...and at most this much of their stored text (characters of JSON), newest
+# first: 50 messages of 4 MiB each made every later chat read and assemble
+# 200 MB (0.4 s and ~100 MB of memory for a chat of "hi").
+HISTORY_WINDOW_CHARS = 1024 * 1024
 RECALL_LIMIT = 3  # docs recalled per owner (agent, user)
 
 
@@ -74,11 +78,17 @@ def load(conn: sqlite3.Connection, session_id: str, match: str | None) -> ChatSe
     session = sessions.get(conn, session_id)
     agent = agents.get(conn, session.agent_id)
     user = users.get(conn, session.user_id) if session.user_id else None
-    rows = conn.execute(
+    rows = []
+    size = 0
+    for row in conn.execute(
         "SELECT role, name, content FROM messages WHERE session_id = ?"
         " ORDER BY created_at DESC, rid DESC LIMIT ?",
         (session_id, HISTORY_WINDOW),
-    ).fetchall()
+    ):
+        size += len(row[2])
+        if size > HISTORY_WINDOW_CHARS:
+            break  # the older rows are never read
+        rows.append(row)
     recalled = []
     if match is not None:
         recalled = docs.recall(conn, "agent_id", agent.id, match, RECALL_LIMIT)
