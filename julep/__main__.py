@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ._version import __version__
@@ -44,5 +45,21 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+# 128 + SIGPIPE: what a shell reports for a command whose reader went away.
+EXIT_BROKEN_PIPE = 141
+
+
+def run() -> int:
+    """``main()``, quiet when the reader of its output goes away (``| head``)."""
+    try:
+        return main()
+    except BrokenPipeError:
+        # Nothing more can be written; the interpreter's flush of stdout at exit
+        # would fail again and print a second error, so it goes to /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -114,3 +114,25 @@ def test_serve_refuses_an_empty_db_path(capsys: pytest.CaptureFixture[str]) -> N
     """`--db ""` (an unset variable) silently kept the data in a SQLite temp file."""
     assert cli.main(["serve", "--port", "0", "--db", ""]) == 2
     assert "--db : is empty; leave --db out" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    """``python -m julep demo | head -1``: the rest of the output has nowhere to go; the
+    command ends with the shell's code for SIGPIPE, not a BrokenPipeError traceback."""
+    command = subprocess.Popen(
+        [sys.executable, "-m", "julep", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert command.stdout is not None and command.stderr is not None
+    command.stdout.readline()
+    command.stdout.close()  # as head does after its first line
+    try:
+        code = command.wait(timeout=60)
+    finally:
+        command.kill()
+    errors = command.stderr.read()
+    command.stderr.close()
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+    assert code in (0, cli.EXIT_BROKEN_PIPE)
