@@ -78,6 +78,12 @@ class ServerConfig:
             raise ValueError(f"model must be one of {', '.join(MODELS)}, got {self.model!r}")
         if self.model == "openai" and not self.model_url:
             raise ValueError("model 'openai' needs model_url (an OpenAI-compatible base URL)")
+        if self.model != "openai" and self.model_url is not None:
+            # A URL given for nothing: its user most likely meant the model behind it.
+            # (Not so model_key: serve fills it from $OPENAI_API_KEY whatever the model.)
+            raise ValueError(
+                f"model_url is only used with model 'openai' (the model is {self.model!r})"
+            )
         if self.model_url is not None:
             _check_model_url(self.model_url, self.model_key)
         if self.api_key is not None and not self.api_key.strip():
