@@ -38,6 +38,9 @@ def _allowed_hosts(config: ServerConfig) -> frozenset[str] | None:
     return frozenset({*_LOOPBACK_NAMES, host_name(config.host), *extra})
 
 
+_UTF8 = frozenset({"utf-8", "utf8"})
+
+
 def guard_middleware(config: ServerConfig) -> Middleware:
     allowed = _allowed_hosts(config)
 
@@ -54,6 +57,14 @@ def guard_middleware(config: ServerConfig) -> Middleware:
             return error_response(
                 415,
                 f"Content-Type: the body must be application/json, got {request.content_type!r}",
+            )
+        charset = request.charset
+        if request.body_exists and charset is not None and charset.lower() not in _UTF8:
+            # JSON is UTF-8 (RFC 8259); a body said to be another charset would be
+            # read as UTF-8 all the same, and its text stored garbled.
+            return error_response(
+                415,
+                f"Content-Type: a JSON body is UTF-8, got charset={charset!r}",
             )
         encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
         if request.body_exists and encoding != "identity":

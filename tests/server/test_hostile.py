@@ -614,6 +614,26 @@ async def test_a_compressed_body_is_415_and_never_inflated(encoding: str) -> Non
             assert reply.status == 201
 
 
+@pytest.mark.parametrize(
+    ("charset", "status"),
+    [("latin-1", 415), ("utf-16", 415), ("UTF-8", 201), ("utf8", 201), (None, 201)],
+)
+async def test_a_body_in_another_charset_than_utf8_is_415(charset: str | None, status: int) -> None:
+    """JSON is UTF-8: a body said to be latin-1 was read as UTF-8 all the same, its
+    name stored garbled (or a 422 for bytes UTF-8 cannot read)."""
+    content_type = "application/json" + ("" if charset is None else f"; charset={charset}")
+    async with LocalServer() as server, aiohttp.ClientSession() as session:
+        body = '{"name": "Zoë"}'.encode("latin-1" if status == 415 else "utf-8")
+        headers = {"Content-Type": content_type}
+        async with session.post(server.base_url + "/agents", data=body, headers=headers) as reply:
+            assert reply.status == status, await reply.text()
+            if status == 415:
+                assert (await reply.json())["detail"].startswith(
+                    "Content-Type: a JSON body is UTF-8"
+                )
+        assert server.count("agents") == (status == 201)
+
+
 async def _agents_of(server: LocalServer, count: int, about_bytes: int) -> None:
     async with aiohttp.ClientSession() as session:
         headers = {"Content-Type": "application/json"}
