@@ -123,6 +123,17 @@ async def test_text_completion_streams(v1: Api) -> None:
         ("/completions", {"prompt": [[1, 2]]}, "prompt: token arrays are not supported"),
         ("/completions", {"prompt": "x", "max_tokens": 0}, "max_tokens: expected a positive"),
         ("/completions", {"prompt": "x", "temperature": "hot"}, "temperature: expected a number"),
+        # OpenAI's ranges, n and stream: a request it would refuse is not answered as if fine.
+        (
+            "/chat/completions",
+            {"messages": [{"role": "user", "content": "x"}], "temperature": 99},
+            "temperature: expected a number in [0, 2], got 99",
+        ),
+        ("/completions", {"prompt": "x", "top_p": 1.5}, "top_p: expected a number in [0, 1]"),
+        ("/completions", {"prompt": "x", "presence_penalty": -3}, "presence_penalty: expected"),
+        ("/completions", {"prompt": "x", "n": 3}, "n: only 1 choice is made here, got 3"),
+        ("/completions", {"prompt": "x", "n": True}, "n: only 1 choice"),
+        ("/completions", {"prompt": "x", "stream": "yes"}, "stream: expected a boolean"),
     ],
 )
 async def test_a_bad_body_is_422_with_detail(v1: Api, path: str, body: object, detail: str) -> None:

@@ -14,9 +14,11 @@ answers them: the echo model, or the OpenAI-compatible endpoint.
   a list of prompts (at most 128: each is a backend call) gets one choice
   per prompt. Token-array prompts are refused (422). ``max_tokens``
   defaults to 16 for completions, as OpenAI's does, and to 200 for chats.
-- Keys the backend does not use (``n``, ``logprobs``, ``user``...) are
-  ignored; julep's own sampling options (``min_p``, ``repetition_penalty``,
-  ``length_penalty``, which the wrapper puts in the body) are passed on.
+- Keys the backend does not use (``logprobs``, ``user``...) are ignored,
+  but ``n`` must be 1 (one choice is all it makes), ``stream`` a boolean,
+  and the sampling numbers within OpenAI's ranges; julep's own sampling
+  options (``min_p``, ``repetition_penalty``, ``length_penalty``, which the
+  wrapper puts in the body) are passed on.
 - A tool call of the model comes back as ``tool_calls`` (finish reason
   ``tool_calls``).
 - Errors are ``{"detail": ...}``: 422 for a bad body, 502 when the model
@@ -40,13 +42,20 @@ from ..bodies import ExpectHandler
 from ..errors import RequestError, invalid
 from ..params import json_body
 from ..prompt import DEFAULT_MAX_TOKENS, text_of
+from ..ranges import Range
 from ..state import STATE
 
 PREFIX = "/v1"
 DEFAULT_MODEL = "julep-ai/samantha-1-turbo"  # the wrapper's default
 COMPLETIONS_MAX_TOKENS = 16  # OpenAI's default for /completions
 _JULEP_SAMPLING = ("min_p", "repetition_penalty", "length_penalty")
-_FLOATS = ("temperature", "top_p", "frequency_penalty", "presence_penalty")
+# OpenAI's ranges: a client that sends temperature=99 is told so, not answered.
+_FLOATS = {
+    "temperature": Range(0, 2),
+    "top_p": Range(0, 1),
+    "frequency_penalty": Range(-2, 2),
+    "presence_penalty": Range(-2, 2),
+}
 
 JSONObject = dict[str, typing.Any]
 
@@ -66,12 +75,14 @@ async def _object(request: web.Request) -> JSONObject:
     return data
 
 
-def _number(data: JSONObject, name: str) -> float | None:
+def _number(data: JSONObject, name: str, allowed: Range | None = None) -> float | None:
     value = data.get(name)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise invalid(f"{name}: expected a number, got {value!r}")
+    if allowed is not None and not allowed.holds(value):
+        raise invalid(f"{name}: expected a number in {allowed.describe()}, got {value!r}")
     return float(value)
 
 
@@ -101,7 +112,10 @@ def _settings(data: JSONObject, default_max_tokens: int) -> Settings:
         raise invalid(f"seed: expected an integer, got {seed!r}")
     logit_bias = data.get("logit_bias")
     response_format = data.get("response_format")
-    floats = {name: _number(data, name) for name in _FLOATS}
+    n = data.get("n")
+    if n is not None and (n.__class__ is not int or n != 1):
+        raise invalid(f"n: only 1 choice is made here, got {n!r}")
+    floats = {name: _number(data, name, allowed) for name, allowed in _FLOATS.items()}
     extra = {name: _number(data, name) for name in _JULEP_SAMPLING}
     return Settings(
         max_tokens=_max_tokens(data, default_max_tokens),
@@ -194,9 +208,12 @@ def _completion_prompts(data: JSONObject) -> list[Prompt]:
 
 def _wants_stream(data: JSONObject) -> tuple[bool, bool]:
     """Whether to stream, and whether to end the stream with a usage chunk."""
+    stream = data.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise invalid(f"stream: expected a boolean, got {stream!r}")
     options = data.get("stream_options")
     usage = isinstance(options, dict) and options.get("include_usage") is True
-    return data.get("stream") is True, usage
+    return stream is True, usage
 
 
 # --- the answers ------------------------------------------------------------------
