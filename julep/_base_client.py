@@ -138,6 +138,11 @@ class BaseAsyncClient:
         self._timeout = Timeout.of(timeout)
         self._retry = RetryPolicy.of(max_retries)
         self._idempotency_key: str | None = None
+        # Set only on the attempts of chat(stream=True), each a client whose
+        # Timeout.total is what is left of the call's: the total its deadline
+        # messages name, and the retries the call took before this attempt.
+        self._call_total: float | None = None
+        self._retries_before = 0
         self._transport = Transport(
             session=session,
             connection_limit=connection_limit,
@@ -465,7 +470,7 @@ class BaseAsyncClient:
             except APIConnectionError as exc:
                 exc.retries_taken = retries
                 _http.redact_error(exc, self._secrets)  # before it reaches a log line
-                _log_failure(method, url, exc, retries)
+                _log_failure(method, url, exc, self._retries_before + retries)
                 if self._transport.closed and not isinstance(exc, ClientClosedError):
                     raise ClientClosedError(
                         f"{method} {url}: the client was closed while this call was in flight",
@@ -489,11 +494,18 @@ class BaseAsyncClient:
                     "leaves no time for",
                     method=method,
                     url=url,
-                    timeout=timeout,
+                    total=timeout.total if self._call_total is None else self._call_total,
                     retries=retries,
+                    retries_before=self._retries_before,
                 )
             if logger.isEnabledFor(logging.DEBUG):
-                logger.debug("retrying %s %s in %.3fs (retry %d)", method, url, delay, retries + 1)
+                logger.debug(
+                    "retrying %s %s in %.3fs (retry %d)",
+                    method,
+                    url,
+                    delay,
+                    self._retries_before + retries + 1,
+                )
             await asyncio.sleep(delay)
             if deadline is not None and time.monotonic() >= deadline:
                 # The wait overran the deadline (a busy loop): no attempt is sent
@@ -503,22 +515,34 @@ class BaseAsyncClient:
                     "passed in the wait before",
                     method=method,
                     url=url,
-                    timeout=timeout,
+                    total=timeout.total if self._call_total is None else self._call_total,
                     retries=retries,
+                    retries_before=self._retries_before,
                 )
             retries += 1
 
 
 def _out_of_time(
-    failure: Exception, how: str, *, method: str, url: str, timeout: Timeout, retries: int
+    failure: Exception,
+    how: str,
+    *,
+    method: str,
+    url: str,
+    total: float | None,
+    retries: int,
+    retries_before: int,
 ) -> Exception:
     """What a call raises when its total deadline leaves no room for the next retry:
-    the last status error as it is, or APITimeoutError naming the last failure."""
+    the last status error as it is, or APITimeoutError naming the last failure.
+
+    ``retries_before`` is what the call took before this run of attempts (a
+    broken ``chat(stream=True)``), counted in the retry the message names.
+    """
     if isinstance(failure, APIStatusError):
         return failure
     error = APITimeoutError(
-        f"{method} {url}: the total deadline of {timeout.total}s {how} "
-        f"retry {retries + 1} (last error: {failure})",
+        f"{method} {url}: the total deadline of {total}s {how} "
+        f"retry {retries_before + retries + 1} (last error: {failure})",
         method=method,
         url=url,
         retries_taken=retries,

@@ -69,9 +69,6 @@ class AsyncChatStream:
         self._closed = False
         # Seconds spent inside __anext__ so far: what Timeout.total bounds.
         self._waited = 0.0
-        # The Timeout.total a deadline message names, when the client's is what
-        # is left of a longer one (chat(stream=True) retrying a broken stream).
-        self._call_total: float | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -116,9 +113,11 @@ class AsyncChatStream:
                     # Past the final event, only [DONE] or the body's end was awaited.
                     raise StopAsyncIteration from None
                 # Every failure below is already a julep error: a bare timeout is ours.
+                # chat(stream=True)'s attempts run on what is left of the call's total.
+                named = self._client._call_total
                 message = (
                     f"POST {self._client.base_url}{self._path}: the total deadline of "
-                    f"{total if self._call_total is None else self._call_total}s passed "
+                    f"{total if named is None else named}s passed "
                     "before the chat stream ended "
                     f"({len(self.text)} characters of the reply received)"
                 )

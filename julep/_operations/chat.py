@@ -116,9 +116,12 @@ class ChatOperations(BaseAsyncClient):
             if deadline is not None:
                 left = max(deadline - time.monotonic(), 1e-3)
                 attempt = attempt.with_options(timeout=attrs.evolve(timeout, total=left))
+                # Its errors name the caller's total, not what is left of it,
+                # and count the retries of the whole call.
+                attempt._call_total = timeout.total
+            attempt._retries_before = retries
             try:
                 async with AsyncChatStream(attempt, path, body) as streamed:
-                    streamed._call_total = timeout.total  # not what is left of it
                     response = await streamed.until_done()
             except StreamError as error:
                 retries += error.retries_taken

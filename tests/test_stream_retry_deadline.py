@@ -1,0 +1,115 @@
+"""chat(stream=True) whose broken stream is retried and then runs out of Timeout.total
+while reopening it: the APITimeoutError names the caller's total and counts the
+retries of the whole call, on both clients."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+
+import anyio
+import pytest
+
+import julep
+from julep import RetryPolicy, Timeout
+from julep.client import AsyncJulepApi, JulepApi
+
+from .conftest import API_KEY
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+EVENT = b'data: {"id":"c1","index":0,"delta":{"role":"assistant","content":"Hel"}}\n\n'
+# A reset before any answer: retried by the attempt itself, with backoff.
+POLICY = RetryPolicy(max_retries=50, initial_delay=0.2, max_delay=0.2)
+TOTAL = 1.5
+MAX_REQUESTS = 60
+
+
+class _BreakThenReset:
+    """The first request gets a stream that breaks after one event; every later
+    one is reset before an answer. Stops after ``MAX_REQUESTS`` requests."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.base_url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/api"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> _BreakThenReset:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._listener.close()
+        self._thread.join(10)
+
+    def _serve(self) -> None:
+        with self._listener:
+            while self.requests < MAX_REQUESTS:
+                try:
+                    conn, _ = self._listener.accept()
+                except OSError:  # closed by __exit__
+                    return
+                self.requests += 1
+                with conn:
+                    conn.settimeout(5)
+                    try:
+                        data = b""
+                        while b"\r\n\r\n" not in data:
+                            data += conn.recv(65536)
+                        if self.requests == 1:
+                            conn.sendall(
+                                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                                b"Transfer-Encoding: chunked\r\n\r\n"
+                                + b"%x\r\n%s\r\n"
+                                % (len(EVENT), EVENT)
+                            )
+                        # SO_LINGER 0: close sends a reset.
+                        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+                    except OSError:
+                        pass
+
+
+def _check(error: julep.APITimeoutError, requests: int) -> None:
+    named = re.search(
+        r"the total deadline of ([0-9.e+-]+)s leaves no time for retry (\d+)", str(error)
+    )
+    assert named, str(error)
+    assert float(named.group(1)) == TOTAL
+    assert error.retries_taken == requests - 1
+    assert int(named.group(2)) == requests  # the retry not sent: requests - 1 were retries
+
+
+def test_sync_stream_retry_out_of_time_names_the_callers_total() -> None:
+    """The sync client's error names Timeout.total=1.5 and the call's next retry."""
+    with _BreakThenReset() as server:
+        with JulepApi(
+            api_key=API_KEY,
+            base_url=server.base_url,
+            timeout=Timeout(total=TOTAL),
+            max_retries=POLICY,
+        ) as client:
+            with pytest.raises(julep.APITimeoutError) as caught:
+                client.chat("s", messages=MESSAGES, stream=True)
+        _check(caught.value, server.requests)
+
+
+def test_async_stream_retry_out_of_time_names_the_callers_total() -> None:
+    """The async client's error names Timeout.total=1.5 and the call's next retry."""
+
+    async def main(server: _BreakThenReset) -> julep.APITimeoutError:
+        async with AsyncJulepApi(
+            api_key=API_KEY,
+            base_url=server.base_url,
+            timeout=Timeout(total=TOTAL),
+            max_retries=POLICY,
+        ) as client:
+            try:
+                await client.chat("s", messages=MESSAGES, stream=True)
+            except julep.APITimeoutError as exc:
+                return exc
+        raise AssertionError("the call ended without an error")
+
+    with _BreakThenReset() as server:
+        error = anyio.run(main, server)
+        _check(error, server.requests)
