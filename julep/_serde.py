@@ -600,6 +600,11 @@ def encode_json(value: typing.Any) -> bytes:
             path, culprit, expected = root, value, None  # the request model's own check
         else:
             path, culprit, expected = _unencodable(value, root)
+            if not isinstance(cause, _WrongFieldTypesError) and _is_model(type(culprit)):
+                # A model inside another one's free-form field (a CreateDoc's
+                # metadata): the outer model wrote it out unchecked, and orjson
+                # then refused what it held. Its own check names the field.
+                cause = _own_check(culprit, cause)
         # A model field holding the wrong type (an int past a float's range in
         # a float field, too) is named as such, before the JSON-wide big-int rule.
         if _bigjson.is_big_int(culprit) and not isinstance(cause, _WrongFieldTypesError):
@@ -624,6 +629,17 @@ def encode_json(value: typing.Any) -> bytes:
             f"{path.lstrip('.') or 'the body'}: {type(culprit).__name__} cannot be sent as JSON"
             f"{where} ({cause}); is a field of the wrong type?"
         ) from cause
+
+
+def _own_check(model: typing.Any, cause: BaseException) -> BaseException:
+    """The error of ``model``'s own wire check, else ``cause`` (failure path only)."""
+    try:
+        _unstructure_model(model)
+    except _WrongFieldTypesError as own:
+        return own
+    except (TypeError, ValueError):
+        pass
+    return cause
 
 
 def _too_long_int(value: typing.Any, path: str) -> str:

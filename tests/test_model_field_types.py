@@ -93,6 +93,38 @@ def test_an_int_past_a_floats_range_in_a_float_field(temperature: int, nested: b
         )
 
 
+_FLOAT_FIELDS = ("temperature", "top_p", "min_p", "frequency_penalty", "length_penalty")
+
+
+@hypothesis.settings(max_examples=25, deadline=None)
+@hypothesis.given(
+    value=st.integers(min_value=2**1024, max_value=10**500) | st.integers(max_value=-(2**1024)),
+    field=st.sampled_from(_FLOAT_FIELDS),
+    where=st.sampled_from(["request", "docs"]),
+)
+def test_an_int_past_a_floats_range_in_a_model_inside_another(
+    value: int, field: str, where: str
+) -> None:
+    """A model in another model's free-form field (a CreateDoc's metadata) is named
+    down to its field, where "metadata.s: AgentDefaultSettings cannot be sent as
+    JSON (Integer exceeds 64-bit range)" was said before."""
+    inner = AgentDefaultSettings(**{field: value})
+    doc = CreateDoc(title="t", content="c", metadata={"s": inner})
+
+    def call(c: typing.Any) -> typing.Any:
+        if where == "request":
+            return c.create_agent_doc(SESSION, request=doc)
+        return c.create_agent(name="a", docs=[CreateDoc(title="t", content="c"), doc])
+
+    path = "request.metadata.s" if where == "request" else "docs[1].metadata.s"
+    for error in _both(call):
+        assert type(error) is TypeError
+        assert str(error) == (
+            f"{path}.{field}: expected a number a float can hold, "
+            "got a larger int (an AgentDefaultSettings field)"
+        )
+
+
 @hypothesis.settings(max_examples=25, deadline=None)
 @hypothesis.given(title=_NOT_STR | st.none())
 def test_a_doc_model_given_as_the_whole_request(title: object) -> None:
