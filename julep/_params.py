@@ -7,6 +7,7 @@ string, and JSON-ready body values.
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import math
 import re
@@ -299,7 +300,12 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
     """A list of model arguments (models or dicts), in JSON form."""
     if value is OMIT or value is None:
         return value
-    if not isinstance(value, (list, tuple)):
+    if not isinstance(value, (list, tuple)) and (
+        # What the signatures take (typing.Sequence): a UserList, a deque, one's
+        # own; not a str or bytes, whose items are characters or ints.
+        not isinstance(value, collections.abc.Sequence)
+        or isinstance(value, (str, bytes, bytearray, memoryview))
+    ):
         raise TypeError(f"{name} must be a list of {cls.__name__}, got {type(value).__name__}")
     if non_empty and not value:
         raise ValueError(f"{name} must not be empty")

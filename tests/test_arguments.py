@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import collections.abc
 import typing
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 from aioresponses import aioresponses
 
@@ -11,7 +16,7 @@ import julep
 from julep.client import AsyncJulepApi
 
 from .conftest import API_KEY
-from .wire.mock import BASE_URL, respond, sent
+from .wire.mock import BASE_URL, SentRequest, respond, sent
 from .wire.samples import AGENT, AGENT_ID, CHAT_RESPONSE, CREATED, SESSION_ID
 
 BAD_CALLS: list[tuple[str, dict[str, typing.Any], type[Exception], str]] = [
@@ -163,3 +168,67 @@ async def test_unknown_fields_and_enum_values_are_tolerated() -> None:
     assert result.finish_reason == "safety"
     assert isinstance(result.finish_reason, julep.ChatResponseFinishReason)
     assert result.response[0][0].role == "tool"
+
+
+class _OwnSequence(collections.abc.Sequence[typing.Any]):
+    """A caller's own Sequence: the type the list arguments are annotated with."""
+
+    def __init__(self, items: list[typing.Any]) -> None:
+        self._items = items
+
+    @typing.overload
+    def __getitem__(self, index: int) -> typing.Any: ...
+    @typing.overload
+    def __getitem__(self, index: slice) -> list[typing.Any]: ...
+    def __getitem__(self, index: int | slice) -> typing.Any:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_SEQUENCES: dict[str, typing.Callable[[list[typing.Any]], typing.Sequence[typing.Any]]] = {
+    "list": list,
+    "tuple": tuple,
+    "UserList": collections.UserList,
+    "deque": collections.deque,
+    "own": _OwnSequence,
+}
+
+
+@hypothesis.settings(max_examples=20, deadline=None)
+@hypothesis.given(
+    kind=st.sampled_from(sorted(_SEQUENCES)),
+    texts=st.lists(st.text(max_size=5), min_size=1, max_size=3),
+)
+def test_any_sequence_is_taken_where_the_signature_says_sequence(
+    kind: str, texts: list[str]
+) -> None:
+    """messages=, tools= and docs= are typing.Sequence: a UserList, a deque or one's own
+    Sequence goes out as the list it holds (only a list or a tuple did)."""
+    messages = [{"role": "user", "content": text} for text in texts]
+    docs = [julep.CreateDoc(title=text, content="c") for text in texts]
+    make = _SEQUENCES[kind]
+
+    async def main() -> list[SentRequest]:
+        with aioresponses() as mock:
+            respond(mock, "POST", payload=CHAT_RESPONSE)
+            respond(mock, "POST", status=201, payload=CREATED)
+            async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL) as client:
+                await client.chat(SESSION_ID, messages=make(messages), tools=make([]))
+                await client.create_agent(name="n", docs=make(docs), tools=make([]))
+            return sent(mock)
+
+    chat, create = asyncio.run(main())
+    assert chat.json()["messages"] == messages
+    assert [doc["title"] for doc in create.json()["docs"]] == texts
+
+
+@pytest.mark.parametrize("value", ["hi", b"hi", {"role": "user"}, {1, 2}, iter([])])
+def test_what_is_no_sequence_of_messages_is_refused(value: object) -> None:
+    """A str, bytes, a dict, a set or an iterator is no list of messages."""
+    with julep.JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
+        with pytest.raises(
+            TypeError, match=r"^messages must be a list of InputChatMlMessage, got "
+        ):
+            client.chat(SESSION_ID, messages=value)  # type: ignore[arg-type]
