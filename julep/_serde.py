@@ -583,6 +583,10 @@ def _check_wire_form(data: typing.Any, cls: type) -> None:
         raise _WrongFieldTypesError(problems) from None
 
 
+# What orjson raises for a value nested over 255 levels deep.
+_ORJSON_TOO_DEEP = "Recursion limit reached"
+
+
 def encode_json(value: typing.Any) -> bytes:
     """Encode a JSON value that may hold models anywhere inside (request bodies).
 
@@ -596,6 +600,16 @@ def encode_json(value: typing.Any) -> bytes:
         # A model as the whole body is the operation's request= argument.
         root = "request" if attrs.has(type(value)) else ""
         cause = exc.__cause__ or exc
+        if cause is exc and str(exc) == _ORJSON_TOO_DEEP:
+            # orjson's own limit (255 levels), not JSON's: written by json, as
+            # julep 0.3.9 did; what json cannot write either is named below.
+            try:
+                return _bigjson.dumps(value, _unstructure_model)
+            except RecursionError:
+                where = root or "the body"
+                raise ValueError(f"{where} is nested too deeply to be sent as JSON") from None
+            except (TypeError, ValueError):
+                pass
         if root and isinstance(cause, _WrongFieldTypesError):
             path, culprit, expected = root, value, None  # the request model's own check
         else:
