@@ -637,12 +637,27 @@ def encode_json(value: typing.Any) -> bytes:
                     for inner, problem in cause.problems
                 )
             ) from None
+        if isinstance(culprit, str) and not _is_utf8(culprit):
+            # The right type holding what UTF-8 cannot (a lone surrogate, from
+            # bytes decoded with surrogateescape): a value error, as in an id.
+            raise ValueError(
+                f"{path.lstrip('.') or 'the body'} cannot be sent as JSON ({cause}): "
+                f"{culprit[:80]!r}{'...' if len(culprit) > 80 else ''}"
+            ) from None
         # Named when it is one class (a model, dict, str); a long union would say nothing.
         where = f" where a {expected.__name__} goes" if isinstance(expected, type) else ""
         raise TypeError(
             f"{path.lstrip('.') or 'the body'}: {type(culprit).__name__} cannot be sent as JSON"
             f"{where} ({cause}); is a field of the wrong type?"
         ) from cause
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _own_check(model: typing.Any, cause: BaseException) -> BaseException:
@@ -693,6 +708,9 @@ def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]
         bad_keys = [key for key in value if not isinstance(key, str)]
         if bad_keys:
             return f"{path}[{bad_keys[0]!r}] (a key that is not a str)", bad_keys[0], None
+        bad_text = [key for key in value if not _is_utf8(key)]
+        if bad_text:
+            return f"{path}[{bad_text[0]!r}] (a key)", bad_text[0], None
         parts = ((f"{path}.{key}", item, None) for key, item in value.items())
     elif isinstance(value, (list, tuple)):
         parts = ((f"{path}[{index}]", item, None) for index, item in enumerate(value))

@@ -386,3 +386,47 @@ def test_the_api_key_is_never_put_into_a_url(key: str, where: str) -> None:
         with pytest.raises(ValueError, match="holds the API key") as error:
             calls[where](client)
     assert key not in str(error.value)
+
+
+_LONE_SURROGATES = st.integers(0xD800, 0xDFFF).map(chr)
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@given(
+    head=st.text(max_size=4),
+    surrogate=_LONE_SURROGATES,
+    where=st.sampled_from(["content", "name", "model content", "metadata key", "doc title"]),
+)
+def test_a_lone_surrogate_in_body_text_is_a_value_error_naming_it(
+    head: str, surrogate: str, where: str
+) -> None:
+    """Text UTF-8 cannot carry is a ValueError naming where it sits, as in an id (and a
+    UnicodeEncodeError, a ValueError, in julep 0.3.9); not a TypeError asking whether
+    a field has the wrong type, and a metadata key is named too."""
+    text = head + surrogate
+    calls: dict[str, tuple[str, typing.Callable[[JulepApi], object]]] = {
+        "content": (
+            "messages[0].content",
+            lambda c: c.chat("s", messages=[{"role": "user", "content": text}]),
+        ),
+        "model content": (
+            "messages[0].content",
+            lambda c: c.chat("s", messages=[julep.InputChatMlMessage(role="user", content=text)]),
+        ),
+        "name": ("name", lambda c: c.create_agent(name=text)),
+        "metadata key": (
+            f"metadata[{text!r}]",
+            lambda c: c.create_agent(name="n", metadata={"ok": 1, text: 2}),
+        ),
+        "doc title": (
+            "request.title",
+            lambda c: c.create_agent_doc("a", request=julep.CreateDoc(title=text, content="c")),
+        ),
+    }
+    field, call = calls[where]
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(ValueError) as error:
+            call(client)
+    assert str(error.value).startswith(f"{field}"), error.value
+    assert "cannot be sent as JSON" in str(error.value)
+    assert "wrong type" not in str(error.value)
