@@ -16,6 +16,7 @@ import warnings
 
 import attrs
 
+from ._shown import shown
 from .environment import JulepApiEnvironment
 from .errors import ConfigurationError
 
@@ -68,7 +69,7 @@ class Timeout:
             if value is not None and not is_seconds(value):  # no limit is asked for with None
                 raise ConfigurationError(
                     f"Timeout.{field.name} must be a positive finite number of seconds, "
-                    f"or None for no limit, got {value!r}"
+                    f"or None for no limit, got {shown(value)}"
                 )
 
     @classmethod
@@ -88,11 +89,11 @@ class Timeout:
             return cls()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigurationError(
-                f"timeout must be a number of seconds or a julep.Timeout, got {value!r}"
+                f"timeout must be a number of seconds or a julep.Timeout, got {shown(value)}"
             )
         if not is_seconds(value):
             raise ConfigurationError(
-                f"timeout must be a positive finite number of seconds, got {value!r} "
+                f"timeout must be a positive finite number of seconds, got {shown(value)} "
                 "(to wait without any limit: timeout=julep.Timeout.NONE)"
             )
         return cls(read=float(value), total=float(value))
@@ -154,7 +155,7 @@ def is_seconds(value: object, *, allow_zero: bool = False) -> bool:
 def byte_limit(name: str, value: int) -> int:
     """Check a size limit argument: an int of bytes > 0."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigurationError(f"{name} must be an int number of bytes > 0, got {value!r}")
+        raise ConfigurationError(f"{name} must be an int number of bytes > 0, got {shown(value)}")
     return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing
 
+from ._shown import shown
 from .errors import APIError
 
 _T = typing.TypeVar("_T")
@@ -28,9 +29,9 @@ def paginate(
     against those only.
     """
     if isinstance(page_size, bool) or not isinstance(page_size, int):
-        raise TypeError(f"page_size must be an int, got {page_size!r}")
+        raise TypeError(f"page_size must be an int, got {shown(page_size)}")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {shown(page_size)}")
     return _walk(fetch, page_size)
 
 

@@ -23,6 +23,7 @@ import orjson
 from . import models as m
 from ._config import is_seconds
 from ._serde import converter, describe_error, encode_json, strict_enum, wire_names
+from ._shown import shown
 from ._types import OMIT, JSONObject
 from .models.enums import ChatSettingsPreset, Order, SortBy
 
@@ -74,7 +75,7 @@ def path_id(name: str, value: object) -> str:
     if isinstance(value, uuid.UUID):
         return str(value)
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}: {shown(value)}")
     if _URL_SAFE_ID.fullmatch(value) and value not in _DOT_SEGMENTS:
         if type(value) is str:  # a subclass may hash or compare its own way
             if len(_RECENT_SAFE_IDS) >= _MAX_RECENT_SAFE_IDS:
@@ -82,41 +83,41 @@ def path_id(name: str, value: object) -> str:
             _RECENT_SAFE_IDS[value] = None
         return value  # uuids, the usual case, need no escaping
     if not value.strip():
-        raise ValueError(f"{name} must be a non-empty id, got {value!r}")
+        raise ValueError(f"{name} must be a non-empty id, got {shown(value)}")
     if value in _DOT_SEGMENTS:
         raise ValueError(
-            f"{name} must be an id, got {value!r}, which a URL path resolves as a directory"
+            f"{name} must be an id, got {shown(value)}, which a URL path resolves as a directory"
         )
     try:
         return urllib.parse.quote(value, safe="")
     except UnicodeEncodeError as exc:  # a lone surrogate (surrogateescape'd bytes)
-        raise ValueError(f"{name} cannot be sent in a URL ({exc.reason}): {value!r}") from None
+        raise ValueError(f"{name} cannot be sent in a URL ({exc.reason}): {shown(value)}") from None
 
 
 def check_str(name: str, value: object, *, optional: bool = False) -> None:
     if value is OMIT or (optional and value is None):
         return
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}: {shown(value)}")
 
 
 def check_int(name: str, value: object, *, minimum: int | None = None) -> None:
     if value is OMIT or value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {shown(value)}")
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise ValueError(f"{name} must be >= {minimum}, got {shown(value)}")
 
 
 def check_number(name: str, value: object) -> None:
     if value is OMIT or value is None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {shown(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         # JSON has no NaN or infinity: they would go out as null, which clears a setting.
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
+        raise ValueError(f"{name} must be a finite number, got {shown(value)}")
     if isinstance(value, int) and not -_FLOAT_MAX <= value <= _FLOAT_MAX:
         # Every number setting is a float to the API, which refuses one past its range.
         raise ValueError(
@@ -129,25 +130,25 @@ def check_seconds(name: str, value: object, *, allow_zero: bool) -> None:
     """A duration: a finite number of seconds, > 0 (or >= 0 with ``allow_zero``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(
-            f"{name} must be a number of seconds, got {type(value).__name__}: {value!r}"
+            f"{name} must be a number of seconds, got {type(value).__name__}: {shown(value)}"
         )
     if not is_seconds(value, allow_zero=allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
+        raise ValueError(f"{name} must be a finite number of seconds {bound}, got {shown(value)}")
 
 
 def check_bool(name: str, value: object) -> None:
     if value is OMIT or value is None:
         return
     if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}: {shown(value)}")
 
 
 def check_object(name: str, value: object) -> None:
     if value is OMIT or value is None:
         return
     if not isinstance(value, dict):
-        raise TypeError(f"{name} must be a dict, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{name} must be a dict, got {type(value).__name__}: {shown(value)}")
     check_finite(name, value)
 
 
@@ -156,7 +157,7 @@ def check_str_or_strs(name: str, value: object) -> None:
         return
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return
-    raise TypeError(f"{name} must be a str or a list of str, got {value!r}")
+    raise TypeError(f"{name} must be a str or a list of str, got {shown(value)}")
 
 
 def enum_value(name: str, cls: type[_E], value: object) -> object:
@@ -187,7 +188,7 @@ def _one_model(name: str, cls: type, value: object) -> object:
     if isinstance(value, _SENDABLE_AS.get(cls, ())):
         return _as_request_model(name, cls, value)
     raise TypeError(
-        f"{name} must be a {cls.__name__} or a dict, got {type(value).__name__}: {value!r}"
+        f"{name} must be a {cls.__name__} or a dict, got {type(value).__name__}: {shown(value)}"
     )
 
 
@@ -277,7 +278,7 @@ def _raise_non_finite(name: str, value: object) -> None:
     """The failure path: find the first NaN or infinity and name where it sits."""
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"{name} must hold finite numbers, got {value!r}")
+            raise ValueError(f"{name} must hold finite numbers, got {shown(value)}")
     elif isinstance(value, dict):
         for key, item in value.items():
             _raise_non_finite(f"{name}[{key!r}]", item)
@@ -343,14 +344,14 @@ def metadata_filter(value: object) -> str | None:
             raise ValueError(f"metadata_filter cannot be sent as JSON: {exc}") from None
     if not isinstance(value, str):
         raise TypeError(
-            f"metadata_filter must be a JSON object as a str (or a dict), got {value!r}"
+            f"metadata_filter must be a JSON object as a str (or a dict), got {shown(value)}"
         )
     try:
         parsed = orjson.loads(value)
     except orjson.JSONDecodeError:
-        raise ValueError(f"metadata_filter is not valid JSON: {value!r}") from None
+        raise ValueError(f"metadata_filter is not valid JSON: {shown(value)}") from None
     if not isinstance(parsed, dict):
-        raise ValueError(f"metadata_filter must be a JSON object, got {value!r}")
+        raise ValueError(f"metadata_filter must be a JSON object, got {shown(value)}")
     return value
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import typing
 
 from .. import _params as p
+from .._shown import shown
 from .._types import OMIT, JSONObject
 from ..models import ChatSettingsResponseFormat, InputChatMlMessage, NamedToolChoice, Tool
 from ..models.enums import ChatSettingsPreset
@@ -20,7 +21,7 @@ def _check_logit_bias(name: str, value: object) -> None:
         for token, bias in value.items():
             # Exactly str: JSON encoding refuses subclasses (enums) as keys.
             if token.__class__ is not str:
-                raise TypeError(f"{name} keys must be str token ids, got {token!r}")
+                raise TypeError(f"{name} keys must be str token ids, got {shown(token)}")
             p.check_int(f"{name}[{token!r}]", bias)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 import typing
 
+from .._shown import shown
+
 _E = typing.TypeVar("_E", bound=enum.Enum)
 
 
@@ -41,4 +43,4 @@ def strict_enum(cls: type[_E], value: object) -> _E:
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in cls)
         given = value.value if isinstance(value, enum.Enum) else value  # not a member's repr
-        raise ValueError(f"expected one of {allowed}, got {given!r}") from None
+        raise ValueError(f"expected one of {allowed}, got {shown(given)}") from None
