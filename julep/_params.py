@@ -25,6 +25,7 @@ from ._config import is_seconds
 from ._serde import converter, describe_error, encode_json, strict_enum, wire_names
 from ._shown import shown
 from ._types import OMIT, JSONObject
+from .errors import with_article
 from .models.enums import ChatSettingsPreset, Order, SortBy
 
 _E = typing.TypeVar("_E", bound=enum.Enum)
@@ -188,7 +189,8 @@ def _one_model(name: str, cls: type, value: object) -> object:
     if isinstance(value, _SENDABLE_AS.get(cls, ())):
         return _as_request_model(name, cls, value)
     raise TypeError(
-        f"{name} must be a {cls.__name__} or a dict, got {type(value).__name__}: {shown(value)}"
+        f"{name} must be {with_article(cls.__name__)} or a dict, "
+        f"got {type(value).__name__}: {shown(value)}"
     )
 
 

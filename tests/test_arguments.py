@@ -39,7 +39,7 @@ BAD_CALLS: list[tuple[str, dict[str, typing.Any], type[Exception], str]] = [
         "create_agent",
         {"name": "n", "default_settings": 0.5},
         TypeError,
-        "default_settings must be a AgentDefaultSettings",
+        "default_settings must be an AgentDefaultSettings",
     ),
     ("update_agent", {"agent_id": AGENT_ID, "about": None, "name": "n"}, TypeError, "about"),
     ("list_agents", {"limit": "10"}, TypeError, "limit must be an int"),

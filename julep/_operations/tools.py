@@ -8,6 +8,7 @@ from .. import _params as p
 from .._base_client import BaseAsyncClient
 from .._pagination import paginate_items
 from .._types import JSONObject
+from ..errors import with_article
 from ..models import (
     CreateToolRequest,
     FunctionDef,
@@ -74,5 +75,5 @@ def _tool_path(agent_id: str, tool_id: str) -> str:
 
 def _required_model(name: str, cls: type, value: object) -> dict[str, object]:
     if value is None:
-        raise TypeError(f"{name} must be a {cls.__name__} or a dict, got None")
+        raise TypeError(f"{name} must be {with_article(cls.__name__)} or a dict, got None")
     return p.model(name, cls, value)  # type: ignore[return-value]
