@@ -559,6 +559,11 @@ def _flat_wire_form(data: typing.Any) -> dict[str, typing.Any] | None:
     return wire
 
 
+def _julep_base(cls: type) -> type:
+    """The first julep model in ``cls``'s MRO (``cls`` itself for a julep model)."""
+    return next(c for c in cls.__mro__ if c.__module__.startswith("julep.") and attrs.has(c))
+
+
 def _check_wire_form(data: typing.Any, cls: type) -> None:
     """Refuse a model argument whose fields hold values of the wrong type.
 
@@ -574,7 +579,13 @@ def _check_wire_form(data: typing.Any, cls: type) -> None:
         # What cannot be written at all fails here, for encode_json's walk to name.
         wire = _bigjson.loads(_bigjson.dumps_plain(data, _unstructure_model))
     try:
-        converter.structure(wire, cls)
+        try:
+            converter.structure(wire, cls)
+        except cattrs.errors.StructureHandlerNotFoundError:
+            # A caller's subclass with a field of a type no hook reads (object, a
+            # class of its own): the fields of the julep model it extends are
+            # checked, and its own go out as they are, as julep 0.3.9 sent them.
+            converter.structure(wire, _julep_base(cls))
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
         if not isinstance(exc, cattrs.BaseValidationError):
             raise _WrongFieldTypesError([("", str(exc) or repr(exc))]) from None
@@ -645,7 +656,11 @@ def encode_json(value: typing.Any) -> bytes:
                 f"{culprit[:80]!r}{'...' if len(culprit) > 80 else ''}"
             ) from None
         # Named when it is one class (a model, dict, str); a long union would say nothing.
-        where = f" where a {expected.__name__} goes" if isinstance(expected, type) else ""
+        where = (
+            f" where {with_article(expected.__name__)} goes"
+            if isinstance(expected, type) and not isinstance(culprit, expected)
+            else ""
+        )
         raise TypeError(
             f"{path.lstrip('.') or 'the body'}: {type(culprit).__name__} cannot be sent as JSON"
             f"{where} ({cause}); is a field of the wrong type?"

@@ -182,3 +182,33 @@ def test_a_subclass_of_any_name_builds(name: str) -> None:
     message = sub(role="user", content="hi")
     assert (message.name, message.continue_) == (None, None)
     assert message._present == ("role", "content")
+
+
+class _OwnThing:
+    """A caller's class, for which the converter has no hook."""
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    annotation=st.sampled_from([object, _OwnThing, "object", typing.Callable[[], None]]),
+    note=st.text(max_size=5) | st.integers(-5, 5) | st.none(),
+    content=st.text(max_size=5) | st.integers(0, 3),
+)
+def test_a_subclass_field_of_a_type_no_hook_reads(
+    annotation: object, note: object, content: object
+) -> None:
+    """class Tagged(InputChatMlMessage) with a field annotated object goes out with it,
+    as with str or typing.Any (and as julep 0.3.9 sent it), where cattrs'
+    StructureHandlerNotFoundError escaped; the model's own fields are still checked."""
+    sub = attrs.make_class(
+        "Tagged",
+        {"note": attrs.field(default=None, type=annotation)},
+        bases=(m.InputChatMlMessage,),
+    )
+    message = sub(role="user", content=content, note=note)
+    if isinstance(content, str):
+        expected = {"role": "user", "content": content, **({} if note is None else {"note": note})}
+        assert orjson.loads(encode_json({"messages": [message]})) == {"messages": [expected]}
+    else:
+        with pytest.raises(TypeError, match=r"^messages\[0\]\.content: expected a string"):
+            encode_json({"messages": [message]})
