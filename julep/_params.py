@@ -203,7 +203,8 @@ def _as_request_model(name: str, cls: type, value: object) -> object:
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
         detail = describe_error(exc)
         raise ValueError(
-            f"{name}: this {type(value).__name__} cannot be sent as a {cls.__name__}: {detail}"
+            f"{name}: this {type(value).__name__} cannot be sent as "
+            f"{with_article(cls.__name__)}: {detail}"
         ) from None
     check_finite(name, converted)
     return converted
