@@ -22,7 +22,14 @@ import orjson
 
 from . import models as m
 from ._config import is_seconds
-from ._serde import converter, describe_error, encode_json, strict_enum, wire_names
+from ._serde import (
+    RequestBody,
+    converter,
+    describe_error,
+    encode_json,
+    strict_enum,
+    wire_names,
+)
 from ._shown import shown
 from ._types import OMIT, JSONObject
 from .errors import with_article
@@ -298,6 +305,15 @@ def model(name: str, cls: type, value: object) -> object:
     if value is OMIT or value is None:
         return value
     return _one_model(name, cls, value)
+
+
+def whole_request(cls: type, value: object) -> object:
+    """The ``request=`` argument (a model, or a dict in JSON form): the whole body."""
+    if value is None or value is OMIT:
+        raise TypeError(f"request must be {with_article(cls.__name__)} or a dict, got None")
+    checked = model("request", cls, value)
+    # A dict is marked, so that encoding errors name it as the request.
+    return RequestBody(checked) if isinstance(checked, dict) else checked
 
 
 def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> object:

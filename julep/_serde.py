@@ -594,6 +594,11 @@ def _check_wire_form(data: typing.Any, cls: type) -> None:
         raise _WrongFieldTypesError(problems) from None
 
 
+class RequestBody(dict[str, typing.Any]):
+    """A dict given as an operation's ``request=``, the whole body: what fails
+    to encode in it is named under ``request``, as in a model given there."""
+
+
 # What orjson raises for a value nested over 255 levels deep.
 _ORJSON_TOO_DEEP = "Recursion limit reached"
 
@@ -609,7 +614,7 @@ def encode_json(value: typing.Any) -> bytes:
         return orjson.dumps(value, default=_unstructure_model)
     except TypeError as exc:
         # A model as the whole body is the operation's request= argument.
-        root = "request" if attrs.has(type(value)) else ""
+        root = "request" if attrs.has(type(value)) or type(value) is RequestBody else ""
         cause = exc.__cause__ or exc
         if cause is exc and str(exc) == _ORJSON_TOO_DEEP:
             # orjson's own limit (255 levels), not JSON's: written by json, as

@@ -430,3 +430,38 @@ def test_a_lone_surrogate_in_body_text_is_a_value_error_naming_it(
     assert str(error.value).startswith(f"{field}"), error.value
     assert "cannot be sent as JSON" in str(error.value)
     assert "wrong type" not in str(error.value)
+
+
+_UNSENDABLE = st.sampled_from([b"raw", object(), bytearray(b"x")])
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@given(
+    value=_UNSENDABLE,
+    operation=st.sampled_from(["create_agent_doc", "create_user_doc", "create_agent_tool"]),
+    as_model=st.booleans(),
+)
+def test_a_request_dict_names_its_failures_as_the_request(
+    value: object, operation: str, as_model: bool
+) -> None:
+    """What cannot be sent in request={...} is named under request, as in a model
+    given there (it said "metadata.k: ..." for a dict, "request.metadata.k" for a model)."""
+    if operation == "create_agent_tool":
+        function = {"name": "f", "parameters": {"k": value}}
+        request: object = (
+            julep.CreateToolRequest(type="function", function=julep.FunctionDef(**function))
+            if as_model
+            else {"type": "function", "function": function}
+        )
+        field = "request.function.parameters.k"
+    else:
+        request = (
+            julep.CreateDoc(title="t", content="c", metadata={"k": value})
+            if as_model
+            else {"title": "t", "content": "c", "metadata": {"k": value}}
+        )
+        field = "request.metadata.k"
+    with JulepApi(api_key=API_KEY, base_url=NOWHERE, max_retries=0) as client:
+        with pytest.raises(TypeError) as error:
+            getattr(client, operation)("a", request=request)
+    assert str(error.value).startswith(f"{field}: {type(value).__name__} cannot be sent as JSON")

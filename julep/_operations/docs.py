@@ -104,6 +104,4 @@ class DocOperations(BaseAsyncClient):
 
 
 def _doc_body(request: object) -> dict[str, object]:
-    if request is None:
-        raise TypeError("request must be a CreateDoc or a dict, got None")
-    return p.model("request", CreateDoc, request)  # type: ignore[return-value]
+    return p.whole_request(CreateDoc, request)  # type: ignore[return-value]

@@ -34,7 +34,7 @@ class ToolOperations(BaseAsyncClient):
     ) -> ResourceCreatedResponse:
         """Give an agent a tool; the ``CreateToolRequest`` (or dict) is the whole body."""
         path = f"agents/{p.path_id('agent_id', agent_id)}/tools"
-        body = _required_model("request", CreateToolRequest, request)
+        body = typing.cast(JSONObject, p.whole_request(CreateToolRequest, request))
         return await self._request("POST", path, ResourceCreatedResponse, json=body)
 
     async def update_agent_tool(
