@@ -256,6 +256,24 @@ async def shuffle(write: Writer, count: int) -> None:
     await _json(write, "200 OK", {"items": docs[turn:] + docs[:turn]})
 
 
+async def running(write: Writer, size: int) -> None:
+    """A job status that says "running", every time it is asked."""
+    await _json(
+        write,
+        "200 OK",
+        {
+            "name": "job",
+            "reason": "",
+            "id": "00000000-0000-4000-8000-000000000000",
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z",
+            "has_progress": False,
+            "progress": 0,
+            "state": "running",
+        },
+    )
+
+
 BEHAVIOURS: dict[str, typing.Callable[[Writer, int], typing.Awaitable[None]]] = {
     "body": body,
     "sized": sized,
@@ -279,6 +297,7 @@ BEHAVIOURS: dict[str, typing.Callable[[Writer, int], typing.Awaitable[None]]] = 
     "late": late,
     "sse_short": sse_short,
     "shuffle": shuffle,
+    "running": running,
 }
 
 

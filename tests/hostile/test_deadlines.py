@@ -9,7 +9,7 @@ import time
 import typing
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import julep
@@ -151,3 +151,29 @@ def test_wait_for_job_rejects_bad_durations(server: HostileServer, bad: tuple[st
 
     asyncio.run(on_async())
     assert len(server.requests) == before
+
+
+@settings(max_examples=4, deadline=None)
+@given(
+    timeout=st.floats(min_value=0.1, max_value=0.4),
+    poll_interval=st.floats(min_value=0.02, max_value=0.2),
+)
+def test_wait_for_job_on_a_job_still_running_says_so(
+    server: HostileServer, timeout: float, poll_interval: float
+) -> None:
+    """Every poll answers "running": the error says the job is still running, on both
+    clients. The sleep before the last poll took what was left of the wait, so that
+    poll was cut off at once and the error said the job "gave no status"."""
+    expected = f"job running is still running after {timeout}s"
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+        with pytest.raises(julep.APITimeoutError) as caught:
+            client.wait_for_job("running", timeout=timeout, poll_interval=poll_interval)
+    assert str(caught.value) == expected
+
+    async def on_async() -> None:
+        async with AsyncJulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+            with pytest.raises(julep.APITimeoutError) as caught:
+                await client.wait_for_job("running", timeout=timeout, poll_interval=poll_interval)
+        assert str(caught.value) == expected
+
+    asyncio.run(on_async())
