@@ -1,7 +1,7 @@
 """wait_for_job(job_id, timeout=1) on a job that answers "running" to every poll
 raises "job j gave no status within wait_for_job's 1.0s" (after 4 polls that all
 answered): the sleep before the last poll takes what is left of the wait, so that
-poll runs with ~0 s and is always cut off. The message meant for this case, "job j
+poll runs with ~0 s and is always cut off (a request sent for nothing). The message meant for this case, "job j
 is still running after 1.0s", comes out only with timeout=0.
 """
 from __future__ import annotations

@@ -85,33 +85,28 @@ class MemoryOperations(BaseAsyncClient):
             )
         deadline = time.monotonic() + timeout
         interval = poll_interval
-        status: JobStatus | None = None
+        first = True
         while True:
-            if status is None and timeout == 0:
+            if first and timeout == 0:
                 status = await self.get_job_status(job_id)  # "0 polls once", however long
-            elif status is None:
-                status = await self._poll_within(job_id, deadline, timeout)
             else:
-                try:
-                    status = await self._poll_within(job_id, deadline, timeout)
-                except APITimeoutError:
-                    # The wait ran out during a later poll (the sleep before it
-                    # took what was left): the job answered, and is not done.
-                    raise self._still_running(job_id, status, timeout) from None
+                status = await self._poll_within(job_id, deadline, timeout)
+            first = False
             if status.state in FINISHED_JOB_STATES:
                 return status
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise self._still_running(job_id, status, timeout)
-            await asyncio.sleep(min(interval, remaining))
+            if remaining <= interval:
+                # A poll after this wait would have no time left to be answered
+                # in (it was sent, cut off at once, and said the job "gave no
+                # status"): the wait ends at the deadline on what the job said.
+                await asyncio.sleep(max(remaining, 0.0))
+                raise APITimeoutError(
+                    f"job {job_id} is still {status.state.value} after {timeout}s",
+                    method="GET",
+                    url=f"{self.base_url}jobs/{job_id}",
+                )
+            await asyncio.sleep(interval)
             interval = min(interval * 2, max_interval)
-
-    def _still_running(self, job_id: str, status: JobStatus, timeout: float) -> APITimeoutError:
-        return APITimeoutError(
-            f"job {job_id} is still {status.state.value} after {timeout}s",
-            method="GET",
-            url=f"{self.base_url}jobs/{job_id}",
-        )
 
     async def _poll_within(self, job_id: str, deadline: float, timeout: float) -> JobStatus:
         """One status poll, cut off at the wait's deadline: a server that stalls on a
