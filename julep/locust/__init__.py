@@ -65,6 +65,9 @@ def _quiet_on_reported(task: typing.Callable[..., None]) -> typing.Callable[...,
     return run
 
 
+_SETS_UP_AGAIN = "_julep_sets_up_again"
+
+
 def _set_up_until_done(on_start: typing.Callable[[typing.Any], None]) -> typing.Callable[..., None]:
     """An ``on_start`` that, when a call of it failed (already in Locust's failures),
     waits the user's ``wait_time`` and runs again, where Locust would end the user."""
@@ -81,6 +84,7 @@ def _set_up_until_done(on_start: typing.Callable[[typing.Any], None]) -> typing.
             # Locust's wait: it raises StopUser when the run stops meanwhile.
             self.wait()
 
+    setattr(run, _SETS_UP_AGAIN, True)
     return run
 
 
@@ -120,8 +124,11 @@ class JulepUser(User):
                 wrapped[task] = _quiet_on_reported(typing.cast(typing.Callable[..., None], task))
             tasks.append(wrapped[task])
         cls.tasks = tasks
-        if "on_start" in cls.__dict__:
-            cls.on_start = _set_up_until_done(cls.__dict__["on_start"])  # type: ignore[method-assign]
+        # The on_start the user runs, wherever it is defined (the class, a mixin
+        # before JulepUser in its bases), wrapped once.
+        on_start = cls.on_start
+        if on_start is not User.on_start and not getattr(on_start, _SETS_UP_AGAIN, False):
+            cls.on_start = _set_up_until_done(on_start)  # type: ignore[method-assign]
 
     def __init__(self, environment: typing.Any) -> None:
         super().__init__(environment)

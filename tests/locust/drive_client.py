@@ -4,14 +4,16 @@
 ``JulepLocustClient`` once; ``python drive_client.py concurrent URL N``: N users
 each make one call at once; ``python drive_client.py kill URL``: a user killed
 mid-call, then another call; ``python drive_client.py typo URL``: calls that do not
-fit their method's signature, then one that does; ``python drive_client.py set-up-retry URL``:
-a user whose on_start fails twice. Prints the fired request events as JSON lines.
+fit their method's signature, then one that does;
+``python drive_client.py set-up-retry URL class|mixin``: a user whose on_start (its
+own, or a base class's) fails twice. Prints the fired request events as JSON lines.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 import typing
 
 import gevent
@@ -137,41 +139,53 @@ def typo(client: typing.Any) -> None:
     client.list_agents()
 
 
-class FlakySetUp(JulepUser):
-    """A user whose first two set-ups fail on a call (a 404), then one succeeds."""
+class _FlakySetUpMixin:
+    """An on_start whose first two runs fail on a call (a 404), then one succeeds."""
 
-    api_key = "locust-test-key"
-    wait_time = locust.constant(0.05)
     attempts = 0
     tasks_run = 0
+    client: typing.Any
 
     def on_start(self) -> None:
-        FlakySetUp.attempts += 1
-        if FlakySetUp.attempts <= 2:
+        _FlakySetUpMixin.attempts += 1
+        if _FlakySetUpMixin.attempts <= 2:
             self.client.get_agent("00000000-0000-4000-8000-000000000000")  # no such agent
         self.agent_id = self.client.create_agent(name="Set up").id
 
-    @locust.task
     def read(self) -> None:
         self.client.get_agent(self.agent_id)
-        FlakySetUp.tasks_run += 1
+        _FlakySetUpMixin.tasks_run += 1
 
 
-def set_up_retry(environment: locust.env.Environment) -> None:
-    """One FlakySetUp user runs until its task ran twice; then the counts, as a JSON line."""
-    user = FlakySetUp(environment)
+class FlakySetUp(JulepUser):
+    """Its own on_start: the mixin's, as a method of the class."""
+
+    api_key = "locust-test-key"
+    wait_time = locust.constant(0.05)
+    on_start = _FlakySetUpMixin.on_start
+    tasks: typing.ClassVar = [_FlakySetUpMixin.read]
+
+
+class FlakySetUpFromMixin(_FlakySetUpMixin, JulepUser):
+    """on_start from a base class before JulepUser (Locust takes tasks only from Users)."""
+
+    api_key = "locust-test-key"
+    wait_time = locust.constant(0.05)
+    tasks: typing.ClassVar = [_FlakySetUpMixin.read]
+
+
+def set_up_retry(environment: locust.env.Environment, where: str) -> None:
+    """One flaky user runs until its task ran twice; then the counts, as a JSON line."""
+    cls = {"class": FlakySetUp, "mixin": FlakySetUpFromMixin}[where]
+    user = cls(environment)
     greenlet = gevent.spawn(user.run)
-    deadline = gevent.get_hub().loop.now() + 30
-    while FlakySetUp.tasks_run < 2 and not greenlet.dead and gevent.get_hub().loop.now() < deadline:
+    deadline = time.monotonic() + 30
+    while _FlakySetUpMixin.tasks_run < 2 and not greenlet.dead and time.monotonic() < deadline:
         gevent.sleep(0.05)
     alive = not greenlet.dead
     greenlet.kill(timeout=10)
-    print(
-        json.dumps(
-            {"attempts": FlakySetUp.attempts, "tasks_run": FlakySetUp.tasks_run, "alive": alive}
-        ),
-        flush=True,
-    )
+    counts = {"attempts": _FlakySetUpMixin.attempts, "tasks_run": _FlakySetUpMixin.tasks_run}
+    print(json.dumps({**counts, "alive": alive}), flush=True)
 
 
 def main() -> int:
@@ -184,7 +198,7 @@ def main() -> int:
         calls = [gevent.spawn(user.client.list_agents) for user in users]
         gevent.joinall(calls, timeout=60, raise_error=True)
     elif mode == "set-up-retry":
-        set_up_retry(environment)
+        set_up_retry(environment, sys.argv[3])
     elif mode == "typo":
         gevent.spawn(typo, Probe(environment).client).get(timeout=60)
     elif mode == "kill":

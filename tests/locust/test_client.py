@@ -97,10 +97,12 @@ def test_a_call_that_does_not_fit_raises_typeerror_and_is_no_request(server_url:
     assert [(event["name"], event["exception"]) for event in events] == [("list_agents", None)]
 
 
-def test_a_failed_call_in_on_start_sets_the_user_up_again(server_url: str) -> None:
-    """A failed call in on_start is counted, and the user sets up again after its wait:
-    Locust would end it for the rest of the run (atkV repro/04)."""
-    lines = _drive("set-up-retry", server_url)
+@pytest.mark.parametrize("where", ["class", "mixin"])
+def test_a_failed_call_in_on_start_sets_the_user_up_again(server_url: str, where: str) -> None:
+    """A failed call in on_start (the class's own, or a base class's) is counted, and the
+    user sets up again after its wait: Locust would end it for the rest of the run (atkV
+    repro/04)."""
+    lines = _drive("set-up-retry", server_url, where)
     *events, counts = lines
     assert counts == {"attempts": 3, "tasks_run": 2, "alive": True}
     failed = [(event["name"], event["exception"]) for event in events if event["exception"]]
