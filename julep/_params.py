@@ -27,6 +27,7 @@ from ._serde import (
     converter,
     describe_error,
     encode_json,
+    is_utf8,
     strict_enum,
     wire_names,
 )
@@ -307,11 +308,16 @@ def model(name: str, cls: type, value: object) -> object:
     return _one_model(name, cls, value)
 
 
+def required_model(name: str, cls: type, value: object) -> object:
+    """A model argument that must be given (not None), or a plain dict, in JSON form."""
+    if value is None or value is OMIT:
+        raise TypeError(f"{name} must be {with_article(cls.__name__)} or a dict, got None")
+    return _one_model(name, cls, value)
+
+
 def whole_request(cls: type, value: object) -> object:
     """The ``request=`` argument (a model, or a dict in JSON form): the whole body."""
-    if value is None or value is OMIT:
-        raise TypeError(f"request must be {with_article(cls.__name__)} or a dict, got None")
-    checked = model("request", cls, value)
+    checked = required_model("request", cls, value)
     # A dict is marked, so that encoding errors name it as the request.
     return RequestBody(checked) if isinstance(checked, dict) else checked
 
@@ -390,16 +396,8 @@ def query(**params: object) -> str:
     try:
         return urllib.parse.urlencode(pairs)
     except UnicodeEncodeError as exc:  # a lone surrogate (surrogateescape'd bytes)
-        key, wire = next((k, v) for k, v in pairs if not v.isascii() and _unencodable(v))
+        key, wire = next((k, v) for k, v in pairs if not v.isascii() and not is_utf8(v))
         raise ValueError(f"{key} cannot be sent in a URL ({exc.reason}): {wire!r}") from None
-
-
-def _unencodable(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def list_query(

@@ -653,7 +653,7 @@ def encode_json(value: typing.Any) -> bytes:
                     for inner, problem in cause.problems
                 )
             ) from None
-        if isinstance(culprit, str) and not _is_utf8(culprit):
+        if isinstance(culprit, str) and not is_utf8(culprit):
             # The right type holding what UTF-8 cannot (a lone surrogate, from
             # bytes decoded with surrogateescape): a value error, as in an id.
             raise ValueError(
@@ -672,7 +672,8 @@ def encode_json(value: typing.Any) -> bytes:
         ) from cause
 
 
-def _is_utf8(text: str) -> bool:
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (a lone surrogate cannot)."""
     try:
         text.encode()
     except UnicodeEncodeError:
@@ -728,7 +729,7 @@ def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]
         bad_keys = [key for key in value if not isinstance(key, str)]
         if bad_keys:
             return f"{path}[{bad_keys[0]!r}] (a key that is not a str)", bad_keys[0], None
-        bad_text = [key for key in value if not _is_utf8(key)]
+        bad_text = [key for key in value if not is_utf8(key)]
         if bad_text:
             return f"{path}[{bad_text[0]!r}] (a key)", bad_text[0], None
         parts = ((f"{path}.{key}", item, None) for key, item in value.items())

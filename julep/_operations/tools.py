@@ -8,7 +8,6 @@ from .. import _params as p
 from .._base_client import BaseAsyncClient
 from .._pagination import paginate_items
 from .._types import JSONObject
-from ..errors import with_article
 from ..models import (
     CreateToolRequest,
     FunctionDef,
@@ -42,7 +41,7 @@ class ToolOperations(BaseAsyncClient):
     ) -> ResourceUpdatedResponse:
         """Replace a tool's function definition (PUT)."""
         path = _tool_path(agent_id, tool_id)
-        body = {"function": _required_model("function", FunctionDef, function)}
+        body = {"function": p.required_model("function", FunctionDef, function)}
         return await self._request("PUT", path, ResourceUpdatedResponse, json=body)
 
     async def patch_agent_tool(
@@ -54,7 +53,7 @@ class ToolOperations(BaseAsyncClient):
     ) -> ResourceUpdatedResponse:
         """Change only the given parts of a tool's function definition (PATCH)."""
         path = _tool_path(agent_id, tool_id)
-        body = {"function": _required_model("function", PartialFunctionDef, function)}
+        body = {"function": p.required_model("function", PartialFunctionDef, function)}
         return await self._request("PATCH", path, ResourceUpdatedResponse, json=body)
 
     async def delete_agent_tool(self, agent_id: str, tool_id: str) -> None:
@@ -71,9 +70,3 @@ class ToolOperations(BaseAsyncClient):
 
 def _tool_path(agent_id: str, tool_id: str) -> str:
     return f"agents/{p.path_id('agent_id', agent_id)}/tools/{p.path_id('tool_id', tool_id)}"
-
-
-def _required_model(name: str, cls: type, value: object) -> dict[str, object]:
-    if value is None:
-        raise TypeError(f"{name} must be {with_article(cls.__name__)} or a dict, got None")
-    return p.model(name, cls, value)  # type: ignore[return-value]
