@@ -66,6 +66,9 @@ def _quiet_on_reported(task: typing.Callable[..., None]) -> typing.Callable[...,
 
 
 _SETS_UP_AGAIN = "_julep_sets_up_again"
+_SKIPS_UNSET = "_julep_skips_unset"
+# On a user: how many wrapped on_start calls have begun and not yet returned.
+_SETTING_UP = "_julep_setting_up"
 
 
 def _set_up_until_done(on_start: typing.Callable[[typing.Any], None]) -> typing.Callable[..., None]:
@@ -74,17 +77,37 @@ def _set_up_until_done(on_start: typing.Callable[[typing.Any], None]) -> typing.
 
     @functools.wraps(on_start)
     def run(self: typing.Any) -> None:
+        # Until it returns, the user is not set up: stopped meanwhile (StopUser from
+        # the wait, or its greenlet killed), its on_stop is skipped, as Locust skips
+        # it after an on_start that raised. A count, for an on_start calling a
+        # wrapped base class's.
+        self.__dict__[_SETTING_UP] = self.__dict__.get(_SETTING_UP, 0) + 1
         while True:
             try:
                 on_start(self)
-                return
+                break
             except Exception as error:
                 if not getattr(error, REPORTED, False):
                     raise  # a bug in the setup itself: Locust reports it and ends the user
             # Locust's wait: it raises StopUser when the run stops meanwhile.
             self.wait()
+        self.__dict__[_SETTING_UP] -= 1
 
     setattr(run, _SETS_UP_AGAIN, True)
+    return run
+
+
+def _only_once_set_up(on_stop: typing.Callable[[typing.Any], None]) -> typing.Callable[..., None]:
+    """An ``on_stop`` that does not run for a user stopped before its ``on_start``
+    returned (failing and setting up again: what it would clean up was never made)."""
+
+    @functools.wraps(on_stop)
+    def run(self: typing.Any) -> None:
+        if self.__dict__.get(_SETTING_UP, 0):
+            return
+        on_stop(self)
+
+    setattr(run, _SKIPS_UNSET, True)
     return run
 
 
@@ -97,7 +120,9 @@ class JulepUser(User):
     Function tasks of the class are wrapped so; a nested ``TaskSet`` is not.
     An ``on_start`` that lets one through runs again after the user's
     ``wait_time``: Locust would end the user for the rest of the run, leaving
-    fewer users than asked for (a subclass's ``on_start`` is wrapped so).
+    fewer users than asked for (a subclass's ``on_start`` is wrapped so). A user
+    stopped before its ``on_start`` returned does not run its ``on_stop``: as
+    after an ``on_start`` that raised in Locust, there is nothing set up to undo.
     """
 
     abstract = True
@@ -129,6 +154,9 @@ class JulepUser(User):
         on_start = cls.on_start
         if on_start is not User.on_start and not getattr(on_start, _SETS_UP_AGAIN, False):
             cls.on_start = _set_up_until_done(on_start)  # type: ignore[method-assign]
+        on_stop = cls.on_stop
+        if on_stop is not User.on_stop and not getattr(on_stop, _SKIPS_UNSET, False):
+            cls.on_stop = _only_once_set_up(on_stop)  # type: ignore[method-assign]
 
     def __init__(self, environment: typing.Any) -> None:
         super().__init__(environment)

@@ -6,7 +6,9 @@ each make one call at once; ``python drive_client.py kill URL``: a user killed
 mid-call, then another call; ``python drive_client.py typo URL``: calls that do not
 fit their method's signature, then one that does;
 ``python drive_client.py set-up-retry URL class|mixin``: a user whose on_start (its
-own, or a base class's) fails twice. Prints the fired request events as JSON lines.
+own, or a base class's) fails twice; ``python drive_client.py stop-unset URL``: a user
+whose every on_start fails, stopped, then one stopped once set up.
+Prints the fired request events as JSON lines.
 """
 
 from __future__ import annotations
@@ -188,6 +190,42 @@ def set_up_retry(environment: locust.env.Environment, where: str) -> None:
     print(json.dumps({**counts, "alive": alive}), flush=True)
 
 
+class _NeverSetUp(JulepUser):
+    """Its on_start always fails on a call; its on_stop says whether it ran, and how."""
+
+    api_key = "locust-test-key"
+    wait_time = locust.constant(0.05)
+    fail = True
+    stops: typing.ClassVar[list[bool]] = []
+
+    def on_start(self) -> None:
+        if self.fail:
+            self.client.get_agent("00000000-0000-4000-8000-000000000000")  # no such agent
+        self.agent_id = self.client.create_agent(name="Set up").id
+
+    def on_stop(self) -> None:
+        _NeverSetUp.stops.append(hasattr(self, "agent_id"))
+
+    @locust.task
+    def read(self) -> None:
+        self.client.get_agent(self.agent_id)
+
+
+class _SetUp(_NeverSetUp):
+    fail = False
+
+
+def stop_unset(environment: locust.env.Environment) -> None:
+    """Users stopped (killed, as Locust stops them) before and after setting up; the
+    on_stop runs seen, as a JSON line."""
+    for cls in (_NeverSetUp, _SetUp):
+        user = cls(environment)
+        greenlet = gevent.spawn(user.run)
+        gevent.sleep(0.5)
+        greenlet.kill(timeout=10)
+    print(json.dumps({"stops": _NeverSetUp.stops}), flush=True)
+
+
 def main() -> int:
     mode, url = sys.argv[1], sys.argv[2]
     environment = _environment(url)
@@ -199,6 +237,8 @@ def main() -> int:
         gevent.joinall(calls, timeout=60, raise_error=True)
     elif mode == "set-up-retry":
         set_up_retry(environment, sys.argv[3])
+    elif mode == "stop-unset":
+        stop_unset(environment)
     elif mode == "typo":
         gevent.spawn(typo, Probe(environment).client).get(timeout=60)
     elif mode == "kill":

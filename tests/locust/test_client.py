@@ -107,3 +107,11 @@ def test_a_failed_call_in_on_start_sets_the_user_up_again(server_url: str, where
     assert counts == {"attempts": 3, "tasks_run": 2, "alive": True}
     failed = [(event["name"], event["exception"]) for event in events if event["exception"]]
     assert failed == [("get_agent", "NotFoundError")] * 2
+
+
+def test_a_user_stopped_before_its_on_start_returned_skips_its_on_stop(server_url: str) -> None:
+    """A user whose on_start keeps failing (and so sets up again) is stopped: its on_stop,
+    which would clean up what on_start made, does not run on a user never set up (Locust
+    skips it after an on_start that raised); a user set up runs it (atkW repro/01)."""
+    *_, result = _drive("stop-unset", server_url)
+    assert result == {"stops": [True]}
