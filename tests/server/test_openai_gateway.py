@@ -122,6 +122,16 @@ async def test_text_completion_streams(v1: Api) -> None:
         ("/chat/completions", [], "body: expected a JSON object"),
         ("/completions", {"prompt": [[1, 2]]}, "prompt: token arrays are not supported"),
         ("/completions", {"prompt": "x", "max_tokens": 0}, "max_tokens: expected a positive"),
+        # A null max_tokens does not hide max_completion_tokens (atkW repro/03).
+        (
+            "/chat/completions",
+            {
+                "messages": [{"role": "user", "content": "x"}],
+                "max_tokens": None,
+                "max_completion_tokens": 0,
+            },
+            "max_tokens: expected a positive",
+        ),
         ("/completions", {"prompt": "x", "temperature": "hot"}, "temperature: expected a number"),
         # OpenAI's ranges, n and stream: a request it would refuse is not answered as if fine.
         (
@@ -206,3 +216,18 @@ async def test_a_completion_has_at_most_128_prompts(v1: Api) -> None:
     reply = await v1.post("/completions", json={"model": "m", "prompt": ["hi"] * 128})
     assert reply.status == 200
     assert len(reply.body["choices"]) == 128
+
+
+@pytest.mark.parametrize("null_max_tokens", [False, True])
+async def test_max_completion_tokens_limits_the_reply(v1: Api, null_max_tokens: bool) -> None:
+    """max_completion_tokens (OpenAI's newer name) cuts the reply, also beside a null
+    max_tokens, which a client writing every key sends (atkW repro/03)."""
+    body: dict[str, typing.Any] = {
+        "messages": [{"role": "user", "content": "tell me a long story about trams"}],
+        "max_completion_tokens": 1,
+    }
+    if null_max_tokens:
+        body["max_tokens"] = None
+    reply = await v1.post("/chat/completions", json=body)
+    assert reply.status == 200, reply.body
+    assert reply.body["usage"]["completion_tokens"] == 1

@@ -87,7 +87,11 @@ def _number(data: JSONObject, name: str, allowed: Range | None = None) -> float 
 
 
 def _max_tokens(data: JSONObject, default: int) -> int:
-    value = data.get("max_tokens", data.get("max_completion_tokens"))
+    # A null max_tokens (a client writing every key) is no value: it must not
+    # hide max_completion_tokens, OpenAI's newer name for it.
+    value = data.get("max_tokens")
+    if value is None:
+        value = data.get("max_completion_tokens")
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
