@@ -17,6 +17,9 @@ from ..models.enums import JobStatusState
 FINISHED_JOB_STATES = frozenset(
     {JobStatusState.SUCCEEDED, JobStatusState.FAILED, JobStatusState.ABORTED}
 )
+# A poll is sent only with at least twice the last poll's round trip left, and
+# never less than this (seconds): one sent with less is cut off before its answer.
+_LEAST_POLL_TIME = 0.01
 
 
 class MemoryOperations(BaseAsyncClient):
@@ -87,6 +90,7 @@ class MemoryOperations(BaseAsyncClient):
         interval = poll_interval
         first = True
         while True:
+            sent = time.monotonic()
             if first and timeout == 0:
                 status = await self.get_job_status(job_id)  # "0 polls once", however long
             else:
@@ -94,8 +98,11 @@ class MemoryOperations(BaseAsyncClient):
             first = False
             if status.state in FINISHED_JOB_STATES:
                 return status
-            remaining = deadline - time.monotonic()
-            if remaining <= interval:
+            answered = time.monotonic()
+            remaining = deadline - answered
+            # The time a poll needs to be answered, by the last one (with room to spare).
+            needed = max(2 * (answered - sent), _LEAST_POLL_TIME)
+            if remaining <= interval + needed:
                 # A poll after this wait would have no time left to be answered
                 # in (it was sent, cut off at once, and said the job "gave no
                 # status"): the wait ends at the deadline on what the job said.

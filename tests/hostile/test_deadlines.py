@@ -177,3 +177,21 @@ def test_wait_for_job_on_a_job_still_running_says_so(
         assert str(caught.value) == expected
 
     asyncio.run(on_async())
+
+
+@settings(max_examples=6, deadline=None)
+@given(extra=st.floats(min_value=0.0005, max_value=0.009))
+def test_wait_for_job_whose_deadline_falls_just_after_a_poll_says_still_running(
+    server: HostileServer, extra: float
+) -> None:
+    """The deadline falls a few ms after the third poll would be sent (0.4 s + extra, a
+    poll every 0.2 s): that poll is not sent with those few ms, to be cut off and say the
+    job "gave no status"; every poll was answered, so the job is still running (atkW
+    repro/04: 9c67d48 skipped the last poll only with no more than the interval left)."""
+    timeout = 0.4 + extra
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+        client.get_job_status("running")  # a connection ready, as in a program's later waits
+        for _ in range(2):
+            with pytest.raises(julep.APITimeoutError) as caught:
+                client.wait_for_job("running", timeout=timeout, poll_interval=0.2, max_interval=0.2)
+            assert str(caught.value) == f"job running is still running after {timeout}s"
