@@ -13,6 +13,8 @@ is refused with 415 too: inflating it would run on the event loop.
 
 from __future__ import annotations
 
+import codecs
+
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
@@ -38,7 +40,17 @@ def _allowed_hosts(config: ServerConfig) -> frozenset[str] | None:
     return frozenset({*_LOOPBACK_NAMES, host_name(config.host), *extra})
 
 
-_UTF8 = frozenset({"utf-8", "utf8"})
+# Python's names for the charsets a JSON body may be declared in: UTF-8, and
+# ASCII, which is UTF-8 byte for byte.
+_READABLE_AS_UTF8 = frozenset({"utf-8", "ascii"})
+
+
+def _utf8_compatible(charset: str) -> bool:
+    """Whether a body in ``charset`` (any spelling: UTF8, us-ascii) reads right as UTF-8."""
+    try:
+        return codecs.lookup(charset).name in _READABLE_AS_UTF8
+    except LookupError:
+        return False
 
 
 def guard_middleware(config: ServerConfig) -> Middleware:
@@ -59,7 +71,7 @@ def guard_middleware(config: ServerConfig) -> Middleware:
                 f"Content-Type: the body must be application/json, got {request.content_type!r}",
             )
         charset = request.charset
-        if request.body_exists and charset is not None and charset.lower() not in _UTF8:
+        if request.body_exists and charset is not None and not _utf8_compatible(charset):
             # JSON is UTF-8 (RFC 8259); a body said to be another charset would be
             # read as UTF-8 all the same, and its text stored garbled.
             return error_response(

@@ -616,7 +616,16 @@ async def test_a_compressed_body_is_415_and_never_inflated(encoding: str) -> Non
 
 @pytest.mark.parametrize(
     ("charset", "status"),
-    [("latin-1", 415), ("utf-16", 415), ("UTF-8", 201), ("utf8", 201), (None, 201)],
+    [
+        ("latin-1", 415),
+        ("utf-16", 415),
+        ("no-such-charset", 415),
+        ("UTF-8", 201),
+        ("utf8", 201),
+        ("utf_8", 201),
+        ("us-ascii", 201),
+        (None, 201),
+    ],
 )
 async def test_a_body_in_another_charset_than_utf8_is_415(charset: str | None, status: int) -> None:
     """JSON is UTF-8: a body said to be latin-1 was read as UTF-8 all the same, its
