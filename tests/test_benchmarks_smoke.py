@@ -83,6 +83,24 @@ def test_decode_scale_smoke(tmp_path: pathlib.Path) -> None:
     assert measured >= {(c, op) for c in clients for op in ("list_agents", "get_history")}, stdout
 
 
+def test_chat_paired_smoke(tmp_path: pathlib.Path) -> None:
+    """chat_paired.py runs its palindromes and gives each pair a ratio per round."""
+    stdout, doc = _run("chat_paired.py", tmp_path)
+    (cell,) = doc["cells"]
+    assert [b["variant"] for b in cell["bursts"][:5]] == [
+        "aiohttp_raw",
+        "aiohttp_cattrs",
+        "sdk_async",
+        "aiohttp_cattrs",
+        "aiohttp_raw",
+    ]
+    for floor in ("aiohttp_raw", "aiohttp_cattrs"):
+        pair = cell["pairs"][floor]
+        assert pair["rounds"] == 2 and len(pair["by_rate"]["each"]) == 2, pair
+        assert all(ratio > 0 for ratio in pair["by_cpu"]["each"]), pair
+        assert f"/ {floor}" in stdout, stdout
+
+
 def test_portal_overhead_smoke(tmp_path: pathlib.Path) -> None:
     """portal_overhead.py times every bridge it knows."""
     _, doc = _run("portal_overhead.py", tmp_path)
