@@ -269,7 +269,7 @@ def _all_finite(value: object) -> bool:
         return math.isfinite(value)
     elif isinstance(value, dict):
         items = value.values()
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, set, frozenset)):
         items = value
     else:
         names = _fields_of(cls)
@@ -296,6 +296,9 @@ def _raise_non_finite(name: str, value: object) -> None:
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             _raise_non_finite(f"{name}[{index}]", item)
+    elif isinstance(value, (set, frozenset)):
+        for item in value:  # unordered: the set itself is named
+            _raise_non_finite(name, item)
     else:
         for field_name in _fields_of(type(value)) or ():
             _raise_non_finite(f"{name}.{field_name}", getattr(value, field_name))
@@ -353,6 +356,19 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
     return out
 
 
+def _refuse_sets(name: str, value: object) -> None:
+    """A filter matches metadata by equality; a set, written as a list in no
+    set order, would match by chance. (A request body may hold sets.)"""
+    if isinstance(value, (set, frozenset)):
+        raise TypeError(f"{name} cannot hold a set (its order is undefined); give a list")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_sets(f"{name}[{key!r}]", item)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _refuse_sets(f"{name}[{index}]", item)
+
+
 def metadata_filter(value: object) -> str | None:
     """The filter as the JSON string the API takes; a dict is encoded for you."""
     if value is None:
@@ -360,6 +376,7 @@ def metadata_filter(value: object) -> str | None:
     if isinstance(value, dict):
         # NaN and infinity would be written as null: another filter than the one given.
         check_finite("metadata_filter", value)
+        _refuse_sets("metadata_filter", value)
         try:
             # As a body's metadata is written: an integer past 64 bits exactly.
             return encode_json(value).decode()

@@ -27,6 +27,7 @@ import datetime as dt
 import enum
 import functools
 import math
+import pathlib
 import sys
 import typing
 
@@ -489,6 +490,13 @@ def _unstructure_model(value: object) -> typing.Any:
         return data
     if isinstance(value, FreeformObject):
         return dict(value)
+    # As julep 0.3.9 wrote them (pydantic's jsonable_encoder), and as this
+    # converter writes them inside a model's metadata: a dict argument and the
+    # same data in a model go out alike. A set's order is its iteration order.
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    if isinstance(value, pathlib.PurePath):
+        return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
