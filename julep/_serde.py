@@ -487,6 +487,8 @@ def _unstructure_model(value: object) -> typing.Any:
         # metadata, say) is sent as its fields, as before, and not built again.
         if _is_model(type(value)):
             _check_wire_form(data, type(value))
+            for name in _free_form_fields(type(value)):
+                _check_models_within(getattr(value, name), f".{name}")
         return data
     if isinstance(value, FreeformObject):
         return dict(value)
@@ -536,9 +538,12 @@ def describe_error(exc: BaseException) -> str:
 class _WrongFieldTypesError(TypeError):
     """Fields of a model argument holding values of the wrong type: (path in the model, problem)."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, problems: list[tuple[str, str]], *, model: str | None = None) -> None:
         super().__init__("; ".join(f"{path}: {problem}" for path, problem in problems))
         self.problems = problems
+        # The class whose fields these are, when not the argument's own (a model
+        # found in another model's metadata).
+        self.model = model
 
 
 def _flat_wire_form(data: typing.Any) -> dict[str, typing.Any] | None:
@@ -602,6 +607,59 @@ def _check_wire_form(data: typing.Any, cls: type) -> None:
         raise _WrongFieldTypesError(problems) from None
 
 
+# The fields of each model class that hold free-form JSON (metadata, a tool's
+# parameters): the converter writes a model found there as a plain dict,
+# which the outer model's check then takes as free-form data.
+_FREE_FORM_FIELDS: dict[type, tuple[str, ...]] = {}
+_FREE_FORM_FIELDS_MAX = 512
+
+
+def _free_form_fields(cls: type) -> tuple[str, ...]:
+    try:
+        return _FREE_FORM_FIELDS[cls]
+    except KeyError:
+        pass
+    if len(_FREE_FORM_FIELDS) >= _FREE_FORM_FIELDS_MAX:
+        _FREE_FORM_FIELDS.clear()  # classes made on the fly: keep the cache small
+    types = _field_types(cls)
+    names = tuple(
+        field.name
+        for field in attrs.fields(cls)
+        if not field.name.startswith("_")
+        and field.name != "response_info"
+        and _holds_any(types.get(field.name))
+    )
+    _FREE_FORM_FIELDS[cls] = names
+    return names
+
+
+def _holds_any(declared: object) -> bool:
+    return declared is typing.Any or any(_holds_any(arg) for arg in typing.get_args(declared))
+
+
+def _check_models_within(value: object, path: str) -> None:
+    """Check each julep model inside free-form data as if it were an argument of
+    its own (``CreateDoc(metadata={"s": AgentDefaultSettings(temperature="hot")})``),
+    naming its fields from the outer model."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_models_within(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_models_within(item, f"{path}[{index}]")
+    elif isinstance(value, (set, frozenset)):
+        for item in value:
+            _check_models_within(item, path)
+    elif _is_model(type(value)):
+        try:
+            _unstructure_model(value)
+        except _WrongFieldTypesError as inner:
+            raise _WrongFieldTypesError(
+                [(f"{path}{where}", problem) for where, problem in inner.problems],
+                model=inner.model or type(value).__name__,
+            ) from None
+
+
 class RequestBody(dict[str, typing.Any]):
     """A dict given as an operation's ``request=``, the whole body: what fails
     to encode in it is named under ``request``, as in a model given there."""
@@ -657,7 +715,7 @@ def encode_json(value: typing.Any) -> bytes:
             raise TypeError(
                 "; ".join(
                     f"{where}{inner if inner.startswith(('.', '[')) or not where else '.' + inner}"
-                    f": {problem} ({with_article(type(culprit).__name__)} field)"
+                    f": {problem} ({with_article(cause.model or type(culprit).__name__)} field)"
                     for inner, problem in cause.problems
                 )
             ) from None

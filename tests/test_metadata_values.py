@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import math
 import pathlib
+import re
 import typing
 
 import hypothesis
@@ -79,3 +80,58 @@ def test_a_set_in_a_metadata_filter_is_refused() -> None:
     with julep.JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
         with pytest.raises(TypeError, match=r"metadata_filter\['a'\]\[0\] cannot hold a set"):
             client.list_agents(metadata_filter={"a": [{1}]})
+
+
+# Models with a field of the wrong type, and the path and class the error names.
+_BAD_MODELS: list[tuple[typing.Any, str, str]] = [
+    (julep.AgentDefaultSettings(temperature="hot"), ".temperature", "an AgentDefaultSettings"),  # type: ignore[arg-type]
+    (julep.InputChatMlMessage(role="user", content=5), ".content", "an InputChatMlMessage"),  # type: ignore[arg-type]
+    (julep.CreateDoc(title=7, content="c"), ".title", "a CreateDoc"),  # type: ignore[arg-type]
+]
+
+
+@hypothesis.settings(max_examples=30, deadline=None)
+@hypothesis.given(
+    bad=st.sampled_from(_BAD_MODELS),
+    keys=st.lists(st.sampled_from(["s", "deep"]), min_size=1, max_size=3),
+    in_list=st.booleans(),
+    where=st.sampled_from(["keyword", "request", "docs", "nested"]),
+)
+def test_a_model_inside_metadata_is_checked_wherever_it_sits(
+    bad: tuple[typing.Any, str, str], keys: list[str], in_list: bool, where: str
+) -> None:
+    """A model in a model's metadata was sent unchecked, the same model one level
+    up refused: now each names the field, before any request, on both clients."""
+    model, field, kind = bad
+    inner: typing.Any = [model] if in_list else model
+    for key in reversed(keys[1:]):
+        inner = {key: inner}
+    metadata = {keys[0]: inner}
+    inner_path = "".join(f".{key}" for key in keys) + ("[0]" if in_list else "") + field
+    doc = julep.CreateDoc(title="t", content="c", metadata=metadata)
+    calls: dict[str, tuple[str, dict[str, typing.Any], str]] = {
+        "keyword": ("create_agent", {"name": "n", "metadata": metadata}, "metadata"),
+        "request": ("create_agent_doc", {"agent_id": AGENT_ID, "request": doc}, "request.metadata"),
+        "docs": ("create_agent", {"name": "n", "docs": [doc]}, "docs[0].metadata"),
+        "nested": (
+            "create_user",
+            {"docs": [julep.CreateDoc(title="t", content="c", metadata={"d": doc})]},
+            "docs[0].metadata.d.metadata",
+        ),
+    }
+    method, kwargs, prefix = calls[where]
+    expected = f"{re.escape(prefix + inner_path)}: expected .* \\({kind} field\\)$"
+
+    async def run_async() -> str:
+        with aioresponses() as mock:
+            async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as c:
+                with pytest.raises(TypeError) as caught:
+                    await getattr(c, method)(**kwargs)
+            assert sent(mock) == []
+        return str(caught.value)
+
+    with julep.JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
+        with pytest.raises(TypeError) as sync_caught:
+            getattr(client, method)(**kwargs)
+    assert str(sync_caught.value) == asyncio.run(run_async())
+    assert re.match(expected, str(sync_caught.value)), str(sync_caught.value)
