@@ -144,6 +144,12 @@ async def test_text_completion_streams(v1: Api) -> None:
         ("/completions", {"prompt": "x", "n": 3}, "n: only 1 choice is made here, got 3"),
         ("/completions", {"prompt": "x", "n": True}, "n: only 1 choice"),
         ("/completions", {"prompt": "x", "stream": "yes"}, "stream: expected a boolean"),
+        # julep's own options in the ranges its chat takes; OpenAI's 4 stop sequences.
+        ("/completions", {"prompt": "x", "min_p": -5}, "min_p: expected a number in [0, 1)"),
+        ("/completions", {"prompt": "x", "min_p": 1}, "min_p: expected a number in [0, 1)"),
+        ("/completions", {"prompt": "x", "repetition_penalty": 3}, "repetition_penalty: exp"),
+        ("/completions", {"prompt": "x", "length_penalty": -1}, "length_penalty: expected"),
+        ("/completions", {"prompt": "x", "stop": list("abcde")}, "stop: at most 4 sequences"),
     ],
 )
 async def test_a_bad_body_is_422_with_detail(v1: Api, path: str, body: object, detail: str) -> None:

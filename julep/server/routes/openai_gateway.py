@@ -18,7 +18,8 @@ answers them: the echo model, or the OpenAI-compatible endpoint.
   but ``n`` must be 1 (one choice is all it makes), ``stream`` a boolean,
   and the sampling numbers within OpenAI's ranges; julep's own sampling
   options (``min_p``, ``repetition_penalty``, ``length_penalty``, which the
-  wrapper puts in the body) are passed on.
+  wrapper puts in the body) are passed on, within the ranges julep's chat
+  takes them in; ``stop`` holds at most 4 sequences.
 - A tool call of the model comes back as ``tool_calls`` (finish reason
   ``tool_calls``).
 - Errors are ``{"detail": ...}``: 422 for a bad body, 502 when the model
@@ -42,13 +43,18 @@ from ..bodies import ExpectHandler
 from ..errors import RequestError, invalid
 from ..params import json_body
 from ..prompt import DEFAULT_MAX_TOKENS, text_of
-from ..ranges import Range
+from ..ranges import RANGES, STOP_ITEMS, Range
+from ..schemas import ChatRequest
 from ..state import STATE
 
 PREFIX = "/v1"
 DEFAULT_MODEL = "julep-ai/samantha-1-turbo"  # the wrapper's default
 COMPLETIONS_MAX_TOKENS = 16  # OpenAI's default for /completions
-_JULEP_SAMPLING = ("min_p", "repetition_penalty", "length_penalty")
+# julep's own sampling options, in the ranges its chat takes them in.
+_JULEP_SAMPLING = {
+    name: RANGES[ChatRequest][name] for name in ("min_p", "repetition_penalty", "length_penalty")
+}
+_MAX_STOP = STOP_ITEMS[1]  # OpenAI's limit too: up to 4 sequences
 # OpenAI's ranges: a client that sends temperature=99 is told so, not answered.
 _FLOATS = {
     "temperature": Range(0, 2),
@@ -106,6 +112,8 @@ def _stop(data: JSONObject) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        if len(value) > _MAX_STOP:
+            raise invalid(f"stop: at most {_MAX_STOP} sequences, got {len(value)}")
         return tuple(value)
     raise invalid("stop: expected a string or a list of strings")
 
@@ -120,7 +128,7 @@ def _settings(data: JSONObject, default_max_tokens: int) -> Settings:
     if n is not None and (n.__class__ is not int or n != 1):
         raise invalid(f"n: only 1 choice is made here, got {n!r}")
     floats = {name: _number(data, name, allowed) for name, allowed in _FLOATS.items()}
-    extra = {name: _number(data, name) for name in _JULEP_SAMPLING}
+    extra = {name: _number(data, name, allowed) for name, allowed in _JULEP_SAMPLING.items()}
     return Settings(
         max_tokens=_max_tokens(data, default_max_tokens),
         stop=_stop(data),
