@@ -9,12 +9,14 @@ reply decoded into a typed ``ChatResponse``); ``RawChat`` is Locust's own
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import typing
 
 import _payloads
 from locust import FastHttpUser, constant, events, task
+from locust.env import Environment
 
 from julep.locust import JulepUser
 
@@ -28,13 +30,23 @@ def _note_cpu(**_: typing.Any) -> None:
 
 
 @events.test_stop.add_listener
-def _write_cpu(**_: typing.Any) -> None:
-    # CPU seconds of the whole process (every thread) while the load ran, for
-    # locust_overhead.py: what a worker spends per request when CPU is its limit.
-    path = os.environ.get("JULEP_BENCH_CPU_FILE")
-    if path and _CPU_AT_START:
-        with open(path, "w") as out:
-            out.write(f"{time.process_time() - _CPU_AT_START[0]}\n")
+def _write_result(environment: Environment, **_: typing.Any) -> None:
+    # For locust_overhead.py: the CPU seconds of the whole process (every
+    # thread) while the load ran, what a worker spends per request when CPU is
+    # its limit, and the request counts as Locust's own summary gives them.
+    path = os.environ.get("JULEP_BENCH_RESULT_FILE")
+    if not path or not _CPU_AT_START:
+        return
+    total = environment.stats.total
+    result = {
+        "cpu_s": time.process_time() - _CPU_AT_START[0],
+        "requests": total.num_requests,
+        "failures": total.num_failures,
+        "p50_ms": total.get_response_time_percentile(0.5) if total.num_requests else None,
+        "p99_ms": total.get_response_time_percentile(0.99) if total.num_requests else None,
+    }
+    with open(path, "w") as out:
+        json.dump(result, out)
 
 
 _MESSAGES = _payloads.REQUEST_OBJ["messages"]

@@ -14,12 +14,13 @@ ran): when the worker's CPU is the limit, throughput follows it.
 from __future__ import annotations
 
 import argparse
-import csv
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import typing
 from pathlib import Path
 
 import _servers
@@ -37,16 +38,17 @@ def _cpu(index: int) -> int | None:
     return index if index in available and len(available) > 1 else None
 
 
-def _round(variant: str, base_url: str, users: int, seconds: int, out: Path) -> dict[str, float]:
-    prefix = out / variant
+def _round(
+    variant: str, base_url: str, users: int, seconds: int, out: Path
+) -> dict[str, typing.Any]:
     command = [
         sys.executable, "-m", "locust", "-f", str(USERS_FILE), "--headless",
         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
-        "--host", base_url, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-        variant,
+        "--host", base_url, "--only-summary", "--loglevel", "WARNING", variant,
     ]  # fmt: skip
-    cpu_file = out / f"{variant}.cpu"
-    env = {**os.environ, "PYTHONPATH": str(HERE), "JULEP_BENCH_CPU_FILE": str(cpu_file)}
+    result_file = out / f"{variant}.json"
+    result_file.unlink(missing_ok=True)  # a second try of the variant writes its own
+    env = {**os.environ, "PYTHONPATH": str(HERE), "JULEP_BENCH_RESULT_FILE": str(result_file)}
     cpu = _cpu(CLIENT_CPU)
     done = subprocess.run(
         command,
@@ -57,26 +59,26 @@ def _round(variant: str, base_url: str, users: int, seconds: int, out: Path) -> 
         preexec_fn=(lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None,
         check=False,
     )
-    if done.returncode not in (0, 1):
+    if done.returncode not in (0, 1) or not result_file.exists():
         raise RuntimeError(f"{variant} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    with open(f"{prefix}_stats.csv", newline="") as rows:
-        total = next(row for row in csv.DictReader(rows) if row["Name"] == "Aggregated")
-    requests = float(total["Request Count"])
-    cpu_seconds = float(cpu_file.read_text())
+    result = json.loads(result_file.read_text())
+    requests = float(result["requests"])
     return {
-        "cpu_us": cpu_seconds / requests * 1e6 if requests else float("nan"),
+        "cpu_us": result["cpu_s"] / requests * 1e6 if requests else float("nan"),
         # Over the whole --run-time (all users start at once): the same for every variant.
         "rps": requests / seconds,
-        "requests": float(total["Request Count"]),
-        "failures": float(total["Failure Count"]),
-        "p50_ms": _number(total["50%"]),
-        "p99_ms": _number(total["99%"]),
+        "requests": requests,
+        "failures": float(result["failures"]),
+        "p50_ms": _number(result["p50_ms"]),
+        "p99_ms": _number(result["p99_ms"]),
+        # What Locust said, shown for a run that made no request.
+        "stderr": done.stderr[-2000:],
     }
 
 
-def _number(cell: str) -> float:
-    """A Locust CSV cell; "N/A" (no request finished) reads as NaN."""
-    return float("nan") if cell == "N/A" else float(cell)
+def _number(value: float | None) -> float:
+    """A percentile; None (no request finished) reads as NaN."""
+    return float("nan") if value is None else float(value)
 
 
 def main() -> int:
@@ -115,12 +117,18 @@ def main() -> int:
                 for variant in VARIANTS:
                     out = work / f"round{number}"
                     out.mkdir(exist_ok=True)
-                    results[variant] = _round(
-                        variant, base_url, options.users, options.seconds, out
-                    )
-                if any(r["requests"] == 0 for r in results.values()):
-                    print(f"round {number}: a variant made no request: {results}")
-                    return 1
+                    for attempt in (1, 2):
+                        result = _round(variant, base_url, options.users, options.seconds, out)
+                        if result["requests"]:
+                            break
+                        # Seen only on a machine loaded by other work: Locust's
+                        # run time passed before its first request finished.
+                        # Twice in a row is a failure, with what Locust said.
+                        print(f"round {number}: {variant} made no request (try {attempt} of 2)")
+                        print(result["stderr"] or "(Locust printed nothing)")
+                    else:
+                        return 1
+                    results[variant] = result
                 sdk, raw, bare = (results[variant] for variant in VARIANTS)
                 ratios.append(sdk["rps"] / raw["rps"])
                 bare_ratios.append(sdk["rps"] / bare["rps"])
