@@ -26,6 +26,7 @@ from ..models.enums import ChatMlMessageRole, ChatResponseFinishReason
 from . import clock, offload, textmatch
 from .backends import Completion, Prompt
 from .encode import response_json
+from .idempotency import keeps_result, keyed
 from .prompt import build, text_of, wire_content
 from .schemas import ChatRequest
 from .state import AppState
@@ -93,6 +94,14 @@ def _record_and_answer(
     return replied_at, answer(replied_at).decode()
 
 
+@keeps_result
+def _answer_kept(_: sqlite3.Connection, answer: typing.Callable[[str], bytes]) -> tuple[str, str]:
+    # A keyed chat that writes nothing (record and remember false): its answer is
+    # still recorded, so that a retry replays it instead of asking the model again.
+    replied_at = clock.timestamp()
+    return replied_at, answer(replied_at).decode()
+
+
 def recorded_answer(result: object) -> bytes | None:
     """The ChatResponse JSON in what ``_record_and_answer`` returned, replayed by idempotency."""
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], str):
@@ -112,6 +121,9 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> bytes:
             _heavy(body), _exchange, turn, completion, reply, record=record, job_id=job_id
         )
         replied_at, text = await state.db.run(_record_and_answer, exchange, answer)
+        response = text.encode()
+    elif keyed():
+        replied_at, text = await state.db.run(_answer_kept, answer)
         response = text.encode()
     else:
         replied_at = clock.timestamp()

@@ -14,8 +14,10 @@ Keys are global: the same key with another method, path or body is a 422
 naming the key. 422, not 409, because the SDK retries 409, and this request
 can never succeed as sent: the caller must pick a new key. A request that
 writes nothing (a 422 from validation, a 404) leaves no record, so a
-corrected retry with the same key runs. A repeat that arrives while the
-first is still running waits for it.
+corrected retry with the same key runs. A chat that succeeds is recorded
+even when it writes nothing (``record`` and ``remember`` false), so its retry
+gets the same answer without the model being asked again. A repeat that
+arrives while the first is still running waits for it.
 
 Records expire after ``TTL_SECONDS`` (checked on every lookup and swept every
 ``SWEEP_SECONDS``); the store keeps at most ``MAX_RECORDS`` records and
@@ -148,7 +150,9 @@ class Claim:
             return call()  # a read: run it again
         changes = conn.total_changes
         result = call()
-        if conn.total_changes != changes:
+        if conn.total_changes != changes or getattr(
+            getattr(call, "func", call), KEEP_RESULT, False
+        ):
             self._results[index] = result
             record = records.Record(self.fingerprint, orjson.dumps(self._results))
             self.store.save(conn, self.key, record)
@@ -184,6 +188,24 @@ class Claim:
 def _as_result(value: typing.Any) -> typing.Any:
     # Writes return strings or tuples of them; JSON gives the tuples back as lists.
     return tuple(value) if isinstance(value, list) else value
+
+
+KEEP_RESULT = "_julep_keep_result"
+F = typing.TypeVar("F", bound=typing.Callable[..., typing.Any])
+
+
+def keeps_result(fn: F) -> F:
+    """Mark a database function whose result a keyed request records although it writes
+    nothing: a chat that records nothing still has an answer that a retry must get back
+    without asking the model again."""
+    setattr(fn, KEEP_RESULT, True)
+    return fn
+
+
+def keyed() -> bool:
+    """Whether the running request carries an ``Idempotency-Key``."""
+    claim = GUARD.get()
+    return isinstance(claim, Claim) and claim.owner is asyncio.current_task()
 
 
 def _nothing(_: sqlite3.Connection) -> None:

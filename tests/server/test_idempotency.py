@@ -131,6 +131,31 @@ async def test_a_streamed_chat_replays_as_json_or_stream_by_accept(api: Api) -> 
     assert len(history) == 2
 
 
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize(("record", "remember"), [(False, False), (True, False), (False, True)])
+async def test_a_keyed_chat_is_replayed_whatever_it_writes(
+    api: Api, record: bool, remember: bool, stream: bool
+) -> None:
+    """A chat with record and remember false wrote nothing, so it kept no record and its
+    retry asked the model again (another answer, billed twice); now every keyed chat that
+    answered is replayed (atkY repro/02)."""
+    session_id = await api.session(await api.agent())
+    key = _key(f"chat-{record}-{remember}-{stream}")
+    headers = {**key, "Accept": "text/event-stream"} if stream else key
+    options = {"record": record, "remember": remember, "stream": stream}
+    first = await api.chat(session_id, "hello", headers=headers, **options)
+    retry = await api.chat(session_id, "hello", headers=headers, **options)
+    assert first.status == retry.status == 200
+    # The same chat id and reply times: not a second run.
+    if stream:
+        assert sse_events(retry.body) == sse_events(first.body)
+    else:
+        assert retry.body == first.body
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    other = await api.chat(session_id, "another", headers=key, **options)
+    assert other.status == 422  # the key now belongs to the first chat
+
+
 async def test_get_ignores_the_key(api: Api) -> None:
     """GET requests are safe already; a key on them changes nothing."""
     await api.get("/agents", headers=_key("g"))
