@@ -16,13 +16,19 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import typing
 
 from jinja2 import Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-MAX_OUTPUT_CHARS = 256 * 1024  # a rendered text, and any string or list built on the way
+# What rendering may add to a template's own length, and the most any string or list
+# built on the way may hold.
+MAX_OUTPUT_CHARS = 256 * 1024
+# Templates longer than this are compiled for each use, not kept: 256 kept templates
+# of a few MB each (long docs) outgrew MEMORY_BYTES, and then every template failed.
+MAX_CACHED_CHARS = 64 * 1024
 MAX_INT_BITS = 64 * 1024  # ints beyond this make ``**`` and ``*`` slow C calls
 MEMORY_BYTES = 512 * 2**20  # the worker's address space; beyond it allocations fail
 
@@ -89,19 +95,52 @@ ENV = BoundedEnvironment(autoescape=False, trim_blocks=True, lstrip_blocks=True,
 
 
 @functools.lru_cache(maxsize=256)
-def _compile(source: str) -> Template:
+def _compile_cached(source: str) -> Template:
     return ENV.from_string(source)
 
 
+def _compile(source: str) -> Template:
+    return _compile_cached(source) if len(source) <= MAX_CACHED_CHARS else ENV.from_string(source)
+
+
+_DELIMITERS = (
+    ENV.variable_start_string,
+    ENV.block_start_string,
+    ENV.comment_start_string,
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks Jinja knows
+
+
+def as_plain_text(source: str) -> str | None:
+    """What ``source`` renders to when it holds no template syntax, else None.
+
+    Jinja renders such a text as written, but for its line breaks (each becomes
+    ``\\n``) and one trailing line break (dropped); it needs no compiling, so a
+    long doc or about renders at once, whatever its length.
+    """
+    if any(delimiter in source for delimiter in _DELIMITERS):
+        return None
+    lines = _LINE_BREAK.split(source)
+    if lines[-1] == "":
+        del lines[-1]
+    return "\n".join(lines)
+
+
 def render(source: str, variables: dict[str, typing.Any]) -> str:
-    """``source`` rendered, stopping as soon as its output passes the size limit."""
+    """``source`` rendered, stopping as soon as its output is ``MAX_OUTPUT_CHARS`` longer
+    than ``source`` itself (a long text is not refused for its own length)."""
+    plain = as_plain_text(source)
+    if plain is not None:
+        return plain
+    limit = len(source) + MAX_OUTPUT_CHARS
     pieces: list[str] = []
     total = 0
     for piece in _compile(source).generate(variables):
         total += len(piece)
-        if total > MAX_OUTPUT_CHARS:
+        if total > limit:
             raise TemplateLimitError(
-                f"the rendered text is longer than {MAX_OUTPUT_CHARS} characters"
+                f"the rendered text is more than {MAX_OUTPUT_CHARS} characters longer than"
+                " its template"
             )
         pieces.append(piece)
     return "".join(pieces)

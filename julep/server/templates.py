@@ -19,8 +19,10 @@ a new one is started for the next chat. The child renders one chat's text at a
 time; the time a chat waits for other chats' templates does not count against
 its deadline, and a wait past ``BUSY_WAIT`` is a 503 (retryable: nothing is
 wrong with its templates), as is a renderer that stopped or did not start.
-A rendered text, and any string or list built on the way, holds at most
-256 Ki characters. The calling thread waits for the
+A text with no template syntax (no ``{{``, ``{%`` or ``{#``) is taken as
+written, at any length, without the child; rendering may make a text at most
+256 Ki characters longer, and any string or list built on the way holds at
+most 256 Ki items. The calling thread waits for the
 child, so the chat builds its prompt off the event loop (see ``chat``).
 That server also offered the ``arrow`` date library as a global; this one
 does not. A template that fails (bad syntax, an error while rendering) is a
@@ -199,6 +201,9 @@ class Renderer:
         """``template`` rendered; one that fails is a 400, or kept as written if asked."""
         if not self.enabled:
             return template
+        plain = template_worker.as_plain_text(template)
+        if plain is not None:  # what rendering it would give, at any length
+            return plain
         if as_written_on_error and self._history_timed_out:
             # One history message took the whole DEADLINE already: the rest of the
             # history goes as written, or each slow one (an echoed loop) would cost

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import strategies as st
 
 from julep.models import Agent, Session, User
-from julep.server import templates
+from julep.server import template_worker, templates
 from julep.server.errors import RequestError
 from julep.server.store.chat import ChatSetup
 from julep.server.templates import DEADLINE, Renderer
@@ -60,6 +60,45 @@ async def test_templates_stay_as_written_without_render_templates(api: Api) -> N
     """Without render_templates the situation reaches the model exactly as stored."""
     text = _reply((await api.chat(await _session(api, render=False), "Hi")).body)
     assert "I know the situation: Say 'hello {{ session.metadata.arg }}'." in text
+
+
+_PLAIN = st.text(alphabet=st.sampled_from("ab {}%#-\r\n\u2028"), max_size=60).filter(
+    lambda text: not any(mark in text for mark in ("{{", "{%", "{#"))
+)
+
+
+@hypothesis.settings(max_examples=300, deadline=None, database=None)
+@hypothesis.given(text=_PLAIN)
+def test_a_text_without_template_syntax_is_what_jinja_renders(text: str) -> None:
+    """Taken as written without Jinja, it is still exactly what Jinja renders (line breaks
+    made \\n, one trailing line break dropped), so skipping the renderer changes nothing."""
+    assert template_worker.as_plain_text(text) == template_worker.ENV.from_string(text).render()
+    assert Renderer(_setup({}, "s")).text(text, "the situation") == template_worker.render(text, {})
+
+
+async def test_long_docs_and_abouts_without_template_syntax_render_at_any_length(
+    api: Api,
+) -> None:
+    """A recalled doc (or an about) of more than 256 Ki characters failed every chat of a
+    render_templates session with a 400 ("the rendered text is longer than 262144
+    characters"), though the server took it and it held no template at all (atkY
+    repro/04)."""
+    long_text = "Paris " + "lorem " * 50_000  # 300,000 characters
+    agent_id = await api.agent(name="Guide", about=long_text)
+    user_id = await api.user(name="Ada", about=long_text)
+    doc = await api.post(f"/users/{user_id}/docs", json={"title": "notes", "content": long_text})
+    assert doc.status == 201
+    session_id = await api.session(agent_id, user_id, render_templates=True)
+    reply = await api.chat(session_id, "Paris")
+    assert reply.status == 200, reply.body
+    assert reply.body["doc_ids"]["user_doc_ids"] == [doc.body["id"]]
+
+
+def test_a_long_template_may_grow_by_the_limit_beyond_its_own_length() -> None:
+    """The output bound is what rendering adds: a 300,000-character template renders."""
+    source = "{{ user.name }} " + "lorem " * 50_000
+    rendered = Renderer(_setup({}, "s")).text(source, "the situation")
+    assert rendered == "Ada " + "lorem " * 50_000
 
 
 @pytest.mark.parametrize(
@@ -165,7 +204,7 @@ def test_a_metadata_value_renders_as_itself(value: str) -> None:
     [
         ("{{ 'x' * 10**9 }}", "the result of * would hold 1000000000 items"),
         ("{{ 'x' * 10**8 }}", "the limit is 262144"),
-        ("{% set s = 'x' * 200000 %}{{ s ~ s }}", "longer than 262144 characters"),
+        ("{% set s = 'x' * 200000 %}{{ s ~ s }}", "262144 characters longer than its template"),
         ("{{ [1] * 200000 + [2] * 200000 }}", "the result of + would hold 400000 items"),
         ("{{ 7 ** 100000 }}", "the result of ** would exceed"),
         ("{{ 'x'|center(10**9) }}", "more than 512 MiB of memory"),
