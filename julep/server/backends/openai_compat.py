@@ -9,6 +9,7 @@ the endpoint reports no usage, word counts stand in for it.
 
 from __future__ import annotations
 
+import base64
 import json
 import typing
 
@@ -116,6 +117,17 @@ def _completion(
     )
 
 
+def _basic_token(user: str, password: str) -> str | None:
+    """The token of the ``Authorization: Basic`` aiohttp sends for URL credentials (their
+    latin-1 bytes in base64), or None when there is no password to hide."""
+    if not password:
+        return None
+    try:
+        return base64.b64encode(f"{user}:{password}".encode("latin-1")).decode("ascii")
+    except UnicodeEncodeError:  # aiohttp cannot send these either
+        return None
+
+
 class OpenAIBackend:
     """Chat completions from ``<base_url>/chat/completions``."""
 
@@ -126,8 +138,20 @@ class OpenAIBackend:
         self.url = str(self._post_url.with_user(None))
         # Kept out of reprs and messages: only the session's default headers hold it.
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # URL credentials go out as "Authorization: Basic <base64 of user:password>": an
+        # endpoint quoting that header shows the password in that form, so it is blanked too.
+        basic = _basic_token(self._post_url.user or "", self._post_url.password or "")
+        # Longest first: a password inside the token must not be blanked before the token.
         self._secrets = tuple(
-            secret for secret in (api_key, self._post_url.password) if secret and secret.strip()
+            sorted(
+                (
+                    secret
+                    for secret in (api_key, self._post_url.password, basic)
+                    if secret and secret.strip()
+                ),
+                key=len,
+                reverse=True,
+            )
         )
         self._session: aiohttp.ClientSession | None = None
 
