@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 
 from julep.server import LocalServer
+from julep.server.backends import openai_compat
 
 from .helpers import Api, model_endpoint, sse_events
 
@@ -349,3 +350,68 @@ async def test_a_prompt_over_1_mib_reaches_the_model_without_a_warning(
                 pass
     assert len(model.requests) == 2
     assert [r["messages"][-1]["content"] for r in model.requests] == [content, content]
+
+
+_ENDLESS_CHUNK = b"x" * 65536
+
+
+async def _endless_body(request: web.Request) -> web.StreamResponse:
+    """A reply that never ends (bounded here: 32 MiB), JSON or a stream of one long line."""
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    await response.prepare(request)
+    try:
+        for _ in range(512):
+            await response.write(_ENDLESS_CHUNK)
+    except ConnectionError:
+        pass  # the server stopped reading: the point
+    return response
+
+
+async def _endless_stream(request: web.Request) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    await response.prepare(request)
+    event = b'data: {"choices": [{"delta": {"content": "' + b"x" * 1000 + b'"}}]}\n\n'
+    try:
+        for _ in range(32_000):  # 32 MB, bounded
+            await response.write(event)
+    except ConnectionError:
+        pass
+    return response
+
+
+@pytest.mark.parametrize(
+    ("handler", "stream", "why"),
+    [
+        (_endless_body, False, "sent a reply of more than 1048576 bytes"),
+        (_endless_stream, True, "sent a stream of more than 1048576 bytes"),
+        (_endless_body, True, "sent a stream that is not chat completion chunks"),
+    ],
+)
+async def test_a_reply_past_the_bound_is_a_backend_error_not_buffered(
+    monkeypatch: pytest.MonkeyPatch,
+    handler: typing.Callable[[web.Request], typing.Awaitable[web.StreamResponse]],
+    stream: bool,
+    why: str,
+) -> None:
+    """The endpoint's reply was read whole, whatever its size (gigabytes within the 300 s
+    timeout from an endless one), and a stream line too long for aiohttp was a 500 with
+    a traceback; now past MAX_REPLY_BYTES the chat fails with the backend's error
+    (atkY repro/06)."""
+    monkeypatch.setattr(openai_compat, "MAX_REPLY_BYTES", 1 << 20)
+    async with (
+        model_endpoint(handler) as url,
+        LocalServer(model="openai", model_url=url, model_key=MODEL_KEY) as server,
+        aiohttp.ClientSession() as session,
+    ):
+        api = Api(session, server.base_url)
+        session_id = await api.session(await api.agent(name="a"))
+        body = {"messages": [{"role": "user", "content": "hi"}], "stream": stream}
+        headers = {"Accept": "text/event-stream"} if stream else None
+        reply = await api.post(f"/sessions/{session_id}/chat", json=body, headers=headers)
+    if stream:
+        error = orjson.loads(sse_events(reply.body)[-1])["error"]
+        assert error["type"] == "backend_error"
+        assert why in error["message"]
+    else:
+        assert reply.status == 502
+        assert why in reply.body["detail"]

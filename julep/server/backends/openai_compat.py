@@ -22,6 +22,12 @@ from ._types import BackendError, Completion, Prompt
 
 FINISH_REASONS = frozenset({"stop", "length", "tool_calls", "content_filter", "function_call"})
 _TIMEOUT = aiohttp.ClientTimeout(total=300, sock_connect=10)
+# The most of a model's reply (or of its stream) that is read: a reply of max_tokens
+# (at most 16,384 tokens) is well under a megabyte; an endpoint or proxy sending an
+# endless body made the server buffer all of it, gigabytes within the timeout.
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+# The most of an error body that is read: a 502's detail quotes its first 200 characters.
+MAX_ERROR_BYTES = 64 * 1024
 
 
 _JSON = {"Content-Type": "application/json"}
@@ -128,6 +134,20 @@ def _basic_token(user: str, password: str) -> str | None:
         return None
 
 
+async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """The body, or None when it is longer than ``limit`` bytes (the rest is not read)."""
+    if response.content_length is not None and response.content_length > limit:
+        return None
+    data = await response.content.read(limit + 1)  # returns what came when the body ends
+    chunks = [data]
+    total = len(data)
+    while data and total <= limit:
+        data = await response.content.read(limit + 1 - total)
+        chunks.append(data)
+        total += len(data)
+    return None if total > limit else b"".join(chunks)
+
+
 class OpenAIBackend:
     """Chat completions from ``<base_url>/chat/completions``."""
 
@@ -180,13 +200,16 @@ class OpenAIBackend:
                 data=_json_body(_payload(prompt, stream=False)),
                 headers=_JSON,
             ) as response:
-                raw = await response.read()
                 if response.status >= 300:
+                    raw = await _read_at_most(response, MAX_ERROR_BYTES) or b""
                     raise BackendError(f"{self.url} answered {response.status}: {self._quote(raw)}")
+                reply = await _read_at_most(response, MAX_REPLY_BYTES)
         except aiohttp.ClientError as exc:
             raise BackendError(f"{self.url} failed: {exc}") from exc
+        if reply is None:
+            raise BackendError(f"{self.url} sent a reply of more than {MAX_REPLY_BYTES} bytes")
         try:
-            data = orjson.loads(raw)
+            data = orjson.loads(reply)
             choice = data["choices"][0]
             message = choice["message"]
             return _completion(
@@ -211,9 +234,15 @@ class OpenAIBackend:
                 headers=_JSON,
             ) as response:
                 if response.status >= 300:
-                    raw = await response.read()
+                    raw = await _read_at_most(response, MAX_ERROR_BYTES) or b""
                     raise BackendError(f"{self.url} answered {response.status}: {self._quote(raw)}")
+                received = 0
                 async for line in response.content:
+                    received += len(line)
+                    if received > MAX_REPLY_BYTES:
+                        raise BackendError(
+                            f"{self.url} sent a stream of more than {MAX_REPLY_BYTES} bytes"
+                        )
                     data = line.strip()
                     if not data.startswith(b"data:"):
                         continue
@@ -232,7 +261,14 @@ class OpenAIBackend:
                             yield [piece]
         except aiohttp.ClientError as exc:
             raise BackendError(f"{self.url} failed: {exc}") from exc
-        except (orjson.JSONDecodeError, AttributeError, TypeError) as exc:
+        except (
+            orjson.JSONDecodeError,
+            AttributeError,
+            TypeError,
+            ValueError,
+            aiohttp.http_exceptions.HttpProcessingError,
+        ) as exc:
+            # A line longer than aiohttp reads (LineTooLong) was a 500 and a traceback.
             raise BackendError(
                 f"{self.url} sent a stream that is not chat completion chunks"
             ) from exc
