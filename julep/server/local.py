@@ -24,6 +24,7 @@ from .app import API_PREFIX, build_app
 from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, ServerConfig
 from .db import count_rows
 from .faults import KINDS
+from .limits import MAX_FREEFORM_BYTES
 from .protocol_log import quiet_protocol_errors
 from .resources import limit_accept_error_logs
 from .state import STATE
@@ -32,6 +33,7 @@ from .tls import TLSTypes, server_context
 
 logger = logging.getLogger("julep.server")
 SHUTDOWN_TIMEOUT = 5.0  # seconds a stopping server gives requests still running
+MAX_REQUEST_LINE_BYTES = 3 * MAX_FREEFORM_BYTES + 8 * 1024
 
 
 class LocalServer:
@@ -146,6 +148,10 @@ class LocalServer:
             # as it arrives (a 2 MB gzip of 2 GB held every other request for
             # seconds, 413 or not); the guard refuses such bodies instead.
             auto_decompress=False,
+            # A metadata_filter may hold any metadata the server stores (64 KiB of JSON,
+            # up to three times that once percent-encoded): aiohttp's 8,190-byte request
+            # line refused such a filter with a plain-text 400.
+            max_line_size=MAX_REQUEST_LINE_BYTES,
         )
         await runner.setup()
         try:

@@ -170,3 +170,18 @@ async def test_sessions_and_docs_are_filtered_too(api: Api) -> None:
     await api.created(f"/agents/{agent_id}/docs", {"title": "b", "content": "x"})
     reply = await api.get(f"/agents/{agent_id}/docs", params={"metadata_filter": '{"k": 1}'})
     assert [d["title"] for d in reply.body["items"]] == ["a"]
+
+
+@pytest.mark.parametrize("char", ["x", "é", '"', "\x01", "😀"])
+async def test_any_metadata_the_server_keeps_can_be_a_filter(api: Api, char: str) -> None:
+    """Metadata is kept up to 64 KiB of JSON, but a metadata_filter over aiohttp's 8,190-byte
+    request line was a plain-text 400 (any filter on a value of ~3,000 characters or
+    more); the request line now fits the largest filter, percent-encoded (atkY repro/03)."""
+    budget = 65536 - len(b'{"k":""}')
+    per_char = len(orjson.dumps(char)) - 2
+    metadata = {"k": char * (budget // per_char)}
+    assert len(orjson.dumps(metadata)) <= 65536
+    await api.agent(name="kept", metadata=metadata)
+    await api.agent(name="other", metadata={"k": "y"})
+    wanted = orjson.dumps(metadata).decode()
+    assert await _names(api, "/agents", metadata_filter=wanted) == ["kept"]
