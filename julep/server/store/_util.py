@@ -60,6 +60,30 @@ def list_tail(query: ListQuery, *, sort_column: str | None = None) -> tuple[str,
     return sql, params
 
 
+# The most text one list page may hold, in characters of its rows' text columns.
+# JSON writes a character in at most 6 bytes (\u001f), so a page stays under 96
+# MiB on the wire, inside the SDK's default max_response_bytes (100 MiB), and one
+# list costs the server a bounded amount of memory whatever limit asks for (1,000
+# docs of 4 MiB each were a 4 GB page, built whole).
+MAX_PAGE_CHARS = 16 * 1024 * 1024
+
+
+def bounded_page(rows: typing.Iterable[sqlite3.Row], limit: int) -> typing.Iterator[sqlite3.Row]:
+    """The rows of a page, read one at a time; a 422 naming ``limit`` as soon as
+    they pass ``MAX_PAGE_CHARS``. The first row always fits, so any item can be
+    read with a small enough ``limit``; the error says how many fit."""
+    total = 0
+    for count, row in enumerate(rows):
+        total += sum(len(value) for value in row if value.__class__ is str)
+        if count and total > MAX_PAGE_CHARS:
+            raise invalid(
+                f"limit: a page of {limit} items here holds more than {MAX_PAGE_CHARS} characters"
+                f" of text (the most one page sends); the first {count} fit, so ask for"
+                f" limit={count} or less"
+            )
+        yield row
+
+
 def page_tail(page: Page, order: str) -> tuple[str, list[object]]:
     """Order by creation (``asc`` or ``desc``) and page."""
     return f" ORDER BY created_at {order}, rowid {order} LIMIT ? OFFSET ?", [

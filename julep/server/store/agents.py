@@ -12,7 +12,7 @@ from ..errors import not_found
 from ..params import ListQuery
 from ..schemas import CreateAgentRequest, PatchAgentRequest, UpdateAgentRequest
 from . import docs, jobs, tools
-from ._util import from_json, list_tail, merged_metadata, new_id, to_json
+from ._util import bounded_page, from_json, list_tail, merged_metadata, new_id, to_json
 
 DEFAULT_MODEL = "julep-ai/samantha-1-turbo"
 # The API's documented defaults, filled in for every agent so clients see them.
@@ -96,7 +96,7 @@ def get(conn: sqlite3.Connection, agent_id: str) -> Agent:
 def list_(conn: sqlite3.Connection, query: ListQuery) -> list[Agent]:
     tail, params = list_tail(query)
     rows = conn.execute(f"SELECT {_COLUMNS} FROM agents WHERE 1{tail}", params)
-    return [_agent(row) for row in rows]
+    return [_agent(row) for row in bounded_page(rows, query.limit)]
 
 
 def replace(conn: sqlite3.Connection, agent_id: str, body: UpdateAgentRequest) -> str:

@@ -16,7 +16,7 @@ from .. import clock
 from ..backends import RecalledDoc
 from ..params import Page
 from . import agents, docs, jobs, sessions, tools, users
-from ._util import from_json, page_tail, require, to_json
+from ._util import bounded_page, from_json, page_tail, require, to_json
 
 # The context holds at most this many of the latest messages, so a long session
 # does not make every chat slower; a session's token_budget can trim further.
@@ -188,7 +188,7 @@ def history(conn: sqlite3.Connection, session_id: str, page: Page) -> list[ChatM
         f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id = ?{tail}",
         [session_id, *params],
     )
-    return [_message(row) for row in rows]
+    return [_message(row) for row in bounded_page(rows, page.limit)]
 
 
 def clear_history(conn: sqlite3.Connection, session_id: str) -> str:
@@ -215,5 +215,5 @@ def suggestions(conn: sqlite3.Connection, session_id: str, page: Page) -> list[S
             session_id=session_id,
             created_at=clock.parse(row["created_at"]),
         )
-        for row in rows
+        for row in bounded_page(rows, page.limit)
     ]

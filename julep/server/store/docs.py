@@ -10,7 +10,7 @@ from ..backends import RecalledDoc
 from ..errors import RequestError, not_found
 from ..params import ListQuery
 from . import jobs
-from ._util import from_json, list_tail, new_id, require, to_json
+from ._util import bounded_page, from_json, list_tail, new_id, require, to_json
 
 _COLUMNS = "id, title, content, metadata, created_at"
 
@@ -68,7 +68,7 @@ def list_(conn: sqlite3.Connection, owner: str, owner_id: str, query: ListQuery)
         f"SELECT {_COLUMNS} FROM docs WHERE {owner} = ?{tail}",
         [owner_id, *params],
     )
-    return [_doc(row) for row in rows]
+    return [_doc(row) for row in bounded_page(rows, query.limit)]
 
 
 def delete(conn: sqlite3.Connection, owner: str, owner_id: str, doc_id: str) -> str:

@@ -12,7 +12,7 @@ from .. import clock, textmatch
 from ..errors import not_found
 from ..params import Page
 from . import jobs
-from ._util import from_json, new_id, require, to_json
+from ._util import bounded_page, from_json, new_id, require, to_json
 
 _COLUMNS = "m.id, m.agent_id, m.user_id, m.content, m.entities, m.timestamp, m.created_at"
 
@@ -106,7 +106,7 @@ def search(
         )
         params.insert(0, match)
     rows = conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, page.limit, page.offset])
-    return [_memory(row) for row in rows]
+    return [_memory(row) for row in bounded_page(rows, page.limit)]
 
 
 def delete(conn: sqlite3.Connection, agent_id: str, memory_id: str) -> str:

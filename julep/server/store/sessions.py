@@ -9,7 +9,7 @@ from .. import clock
 from ..errors import not_found
 from ..params import ListQuery
 from ..schemas import CreateSessionRequest, PatchSessionRequest, UpdateSessionRequest
-from ._util import from_json, list_tail, merged_metadata, new_id, require, to_json
+from ._util import bounded_page, from_json, list_tail, merged_metadata, new_id, require, to_json
 
 _COLUMNS = (
     "id, agent_id, user_id, situation, summary, metadata, render_templates, token_budget,"
@@ -67,7 +67,7 @@ def get(conn: sqlite3.Connection, session_id: str) -> Session:
 def list_(conn: sqlite3.Connection, query: ListQuery) -> list[Session]:
     tail, params = list_tail(query)
     rows = conn.execute(f"SELECT {_COLUMNS} FROM sessions WHERE 1{tail}", params)
-    return [_session(row) for row in rows]
+    return [_session(row) for row in bounded_page(rows, query.limit)]
 
 
 def replace(conn: sqlite3.Connection, session_id: str, body: UpdateSessionRequest) -> str:

@@ -9,7 +9,7 @@ from ...models import FunctionDef, PartialFunctionDef, Tool
 from .. import clock
 from ..errors import not_found
 from ..params import Page
-from ._util import from_json, new_id, page_tail, require, to_json
+from ._util import bounded_page, from_json, new_id, page_tail, require, to_json
 
 
 def _tool(row: sqlite3.Row) -> Tool:
@@ -51,7 +51,7 @@ def list_(conn: sqlite3.Connection, agent_id: str, page: Page) -> list[Tool]:
         f"SELECT id, type, function FROM tools WHERE agent_id = ?{tail}",
         [agent_id, *params],
     )
-    return [_tool(row) for row in rows]
+    return [_tool(row) for row in bounded_page(rows, page.limit)]
 
 
 def for_agent(conn: sqlite3.Connection, agent_id: str) -> list[Tool]:

@@ -10,7 +10,7 @@ from ..errors import not_found
 from ..params import ListQuery
 from ..schemas import CreateUserRequest, PatchUserRequest, UpdateUserRequest
 from . import docs, jobs
-from ._util import from_json, list_tail, merged_metadata, new_id, to_json
+from ._util import bounded_page, from_json, list_tail, merged_metadata, new_id, to_json
 
 DEFAULT_NAME = "User"  # the API's documented default
 _COLUMNS = "id, name, about, metadata, created_at, updated_at"
@@ -57,7 +57,7 @@ def get(conn: sqlite3.Connection, user_id: str) -> User:
 def list_(conn: sqlite3.Connection, query: ListQuery) -> list[User]:
     tail, params = list_tail(query)
     rows = conn.execute(f"SELECT {_COLUMNS} FROM users WHERE 1{tail}", params)
-    return [_user(row) for row in rows]
+    return [_user(row) for row in bounded_page(rows, query.limit)]
 
 
 def replace(conn: sqlite3.Connection, user_id: str, body: UpdateUserRequest) -> str:
