@@ -48,6 +48,7 @@ from .errors import (
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
+    ResponseTooLargeError,
     ResponseValidationError,
     with_article,
 )
@@ -363,8 +364,11 @@ class BaseAsyncClient:
             )
         except APIConnectionError as exc:
             raw = await self._retry_request(request, failure=exc, started=started)
+        except ResponseTooLargeError as exc:
+            _http.redact_error(exc, self._secrets)  # its request_id may echo the request
+            raise
         else:
-            _log_response(raw)
+            _log_response(raw, self._secrets)
             if not 200 <= raw.status < 300:
                 raw = await self._retry_request(
                     request, failure=_http.status_error(raw, self._secrets), started=started
@@ -453,7 +457,7 @@ class BaseAsyncClient:
                 budget = None if deadline is None else deadline - time.monotonic()
                 result = await attempt(budget)
                 result.retries_taken = retries
-                _log_response(result)
+                _log_response(result, self._secrets)
                 if not 200 <= result.status < 300:
                     assert isinstance(result, _http.RawResponse)
                     raise _http.status_error(result, self._secrets)
@@ -467,6 +471,10 @@ class BaseAsyncClient:
                     raise  # a server asking for minutes or years: fail now, retry_after says
                 delay = _retry_delay(error, retries + 1, policy)
                 failure: Exception = error
+            except ResponseTooLargeError as exc:
+                exc.retries_taken = retries
+                _http.redact_error(exc, self._secrets)  # its request_id may echo the request
+                raise
             except APIConnectionError as exc:
                 exc.retries_taken = retries
                 _http.redact_error(exc, self._secrets)  # before it reaches a log line
@@ -577,7 +585,7 @@ def _retry_delay(error: APIStatusError, retry_number: int, policy: RetryPolicy) 
     return _http.backoff_delay(retry_number, policy)
 
 
-def _log_response(raw: _http.RawResponse | StreamBody) -> None:
+def _log_response(raw: _http.RawResponse | StreamBody, secrets: tuple[str, ...]) -> None:
     """One line per response; for a stream, when its headers came (its events follow)."""
     if logger.isEnabledFor(logging.INFO):
         logger.info(
@@ -587,7 +595,7 @@ def _log_response(raw: _http.RawResponse | StreamBody) -> None:
             raw.status,
             raw.elapsed * 1000,
             raw.retries_taken + 1,
-            raw.headers.get("x-request-id"),
+            _http.request_id_of(raw.headers, secrets),
             ", streaming" if isinstance(raw, StreamBody) else "",
         )
 

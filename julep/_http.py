@@ -271,6 +271,18 @@ def _redact_arg(value: typing.Any, secrets: tuple[str, ...]) -> typing.Any:
     return value if redacted == text else redacted
 
 
+def request_id_of(headers: typing.Mapping[str, str], secrets: tuple[str, ...]) -> str | None:
+    """The response's ``x-request-id``, with the secrets blanked.
+
+    A server or proxy that echoes the request's headers may fill it with the
+    Authorization it received; it is quoted in error messages and log lines.
+    """
+    request_id = headers.get("x-request-id")
+    if request_id is None or not secrets:
+        return request_id
+    return redact_text(request_id, secrets)
+
+
 def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusError:
     """The typed error for a non-2xx response.
 
@@ -286,7 +298,7 @@ def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusEr
         hint=missing_api_hint(raw.status, raw.url),
         status_code=raw.status,
         body=body,
-        request_id=raw.request_id,
+        request_id=request_id_of(raw.headers, secrets),
         method=raw.method,
         url=raw.url,
         retries_taken=raw.retries_taken,

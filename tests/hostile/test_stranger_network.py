@@ -591,3 +591,69 @@ def test_an_invalid_stream_chunk_names_the_field(chunk: dict[str, typing.Any], p
     ):
         with pytest.raises(julep.StreamError, match=re.escape(f"@ {path}")):
             client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
+
+
+# --- an x-request-id that echoes the request's Authorization ------------------------
+
+
+def _echo_in_request_id(status: bytes, body: bytes) -> Handler:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            head = await read_head(reader)
+            auth = next(
+                line for line in head.split(b"\r\n") if line.lower().startswith(b"authorization:")
+            )
+            echoed = auth.partition(b":")[2].strip()
+            writer.write(
+                b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nx-request-id: %s\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (status, echoed, len(body), body)
+            )
+            await writer.drain()
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (b"400 Bad Request", b'{"detail": "no"}', julep.BadRequestError),
+        (b"503 Busy", b'{"detail": "later"}', julep.InternalServerError),
+        (b"200 OK", b'{"id": 1}', julep.ResponseValidationError),
+        (b"200 OK", b" " * 5000, julep.ResponseTooLargeError),
+    ],
+    ids=["400", "503-retried", "200-invalid", "200-too-large"],
+)
+@pytest.mark.parametrize("client_kind", ["sync", "async"])
+def test_a_request_id_echoing_the_key_never_shows_it(
+    status: bytes,
+    body: bytes,
+    error: type[julep.APIError],
+    client_kind: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A server that puts the request's Authorization into x-request-id: the key is
+    blanked in the error's message, its request_id and every log line."""
+    caplog.set_level("DEBUG")
+    options: dict[str, typing.Any] = {
+        "api_key": KEY,
+        "max_retries": julep.RetryPolicy(max_retries=1, initial_delay=0.01, max_delay=0.02),
+        "max_response_bytes": 4096,
+    }
+    with ScriptedServer(_echo_in_request_id(status, body)) as server:
+        if client_kind == "sync":
+            with julep.JulepApi(base_url=server.base_url, **options) as client:
+                with pytest.raises(error) as caught:
+                    client.get_agent(AGENT_ID)
+        else:
+
+            async def main() -> None:
+                async with julep.AsyncJulepApi(base_url=server.base_url, **options) as client:
+                    await client.get_agent(AGENT_ID)
+
+            with pytest.raises(error) as caught:
+                asyncio.run(main())
+    assert KEY not in _rendered(caught.value)
+    assert getattr(caught.value, "request_id", None) == "<redacted>"
+    assert KEY not in caplog.text
+    if error is not julep.ResponseTooLargeError:  # a response cut short is not logged
+        assert "request id <redacted>" in caplog.text
