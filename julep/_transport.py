@@ -140,6 +140,12 @@ class Transport:
             # header copy on every request.
             auto_decompress=True,
         )
+        # aiohttp re-sends a GET, PUT or DELETE once, at once and unseen, when its
+        # connection drops (ServerDisconnectedError, ClientOSError): an attempt the
+        # retry loop never counts, with no backoff, made even with max_retries=0 (a
+        # delete applied before the drop came back as a 404 with retries_taken=0).
+        # Every retry is the retry loop's, with its policy and its count.
+        self._session._retry_connection = False
         self._loop = loop
         self._deadlines = Deadlines(loop)
         self._closer = closer = loop.create_task(_close_with_loop(self._session))

@@ -657,3 +657,42 @@ def test_a_request_id_echoing_the_key_never_shows_it(
     assert KEY not in caplog.text
     if error is not julep.ResponseTooLargeError:  # a response cut short is not logged
         assert "request id <redacted>" in caplog.text
+
+
+# --- a connection that drops after the request arrived ------------------------------
+
+
+@pytest.mark.parametrize("method", ["get_agent", "update_agent", "delete_agent"])
+@pytest.mark.parametrize("max_retries", [0, 1])
+def test_a_dropped_connection_is_resent_only_by_the_retry_loop(
+    method: str, max_retries: int
+) -> None:
+    """A GET, PUT or DELETE whose connection drops once is sent 1 + max_retries times,
+    each retry counted: aiohttp's own silent re-send of such methods is off."""
+    received: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await read_head(reader)
+        received.append(head.split(b"\r\n")[0])
+        if len(received) == 1:  # applied, then the answer is lost
+            writer.transport.abort()
+            return
+        body = b'{"detail": "Agent not found"}'
+        writer.write(
+            b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        await writer.drain()
+
+    policy = julep.RetryPolicy(max_retries=max_retries, initial_delay=0.01, max_delay=0.02)
+    with ScriptedServer(handler) as server:
+        with julep.JulepApi(api_key=KEY, base_url=server.base_url, max_retries=policy) as client:
+            with pytest.raises(julep.APIError) as caught:
+                if method == "update_agent":
+                    client.update_agent(AGENT_ID, name="n", about="a", model="m")
+                else:
+                    getattr(client, method)(AGENT_ID)
+    assert len(received) == 1 + max_retries, received
+    assert caught.value.retries_taken == max_retries
+    expected = julep.NotFoundError if max_retries else julep.APIConnectionError
+    assert type(caught.value) is expected
