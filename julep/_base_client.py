@@ -403,17 +403,20 @@ class BaseAsyncClient:
         return await self._with_retries(request.method, request.url, attempt, failure, started)
 
     async def _open_stream(
-        self, method: str, path: str, json: JSONObject
+        self, method: str, path: str, json: JSONObject, *, attempts: list[int] | None = None
     ) -> _http.RawResponse | StreamBody:
         """Start a streamed request with retries; a 2xx stream is returned unread.
 
         A 2xx that is not an event stream (a server that ignored the request to
-        stream) comes back read, as a RawResponse.
+        stream) comes back read, as a RawResponse. ``attempts[0]`` counts the
+        attempts started, for a caller that cancels the opening (its deadline).
         """
         request = self._build_request(method, path, json=json, stream=True)
 
         async def attempt(budget: float | None) -> _http.RawResponse | StreamBody:
             started = time.monotonic()
+            if attempts is not None:
+                attempts[0] += 1
             stream = await self._transport.open_stream(
                 request.method,
                 request.url,

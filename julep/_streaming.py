@@ -69,6 +69,9 @@ class AsyncChatStream:
         self._closed = False
         # Seconds spent inside __anext__ so far: what Timeout.total bounds.
         self._waited = 0.0
+        # The attempts made to open the stream, known even if the total deadline
+        # cancels the opening: its error counts the retries among them.
+        self._attempts = [0]
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -122,10 +125,13 @@ class AsyncChatStream:
                     f"({len(self.text)} characters of the reply received)"
                 )
                 url = self._client.base_url + self._path
+                retries = max(self._attempts[0] - 1, 0)
                 if self._body_stream is None:  # still opening it: nothing streamed yet
-                    raise APITimeoutError(message, method="POST", url=url) from exc
+                    raise APITimeoutError(
+                        message, method="POST", url=url, retries_taken=retries
+                    ) from exc
                 raise StreamTimeoutError(
-                    message, partial_text=self.text, method="POST", url=url
+                    message, partial_text=self.text, method="POST", url=url, retries_taken=retries
                 ) from exc
         except StopAsyncIteration:
             await self.aclose()
@@ -169,7 +175,9 @@ class AsyncChatStream:
         await self.aclose()
 
     async def _chunks(self) -> typing.AsyncIterator[ChatResponseChunk]:
-        opened = await self._client._open_stream("POST", self._path, self._body)
+        opened = await self._client._open_stream(
+            "POST", self._path, self._body, attempts=self._attempts
+        )
         if isinstance(opened, _http.RawResponse):
             # The server answered with plain JSON: one chunk carries it all.
             response = _http.decode(opened, ChatResponse)

@@ -607,6 +607,65 @@ async def endless_folded_header(srv, r, w, write, n):
     while True:
         await write(b" continued\r\n" * 5000)
 
+@scenario("get")
+async def te_identity(srv, r, w, write, n):
+    await read_request(r)
+    b = json.dumps(AGENT).encode()
+    await write(head("200 OK", {"Content-Type": "application/json", "Transfer-Encoding": "identity"}, close=True) + b)
+    w.close()
+
+@scenario("get")
+async def te_gzip_chunked(srv, r, w, write, n):
+    await read_request(r)
+    import gzip as gz
+    d = gz.compress(json.dumps(AGENT).encode())
+    await write(head("200 OK", {"Content-Type": "application/json", "Transfer-Encoding": "gzip, chunked"}) + b"%x\r\n%s\r\n0\r\n\r\n" % (len(d), d))
+
+@scenario("get")
+async def ce_zstd(srv, r, w, write, n):
+    await read_request(r)
+    await write(jbody(b"\x28\xb5\x2f\xfd" + b"x" * 50, extra={"Content-Encoding": "zstd"}))
+
+@scenario("get")
+async def ce_br_truncated(srv, r, w, write, n):
+    import brotli
+    await read_request(r)
+    d = brotli.compress(json.dumps(AGENT).encode())[:-3]
+    await write(jbody(d, extra={"Content-Encoding": "br"}))
+
+@scenario("get")
+async def ce_gzip_trailing_junk(srv, r, w, write, n):
+    import gzip as gz
+    await read_request(r)
+    d = gz.compress(json.dumps(AGENT).encode()) + b"junkjunk"
+    await write(jbody(d, extra={"Content-Encoding": "gzip"}))
+
+@scenario("get")
+async def ce_gzip_many_tiny_members(srv, r, w, write, n):
+    import gzip as gz
+    await read_request(r)
+    m = gz.compress(b" ")
+    await write(head("200 OK", {"Content-Type": "application/json", "Content-Encoding": "gzip", "Transfer-Encoding": "chunked"}))
+    blob = m * 2000
+    for _ in range(2000):
+        await write(b"%x\r\n%s\r\n" % (len(blob), blob))
+
+@scenario("get")
+async def ok_header_latin1(srv, r, w, write, n):
+    await read_request(r)
+    await write(jbody(AGENT, extra={"x-request-id": "caf\xe9 \xff"}).replace(b"caf\xc3\xa9", b"caf\xe9"))
+
+@scenario("get")
+async def header_nul(srv, r, w, write, n):
+    await read_request(r)
+    await write(jbody(AGENT, extra={"x-request-id": "a\x00b"}))
+
+@scenario("get")
+async def status_429_body_huge_retry(srv, r, w, write, n):
+    await read_request(r)
+    b = b"x" * (6 << 20)
+    await write(head("429 Slow", {"Content-Length": str(len(b)), "Retry-After": "0"}) + b)
+
 
 def make_client(cls, base_url, **kw):
     opts = dict(api_key=KEY, base_url=base_url,

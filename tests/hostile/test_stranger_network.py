@@ -696,3 +696,45 @@ def test_a_dropped_connection_is_resent_only_by_the_retry_loop(
     assert caught.value.retries_taken == max_retries
     expected = julep.NotFoundError if max_retries else julep.APIConnectionError
     assert type(caught.value) is expected
+
+
+# --- the total deadline passing while a stream is still being opened ---------------
+
+
+@pytest.mark.parametrize("busy", [0, 1, 2])
+@pytest.mark.parametrize("how", ["chat", "chat_stream", "stream=True"])
+def test_a_deadline_while_opening_a_stream_counts_the_retries_made(busy: int, how: str) -> None:
+    """``busy`` 503s, then a server that never answers: the APITimeoutError of the
+    total deadline says ``busy`` retries were taken, streamed or not."""
+    received: list[int] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        received.append(1)
+        if len(received) <= busy:
+            body = b'{"detail": "busy"}'
+            writer.write(
+                b"HTTP/1.1 503 Busy\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+            await writer.drain()
+            return
+        await asyncio.sleep(5)
+
+    messages = [{"role": "user", "content": "hi"}]
+    with ScriptedServer(handler) as server:
+        with julep.JulepApi(
+            api_key=KEY,
+            base_url=server.base_url,
+            timeout=julep.Timeout(read=10, total=0.8),
+            max_retries=julep.RetryPolicy(max_retries=5, initial_delay=0.01, max_delay=0.02),
+        ) as client:
+            with pytest.raises(julep.APITimeoutError) as caught:
+                if how == "chat":
+                    client.chat(AGENT_ID, messages=messages)
+                elif how == "chat_stream":
+                    client.chat_stream(AGENT_ID, messages=messages).until_done()
+                else:
+                    client.chat(AGENT_ID, messages=messages, stream=True)
+    assert len(received) == busy + 1
+    assert caught.value.retries_taken == busy
