@@ -110,7 +110,13 @@ class AsyncChatStream:
             if total is None:
                 return await self._events.__anext__()
             try:
-                return await _within(self._events.__anext__(), max(total - self._waited, 0.0))
+                left = total - self._waited
+                if left <= 0:
+                    # Checked here, not only by a timer: a read whose bytes are
+                    # already buffered (a server sending faster than they are
+                    # consumed) never suspends, so a timer would never fire.
+                    raise asyncio.TimeoutError
+                return await _within(self._events.__anext__(), left)
             except asyncio.TimeoutError as exc:
                 if self._final is not None:
                     # Past the final event, only [DONE] or the body's end was awaited.
@@ -144,6 +150,15 @@ class AsyncChatStream:
             raise
         finally:
             self._waited += time.monotonic() - started
+
+    def count_wait(self, seconds: float) -> None:
+        """Count ``seconds`` more of waiting against ``Timeout.total``.
+
+        For the sync ``ChatStream``: the hop of each ``next()`` to the client's
+        event loop and back is time inside the iteration, not the caller's own.
+        """
+        if seconds > 0:
+            self._waited += seconds
 
     async def aclose(self) -> None:
         """Stop reading and drop the connection."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import types
 import typing
 
@@ -97,6 +98,16 @@ class ChatStream(SyncIterator[ChatResponseChunk]):
 
     def __init__(self, source: AsyncChatStream, portal: Portal, owner: object = None) -> None:
         super().__init__(source, portal, owner)
+
+    def __next__(self) -> ChatResponseChunk:
+        source = self._source
+        waited, started = source._waited, time.monotonic()
+        try:
+            return super().__next__()
+        finally:
+            # Timeout.total counts the time inside next(), hops to the loop and back
+            # included; the async side measured only its own part of it.
+            source.count_wait(time.monotonic() - started - (source._waited - waited))
 
     @property
     def text(self) -> str:

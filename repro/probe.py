@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import io
 import json
 import logging
@@ -666,12 +667,22 @@ async def status_429_body_huge_retry(srv, r, w, write, n):
     b = b"x" * (6 << 20)
     await write(head("429 Slow", {"Content-Length": str(len(b)), "Retry-After": "0"}) + b)
 
+@scenario("stream")
+async def sse_fast_tiny(srv, r, w, write, n):
+    await read_request(r)
+    await write(SSE)
+    piece = delta("x") * 200
+    while True:
+        await write(piece)
+
 
 def make_client(cls, base_url, **kw):
     opts = dict(api_key=KEY, base_url=base_url,
                 max_response_bytes=8 << 20, max_event_bytes=1 << 20,
                 max_retries=julep.RetryPolicy(max_retries=2, initial_delay=0.05, max_delay=0.1),
                 timeout=julep.Timeout(connect=2, read=3, total=6, stream_idle=1.5))
+    if os.environ.get("BIG"):
+        opts["max_response_bytes"] = 100 << 20
     opts.update(kw)
     return cls(**opts)
 

@@ -193,6 +193,14 @@ async def sse_endless(write: Writer, size: int) -> None:
         await write(piece)
 
 
+async def sse_flood(write: Writer, size: int) -> None:
+    """One-character reply pieces, as fast as the client takes them, forever."""
+    await write(_sse_head())
+    piece = _delta("w") * 256
+    while True:
+        await write(piece)
+
+
 async def sse_noblank(write: Writer, size: int) -> None:
     """``data:`` lines forever, never the blank line that ends an event."""
     await write(_sse_head() + _delta("Hel"))
@@ -288,6 +296,7 @@ BEHAVIOURS: dict[str, typing.Callable[[Writer, int], typing.Awaitable[None]]] = 
     "badgzip": badgzip,
     "stall": stall,
     "sse_endless": sse_endless,
+    "sse_flood": sse_flood,
     "sse_noblank": sse_noblank,
     "sse_longline": sse_longline,
     "sse_utf8": sse_utf8,

@@ -86,6 +86,35 @@ def test_sync_chat_stream_total_bounds_the_wait(server: HostileServer) -> None:
 
 
 @pytest.mark.anyio
+async def test_async_chat_stream_total_ends_a_flood(server: HostileServer) -> None:
+    """Tiny events faster than they are read (every read finds bytes waiting, none
+    suspends): total still ends the iteration."""
+    timeout = julep.Timeout(total=1.5, stream_idle=2)
+    options: dict[str, typing.Any] = {"timeout": timeout, "max_response_bytes": 2**30}
+    async with AsyncJulepApi(api_key=API_KEY, base_url=server.base_url, **options) as client:
+        started = time.monotonic()
+        with pytest.raises(julep.StreamTimeoutError):
+            async with client.chat_stream("sse_flood", messages=MESSAGES) as stream:
+                async for _ in stream:
+                    pass
+        assert time.monotonic() - started < BOUND
+
+
+def test_sync_chat_stream_total_ends_a_flood(server: HostileServer) -> None:
+    """The sync stream on tiny events sent as fast as they are read: total ends it,
+    each next()'s hop to the loop and back counted as time inside the iteration."""
+    timeout = julep.Timeout(total=1.5, stream_idle=2)
+    options: dict[str, typing.Any] = {"timeout": timeout, "max_response_bytes": 2**30}
+    with JulepApi(api_key=API_KEY, base_url=server.base_url, **options) as client:
+        started = time.monotonic()
+        with pytest.raises(julep.StreamTimeoutError):
+            with client.chat_stream("sse_flood", messages=MESSAGES) as stream:
+                for _ in stream:
+                    pass
+        assert time.monotonic() - started < BOUND
+
+
+@pytest.mark.anyio
 async def test_async_chat_stream_callers_pace_does_not_count(server: HostileServer) -> None:
     """A caller slower than total between chunks still reads the whole reply."""
     timeout = julep.Timeout(total=0.8, stream_idle=2)
