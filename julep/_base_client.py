@@ -376,7 +376,7 @@ class BaseAsyncClient:
         if cast_to is None:
             return None
         try:
-            return _http.decode(raw, cast_to)
+            return _http.decode(raw, cast_to, self._secrets)
         except ResponseValidationError as exc:
             _http.redact_error(exc, self._secrets)  # its body may echo the request
             raise

@@ -325,8 +325,11 @@ def _structure_hook(cls: type[_T]) -> typing.Callable[[typing.Any, type[_T]], _T
     return hook
 
 
-def decode(raw: RawResponse, cls: type[_T]) -> _T:
-    """Decode a 2xx body into ``cls``; never lets a JSON or cattrs error escape."""
+def decode(raw: RawResponse, cls: type[_T], secrets: tuple[str, ...] = ()) -> _T:
+    """Decode a 2xx body into ``cls``; never lets a JSON or cattrs error escape.
+
+    ``secrets`` are blanked in the ``response_info.request_id`` it is given (a
+    server or proxy may echo the request's Authorization there)."""
     try:
         # The hook itself, not structure(): one call less on every response.
         value = _bigjson.loads_into(raw.body, cls, _structure_hook(cls))
@@ -336,7 +339,10 @@ def decode(raw: RawResponse, cls: type[_T]) -> _T:
         detail = describe_error(exc)
         raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc
     if isinstance(value, ResponseModel):
-        set_response_info(value, raw.status, raw.request_id, raw.retries_taken, raw.elapsed)
+        request_id = raw.headers.get("x-request-id")
+        if request_id is not None and secrets:
+            request_id = redact_text(request_id, secrets)
+        set_response_info(value, raw.status, request_id, raw.retries_taken, raw.elapsed)
     return value
 
 

@@ -195,7 +195,7 @@ class AsyncChatStream:
         )
         if isinstance(opened, _http.RawResponse):
             # The server answered with plain JSON: one chunk carries it all.
-            response = _http.decode(opened, ChatResponse)
+            response = _http.decode(opened, ChatResponse, self._client._secrets)
             yield self._finish_from_response(response)
             return
         self._body_stream = opened
@@ -297,7 +297,7 @@ class AsyncChatStream:
             _http.set_response_info(
                 self._final,
                 opened.status,
-                opened.headers.get("x-request-id"),
+                _http.request_id_of(opened.headers, self._client._secrets),
                 opened.retries_taken,
                 opened.elapsed,
             )

@@ -738,3 +738,77 @@ def test_a_deadline_while_opening_a_stream_counts_the_retries_made(busy: int, ho
                     client.chat(AGENT_ID, messages=messages, stream=True)
     assert len(received) == busy + 1
     assert caught.value.retries_taken == busy
+
+
+def _echo_in_request_id_as(content_type: bytes, body: bytes) -> Handler:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            head = await read_head(reader)
+            auth = next(
+                line for line in head.split(b"\r\n") if line.lower().startswith(b"authorization:")
+            )
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nx-request-id: %s\r\n"
+                b"Content-Length: %d\r\n\r\n%s"
+                % (content_type, auth.partition(b":")[2].strip(), len(body), body)
+            )
+            await writer.drain()
+
+    return handler
+
+
+_FINAL_CHUNKS = (
+    b'data: {"id": "c1", "delta": {"content": "Hi"}}\n\n'
+    b'data: {"id": "c1", "finish_reason": "stop",'
+    b' "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}\n\n'
+    b"data: [DONE]\n\n"
+)
+
+
+@pytest.mark.parametrize("how", ["get_agent", "chat stream=True, JSON answer", "chat_stream"])
+def test_a_request_id_echoing_the_key_is_blanked_in_response_info(how: str) -> None:
+    """On a success too: response_info (its repr, its request_id) never shows the key."""
+    messages = [{"role": "user", "content": "hi"}]
+    if how == "get_agent":
+        handler = _echo_in_request_id_as(
+            b"application/json", orjson.dumps({"id": AGENT_ID, "name": "n", "model": "m"})
+        )
+    elif how == "chat_stream":
+        handler = _echo_in_request_id_as(b"text/event-stream", _FINAL_CHUNKS)
+    else:
+        handler = _echo_in_request_id_as(
+            b"application/json",
+            orjson.dumps(
+                {
+                    "id": AGENT_ID,
+                    "finish_reason": "stop",
+                    "response": [
+                        [
+                            {
+                                "id": AGENT_ID,
+                                "role": "assistant",
+                                "content": "Hi",
+                                "created_at": "2024-05-01T12:00:00Z",
+                            }
+                        ]
+                    ],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    "doc_ids": {"agent_doc_ids": [], "user_doc_ids": []},
+                }
+            ),
+        )
+    with (
+        ScriptedServer(handler) as server,
+        julep.JulepApi(api_key=KEY, base_url=server.base_url, max_retries=0) as client,
+    ):
+        if how == "get_agent":
+            model: typing.Any = client.get_agent(AGENT_ID)
+        elif how == "chat_stream":
+            with client.chat_stream(AGENT_ID, messages=messages) as stream:
+                for _ in stream:
+                    pass
+            model = stream.final_response
+        else:
+            model = client.chat(AGENT_ID, messages=messages, stream=True)
+    assert model.response_info.request_id == "<redacted>"
+    assert KEY not in repr(model.response_info) and KEY not in repr(model)
