@@ -104,8 +104,12 @@ def path_id(name: str, value: object) -> str:
 
 
 def check_str(name: str, value: object, *, optional: bool = False) -> None:
-    if value is OMIT or (optional and value is None):
+    if optional and (value is OMIT or value is None):
         return
+    if value is OMIT:
+        # The omit marker in a required argument: a body without it, or a
+        # query searching for the text "OMIT", is not what the caller meant.
+        raise TypeError(f"{name} must be a str, got OMIT: it is required and cannot be left out")
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}: {shown(value)}")
 
@@ -314,7 +318,7 @@ def model(name: str, cls: type, value: object) -> object:
 def required_model(name: str, cls: type, value: object) -> object:
     """A model argument that must be given (not None), or a plain dict, in JSON form."""
     if value is None or value is OMIT:
-        raise TypeError(f"{name} must be {with_article(cls.__name__)} or a dict, got None")
+        raise TypeError(f"{name} must be {with_article(cls.__name__)} or a dict, got {value!r}")
     return _one_model(name, cls, value)
 
 
@@ -371,7 +375,7 @@ def _refuse_sets(name: str, value: object) -> None:
 
 def metadata_filter(value: object) -> str | None:
     """The filter as the JSON string the API takes; a dict is encoded for you."""
-    if value is None:
+    if value is None or value is OMIT:
         return None
     if isinstance(value, dict):
         # NaN and infinity would be written as null: another filter than the one given.
@@ -403,10 +407,10 @@ def body(**fields: object) -> JSONObject:
 
 
 def query(**params: object) -> str:
-    """The query string, without the ``?``; ``None`` values are dropped."""
+    """The query string, without the ``?``; ``None`` and ``OMIT`` values are dropped."""
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
-        if value is None:
+        if value is None or value is OMIT:  # left out, as the omit marker says
             continue
         wire = value.value if isinstance(value, enum.Enum) else value
         pairs.append((key, str(wire)))

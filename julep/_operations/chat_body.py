@@ -67,8 +67,8 @@ def chat_body(
     than twenty keyword arguments. Arguments left out (``OMIT``) are not in
     the body; the rest are checked first.
     """
-    if messages is None:
-        raise TypeError("messages must be a list of InputChatMlMessage, got None")
+    if messages is None or messages is OMIT:
+        raise TypeError(f"messages must be a list of InputChatMlMessage, got {messages!r}")
     body: JSONObject = {
         "messages": p.models("messages", InputChatMlMessage, messages, non_empty=True)
     }

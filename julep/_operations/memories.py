@@ -10,6 +10,7 @@ import typing
 from .. import _params as p
 from .._base_client import BaseAsyncClient
 from .._pagination import paginate_items
+from .._types import OMIT
 from ..errors import APITimeoutError
 from ..models import GetAgentMemoriesResponse, JobStatus, Memory
 from ..models.enums import JobStatusState
@@ -35,7 +36,7 @@ class MemoryOperations(BaseAsyncClient):
         """Search an agent's memories, best match for ``query`` first."""
         path = f"agents/{p.path_id('agent_id', agent_id)}/memories"
         p.check_str("query", query)
-        if user_id is not None:
+        if user_id is not None and user_id is not OMIT:
             p.path_id("user_id", user_id)
         search = p.page_query(limit, offset, query=query, user_id=user_id)
         return await self._request("GET", path, GetAgentMemoriesResponse, query=search)
@@ -119,12 +120,16 @@ class MemoryOperations(BaseAsyncClient):
         """One status poll, cut off at the wait's deadline: a server that stalls on a
         poll must not stretch ``wait_for_job(timeout=...)`` to the client's own timeout."""
         remaining = max(deadline - time.monotonic(), 0.0)
-        poll = self.get_job_status(job_id)
         try:
+            # The poll's coroutine is made once the timeout is armed: made
+            # before, it was left never awaited (a RuntimeWarning) whenever
+            # arming it failed, as on a closed JulepApi, whose argument checks
+            # run with no event loop.
             if sys.version_info >= (3, 11):
                 async with asyncio.timeout(remaining):
-                    return await poll
-            return await asyncio.wait_for(poll, remaining)
+                    return await self.get_job_status(job_id)
+            asyncio.get_running_loop()
+            return await asyncio.wait_for(self.get_job_status(job_id), remaining)
         except asyncio.TimeoutError as exc:
             url = f"{self.base_url}jobs/{job_id}"
             raise APITimeoutError(
