@@ -32,6 +32,7 @@ import re
 import threading
 import types
 import typing
+import weakref
 
 import anyio.from_thread
 
@@ -59,9 +60,19 @@ class _Forks:
     @classmethod
     def after_fork_in_child(cls) -> None:
         cls.generation += 1
+        # A lock another thread held at the fork (starting a loop, closing) is
+        # copied locked, and that thread does not exist here: the child's first
+        # call on the client would wait for it for ever. The child has one
+        # thread now, so the locks are replaced before anything can use them.
+        for portal in list(_PORTALS):
+            portal._lock = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_Forks.after_fork_in_child)
+# Every portal of this process, for the child of a fork.
+_PORTALS: weakref.WeakSet[Portal] = weakref.WeakSet()
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_Forks.after_fork_in_child)
 
 # Portals inherited from a parent process. Their thread does not exist here;
 # finalizing them would wait for it forever, so they are kept alive unused.
@@ -157,6 +168,7 @@ class Portal:
 
     def __init__(self, on_fork: typing.Callable[[], None]) -> None:
         self._lock = threading.Lock()
+        _PORTALS.add(self)
         self._loop: _Loop | None = None
         self._closed = False
         self._on_fork = on_fork

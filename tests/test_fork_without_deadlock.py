@@ -1,0 +1,77 @@
+"""JulepApi and fork: a child forked while another thread held the client's portal lock
+still calls the client; and julep imports where os has no fork at all (Windows)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import textwrap
+import threading
+import typing
+
+import pytest
+
+from julep import JulepApi
+
+from .conftest import API_KEY
+from .loopback import LoopbackServer
+from .subprocesses import in_forked_child, run_python
+
+
+@pytest.fixture
+def server() -> typing.Iterator[LoopbackServer]:
+    with LoopbackServer() as running:
+        yield running
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("started", [False, True], ids=["first-call", "loop-running"])
+def test_a_child_forked_while_the_portal_lock_was_held_calls_the_client(
+    server: LoopbackServer, started: bool
+) -> None:
+    """The portal lock another thread held at the fork (starting the loop, closing) is a
+    fresh one in the child: its call is answered instead of waiting for ever."""
+    with JulepApi(api_key=API_KEY, base_url=server.base_url) as client:
+        if started:
+            assert client.get_agent("parent").id == "parent"
+        holding, release = threading.Event(), threading.Event()
+
+        def hold_the_lock() -> None:  # as a thread starting the loop holds it
+            with client._portal._lock:
+                holding.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold_the_lock)
+        holder.start()
+        assert holding.wait(10)
+
+        def child() -> bool:
+            signal.signal(signal.SIGALRM, lambda *_: os._exit(3))  # a hang fails, not blocks
+            signal.alarm(10)
+            return client.get_agent("child").id == "child"
+
+        try:
+            status, exit_code = in_forked_child(child)
+        finally:
+            release.set()
+            holder.join(10)
+        assert (status, exit_code) == (b"ok", 0)
+        assert client.get_agent("parent-again").id == "parent-again"
+
+
+def test_julep_imports_where_os_has_no_fork() -> None:
+    """On Windows os has no fork nor register_at_fork: both clients still import and build."""
+    script = textwrap.dedent(
+        """
+        import os
+        for name in ("fork", "forkpty", "register_at_fork"):
+            if hasattr(os, name):
+                delattr(os, name)
+        from julep import AsyncJulepApi, JulepApi
+        JulepApi(api_key="k", base_url="http://127.0.0.1:9/api").close()
+        print("imported")
+        """
+    )
+    result = run_python(script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "imported"
