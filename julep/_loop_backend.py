@@ -12,6 +12,7 @@ never affected.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import os
 import typing
@@ -25,8 +26,14 @@ _ON = frozenset({"1", "true", "yes", "on"})
 _T = typing.TypeVar("_T")
 
 
+@functools.cache
 def _uvloop() -> typing.Any:
-    """The uvloop module, or None when it is not installed."""
+    """The uvloop module, or None when it is not installed.
+
+    Looked up once per process: an import tried at every loop start held an
+    import lock in the thread starting the loop, and a child forked at that
+    moment waited on it for ever at its own first call.
+    """
     try:
         return importlib.import_module("uvloop")
     except ImportError:
@@ -47,6 +54,22 @@ def use_uvloop() -> bool:
             f"{ENV_VAR}={setting} but uvloop is not installed; pip install -e '.[speed]'"
         )
     return False
+
+
+def import_in_this_thread() -> None:
+    """Import what starting a loop imports, here rather than in the thread that starts it.
+
+    A fork while another thread holds an import lock leaves the child that lock
+    held by a thread it does not have: its first call, importing the same
+    module to start its own loop, would wait for ever. A client imports these
+    when it is made, usually long before any fork. Failures are left for the
+    loop's start to report (at interpreter exit, say).
+    """
+    try:
+        importlib.import_module("anyio._backends._asyncio")
+        _uvloop()
+    except Exception:  # reported when a loop starts
+        pass
 
 
 def portal_options() -> dict[str, typing.Any]:

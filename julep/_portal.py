@@ -36,7 +36,7 @@ import weakref
 
 import anyio.from_thread
 
-from ._loop_backend import portal_options
+from ._loop_backend import import_in_this_thread, portal_options
 from ._reply import Reply
 from .errors import ClientClosedError, JulepError
 
@@ -169,6 +169,7 @@ class Portal:
     def __init__(self, on_fork: typing.Callable[[], None]) -> None:
         self._lock = threading.Lock()
         _PORTALS.add(self)
+        import_in_this_thread()
         self._loop: _Loop | None = None
         self._closed = False
         self._on_fork = on_fork

@@ -75,3 +75,30 @@ def test_julep_imports_where_os_has_no_fork() -> None:
     result = run_python(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "imported"
+
+
+def test_a_first_call_imports_nothing(server: LoopbackServer) -> None:
+    """Starting a client's loop tries no import: a fork while the loop thread held an
+    import lock (uvloop's lookup, tried at every start; anyio's asyncio backend) left
+    the child that lock held by a thread it lacks, and its first call hung on it."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from julep import JulepApi
+
+        class Recorder:
+            tried = []
+            def find_spec(self, name, path=None, target=None):
+                self.tried.append(name)
+                return None
+
+        client = JulepApi(api_key="k", base_url={server.base_url!r})
+        sys.meta_path.insert(0, Recorder())
+        assert client.get_agent("a").id == "a"
+        client.close()
+        print(Recorder.tried)
+        """
+    )
+    result = run_python(script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
