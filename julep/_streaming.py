@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import sys
 import time
 import types
@@ -38,6 +39,12 @@ if typing.TYPE_CHECKING:
 
 
 _T = typing.TypeVar("_T")
+
+# Streams a forked child inherited open, kept from garbage collection there:
+# their connection is the parent's, and closing it (or letting aiohttp release
+# it) in the child would take its socket out of the event-loop selector the two
+# processes share, stalling the parent's stream until its timeout.
+_INHERITED: list[object] = []
 
 
 class AsyncChatStream:
@@ -73,6 +80,8 @@ class AsyncChatStream:
         # cancels the opening: its error counts the retries among them.
         self._attempts = [0]
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The process that opened the connection (a forked child must not touch it).
+        self._pid: int | None = None
 
     @property
     def text(self) -> str:
@@ -96,6 +105,8 @@ class AsyncChatStream:
         return self
 
     async def __anext__(self) -> ChatResponseChunk:
+        if self._pid is not None and self._pid != os.getpid():
+            raise self._left_to_parent()
         if self._events is None:
             if self._closed:
                 raise StopAsyncIteration
@@ -163,9 +174,27 @@ class AsyncChatStream:
     async def aclose(self) -> None:
         """Stop reading and drop the connection."""
         self._closed = True
-        if self._body_stream is not None:
+        if self._pid is not None and self._pid != os.getpid():
+            self._left_to_parent()
+        elif self._body_stream is not None:
             self._body_stream.close()
             self._body_stream = None
+
+    def _left_to_parent(self) -> StreamConnectionError:
+        """In a forked child: stop, leave the parent's connection untouched, and say why."""
+        self._closed = True
+        if self._body_stream is not None or self._events is not None:
+            _INHERITED.append((self._body_stream, self._events))
+            self._body_stream = None
+        url = self._client.base_url + self._path
+        return StreamConnectionError(
+            f"POST {url}: this chat stream was opened by process {self._pid} before a fork; "
+            "its connection is that process's and cannot be read here "
+            f"({len(self.text)} characters of the reply received)",
+            partial_text=self.text,
+            method="POST",
+            url=url,
+        )
 
     def __del__(self) -> None:
         # Abandoned open: a loop broken out of without ``async with`` or
@@ -173,6 +202,10 @@ class AsyncChatStream:
         # (and the server keep generating) until the reply's end.
         body, loop = self.__dict__.get("_body_stream"), self.__dict__.get("_loop")
         if body is None or loop is None:
+            return
+        pid = self.__dict__.get("_pid")
+        if pid is not None and pid != os.getpid():
+            _INHERITED.append((body, self.__dict__.get("_events")))
             return
         # GC may run in any thread; the connection belongs to the loop's.
         with contextlib.suppress(RuntimeError):  # the loop is closed: so is its socket
@@ -200,6 +233,7 @@ class AsyncChatStream:
             return
         self._body_stream = opened
         self._loop = asyncio.get_running_loop()
+        self._pid = os.getpid()
         idle = self._client.timeout.stream_idle
         last_event = time.monotonic()
         done = False
