@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import functools
 import math
+import os
 import time
 import typing
 import weakref
@@ -87,6 +88,7 @@ class Transport:
         # Responses whose body is being read: close() wakes their readers, which
         # aiohttp leaves waiting (it drops a closed connection's payload unfed).
         self._reading: set[aiohttp.ClientResponse] = set()
+        _TRANSPORTS.add(self)
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
@@ -395,6 +397,26 @@ _PARKED_TASKS: list[asyncio.Task[None]] = []
 
 def _park(session: aiohttp.ClientSession) -> None:
     _PARKED.append(session)
+
+
+# Every transport of this process, for the child of a fork.
+_TRANSPORTS: weakref.WeakSet[Transport] = weakref.WeakSet()
+
+
+def _forget_sessions_after_fork() -> None:
+    """In a forked child, set the parent's sessions aside at once, not on the child's
+    first use: a child that never used its copy of a client and exited normally had
+    the copy's pooled connections closed by the garbage collector at its exit, which
+    took their sockets out of the epoll set the child shares with the parent, so
+    the parent's next request on one waited for its answer until its timeout."""
+    for transport in list(_TRANSPORTS):
+        transport._forget_if_forked()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    # After _portal's hook (registered at its import, before this one): the fork
+    # count is already the child's.
+    os.register_at_fork(after_in_child=_forget_sessions_after_fork)
 
 
 class StreamBody:

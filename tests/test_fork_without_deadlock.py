@@ -102,3 +102,41 @@ def test_a_first_call_imports_nothing(server: LoopbackServer) -> None:
     result = run_python(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("client_kind", ["sync", "async"])
+def test_a_child_exiting_without_the_client_leaves_the_parents_pool_alone(
+    server: LoopbackServer, client_kind: str
+) -> None:
+    """A child that never used its copy of a client and exits normally leaves the parent's
+    pooled connections alone (the parent's next call is answered, not timed out) and
+    prints nothing about unclosed sessions."""
+    make = (
+        "client = JulepApi(api_key='k', base_url=URL, timeout=5)\ncall = client.get_agent"
+        if client_kind == "sync"
+        else "client = AsyncJulepApi(api_key='k', base_url=URL, timeout=5)\n"
+        "loop = asyncio.new_event_loop()\n"
+        "call = lambda agent_id: loop.run_until_complete(client.get_agent(agent_id))"
+    )
+    script = textwrap.dedent(
+        """
+        import asyncio, os, sys
+        from julep import AsyncJulepApi, JulepApi
+
+        URL = {url!r}
+        MAKE
+        assert call("parent").id == "parent"
+        pid = os.fork()
+        if pid == 0:
+            sys.exit(0)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        print(call("again").id)
+        """
+    ).format(url=server.base_url)
+    script = script.replace("MAKE", make)
+    result = run_python(script, "-W", "ignore::DeprecationWarning")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "again"
+    assert "Unclosed" not in result.stderr
