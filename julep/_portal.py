@@ -65,7 +65,7 @@ class _Forks:
         # call on the client would wait for it for ever. The child has one
         # thread now, so the locks are replaced before anything can use them.
         for portal in list(_PORTALS):
-            portal._lock = threading.Lock()
+            portal._lock = threading.RLock()
 
 
 # Every portal of this process, for the child of a fork.
@@ -167,7 +167,10 @@ class Portal:
     """The event-loop thread of one sync client."""
 
     def __init__(self, on_fork: typing.Callable[[], None]) -> None:
-        self._lock = threading.Lock()
+        # Reentrant: a signal handler that closes (or calls) the client runs on the
+        # thread it interrupted, which may hold the lock (starting the loop):
+        # with a plain lock that thread waited on itself for ever.
+        self._lock = threading.RLock()
         _PORTALS.add(self)
         import_in_this_thread()
         self._loop: _Loop | None = None
@@ -191,7 +194,15 @@ class Portal:
                 self._waiting = set()
                 self._on_fork()
             if current is None:
-                current = self._loop = _Loop()
+                current = _Loop()
+                # A signal handler run on this thread while the loop started may
+                # have closed the client, or started a loop of its own for a call.
+                if self._closed or self._loop is not None:
+                    current.stop()
+                    if self._closed:
+                        raise _closed_error()
+                    return self._loop
+                self._loop = current
             return current
 
     def _loop_for(self, coroutine: _Coro[typing.Any], checks_first: bool) -> _Loop:

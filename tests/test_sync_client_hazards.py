@@ -1,5 +1,7 @@
-"""JulepApi and fork: a child forked while another thread held the client's portal lock
-still calls the client; and julep imports where os has no fork at all (Windows)."""
+"""JulepApi where processes fork, signals land and os has no fork: no deadlock, no broken
+parent. A forked child calls a client whose portal lock another thread held, finds no import
+lock held, and leaves the parent's pool alone; a signal handler may close or call the client
+while its loop starts; julep imports where os has no fork (Windows)."""
 
 from __future__ import annotations
 
@@ -140,3 +142,52 @@ def test_a_child_exiting_without_the_client_leaves_the_parents_pool_alone(
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "again"
     assert "Unclosed" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="needs POSIX signals")
+@pytest.mark.parametrize("handler_does", ["close", "call"])
+def test_a_signal_handler_using_the_client_while_its_loop_starts(
+    server: LoopbackServer, handler_does: str
+) -> None:
+    """A signal handler that closes the client (graceful shutdown) or calls it, run while
+    the interrupted thread holds the portal lock starting the loop, does not deadlock:
+    close() ends the call with ClientClosedError; the handler's own call is answered."""
+    script = textwrap.dedent(
+        f"""
+        import faulthandler, os, signal, threading
+        faulthandler.dump_traceback_later(20, exit=True)
+        import julep._portal as portal
+        from julep import ClientClosedError, JulepApi
+
+        client = JulepApi(api_key="k", base_url={server.base_url!r})
+        entered, answers = threading.Event(), []
+
+        def handler(*_):
+            entered.set()
+            if {handler_does!r} == "close":
+                client.close()
+            else:
+                answers.append(client.get_agent("from-handler").id)
+
+        signal.signal(signal.SIGUSR1, handler)
+        start = portal._start_portal
+
+        def start_once_the_handler_ran(started):
+            if not entered.is_set():  # the first loop start only
+                os.kill(os.getpid(), signal.SIGUSR1)  # the caller holds the lock meanwhile
+                entered.wait(10)
+            start(started)
+
+        portal._start_portal = start_once_the_handler_ran
+        try:
+            answers.append(client.get_agent("call").id)
+        except ClientClosedError:
+            answers.append("closed")
+        client.close()
+        print(answers, [t.name for t in threading.enumerate() if t.name == "julep-event-loop"])
+        """
+    )
+    result = run_python(script)
+    assert result.returncode == 0, result.stderr
+    expected = "['closed'] []" if handler_does == "close" else "['from-handler', 'call'] []"
+    assert result.stdout.strip() == expected
