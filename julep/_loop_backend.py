@@ -67,6 +67,9 @@ def import_in_this_thread() -> None:
     """
     try:
         importlib.import_module("anyio._backends._asyncio")
+        # The codec a socket's connect() imports for a host name given as str,
+        # at the first connection, in the loop's thread.
+        importlib.import_module("encodings.idna")
         _uvloop()
     except Exception:  # reported when a loop starts
         pass

@@ -107,13 +107,18 @@ def test_a_first_call_imports_nothing(server: LoopbackServer) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize("uvloop", ["0", "1"])
 @pytest.mark.parametrize("client_kind", ["sync", "async"])
 def test_a_child_exiting_without_the_client_leaves_the_parents_pool_alone(
-    server: LoopbackServer, client_kind: str
+    server: LoopbackServer, client_kind: str, uvloop: str
 ) -> None:
     """A child that never used its copy of a client and exits normally leaves the parent's
     pooled connections alone (the parent's next call is answered, not timed out) and
-    prints nothing about unclosed sessions."""
+    prints nothing about unclosed sessions. With the sync client on uvloop the child's
+    own exit status is README's caveat (libuv joins threads the child lacks), and
+    is printed rather than asserted; the parent's pool is what must hold."""
+    if uvloop == "1":
+        pytest.importorskip("uvloop")
     make = (
         "client = JulepApi(api_key='k', base_url=URL, timeout=5)\ncall = client.get_agent"
         if client_kind == "sync"
@@ -133,14 +138,18 @@ def test_a_child_exiting_without_the_client_leaves_the_parents_pool_alone(
         if pid == 0:
             sys.exit(0)
         _, status = os.waitpid(pid, 0)
-        assert os.waitstatus_to_exitcode(status) == 0
+        print(os.waitstatus_to_exitcode(status))
         print(call("again").id)
         """
     ).format(url=server.base_url)
     script = script.replace("MAKE", make)
-    result = run_python(script, "-W", "ignore::DeprecationWarning")
+    env = {**os.environ, "JULEP_UVLOOP": uvloop}
+    result = run_python(script, "-W", "ignore::DeprecationWarning", env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "again"
+    child_exit, answer = result.stdout.split()
+    assert answer == "again"
+    if uvloop == "0" or client_kind == "async":  # the async client runs on asyncio here
+        assert child_exit == "0"
     assert "Unclosed" not in result.stderr
 
 
