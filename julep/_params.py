@@ -103,19 +103,27 @@ def path_id(name: str, value: object) -> str:
         raise ValueError(f"{name} cannot be sent in a URL ({exc.reason}): {shown(value)}") from None
 
 
+def given(value: object) -> bool:
+    """Whether an optional argument was given: not None, OMIT, or ``...`` (julep
+    0.3.x's OMIT, which callers of that client may forward)."""
+    return value is not None and value is not OMIT and value is not ...
+
+
 def check_str(name: str, value: object, *, optional: bool = False) -> None:
-    if optional and (value is OMIT or value is None):
+    if optional and (value is OMIT or value is None or value is ...):
         return
-    if value is OMIT:
+    if value is OMIT or value is ...:
         # The omit marker in a required argument: a body without it, or a
         # query searching for the text "OMIT", is not what the caller meant.
-        raise TypeError(f"{name} must be a str, got OMIT: it is required and cannot be left out")
+        raise TypeError(
+            f"{name} must be a str, got {value!r}: it is required and cannot be left out"
+        )
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}: {shown(value)}")
 
 
 def check_int(name: str, value: object, *, minimum: int | None = None) -> None:
-    if value is OMIT or value is None:
+    if value is OMIT or value is None or value is ...:
         return
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}: {shown(value)}")
@@ -124,7 +132,7 @@ def check_int(name: str, value: object, *, minimum: int | None = None) -> None:
 
 
 def check_number(name: str, value: object) -> None:
-    if value is OMIT or value is None:
+    if value is OMIT or value is None or value is ...:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}: {shown(value)}")
@@ -151,14 +159,14 @@ def check_seconds(name: str, value: object, *, allow_zero: bool) -> None:
 
 
 def check_bool(name: str, value: object) -> None:
-    if value is OMIT or value is None:
+    if value is OMIT or value is None or value is ...:
         return
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}: {shown(value)}")
 
 
 def check_object(name: str, value: object) -> None:
-    if value is OMIT or value is None:
+    if value is OMIT or value is None or value is ...:
         return
     if not isinstance(value, dict):
         raise TypeError(f"{name} must be a dict, got {type(value).__name__}: {shown(value)}")
@@ -166,7 +174,7 @@ def check_object(name: str, value: object) -> None:
 
 
 def check_str_or_strs(name: str, value: object) -> None:
-    if value is OMIT or value is None or isinstance(value, str):
+    if value is OMIT or value is None or value is ... or isinstance(value, str):
         return
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return
@@ -177,6 +185,8 @@ def enum_value(name: str, cls: type[_E], value: object) -> object:
     """A member or its plain value, as the member; OMIT and None pass through."""
     if value is OMIT or value is None:
         return value
+    if value is ...:
+        return OMIT
     try:
         return strict_enum(cls, value)
     except ValueError as exc:
@@ -312,6 +322,8 @@ def model(name: str, cls: type, value: object) -> object:
     """A model argument, which may also be given as a plain dict, in JSON form."""
     if value is OMIT or value is None:
         return value
+    if value is ...:
+        return OMIT
     return _one_model(name, cls, value)
 
 
@@ -333,6 +345,8 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
     """A list of model arguments (models or dicts), in JSON form."""
     if value is OMIT or value is None:
         return value
+    if value is ...:
+        return OMIT
     if not isinstance(value, (list, tuple)) and (
         # What the signatures take (typing.Sequence): a UserList, a deque, one's
         # own; not a str or bytes, whose items are characters or ints.
@@ -375,7 +389,7 @@ def _refuse_sets(name: str, value: object) -> None:
 
 def metadata_filter(value: object) -> str | None:
     """The filter as the JSON string the API takes; a dict is encoded for you."""
-    if value is None or value is OMIT:
+    if value is None or value is OMIT or value is ...:
         return None
     if isinstance(value, dict):
         # NaN and infinity would be written as null: another filter than the one given.
@@ -403,14 +417,14 @@ def metadata_filter(value: object) -> str | None:
 
 def body(**fields: object) -> JSONObject:
     """The JSON body: omitted arguments are left out, ``None`` is kept as null."""
-    return {key: value for key, value in fields.items() if value is not OMIT}
+    return {key: value for key, value in fields.items() if value is not OMIT and value is not ...}
 
 
 def query(**params: object) -> str:
     """The query string, without the ``?``; ``None`` and ``OMIT`` values are dropped."""
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
-        if value is None or value is OMIT:  # left out, as the omit marker says
+        if value is None or value is OMIT or value is ...:  # left out, as OMIT says
             continue
         wire = value.value if isinstance(value, enum.Enum) else value
         pairs.append((key, str(wire)))

@@ -72,19 +72,19 @@ def chat_body(
     body: JSONObject = {
         "messages": p.models("messages", InputChatMlMessage, messages, non_empty=True)
     }
-    if tools is not OMIT:
+    if tools is not OMIT and tools is not ...:
         body["tools"] = p.models("tools", Tool, tools)
-    if tool_choice is not OMIT:
+    if tool_choice is not OMIT and tool_choice is not ...:
         body["tool_choice"] = _tool_choice(tool_choice)
     for name, value in settings.items():
-        if value is not OMIT:
+        if value is not OMIT and value is not ...:
             _SETTING_CHECKS[name](name, value)
             body[name] = list(value) if isinstance(value, tuple) else value
-    if response_format is not OMIT:
+    if response_format is not OMIT and response_format is not ...:
         body["response_format"] = p.model(
             "response_format", ChatSettingsResponseFormat, response_format
         )
-    if preset is not OMIT:
+    if preset is not OMIT and preset is not ...:
         body["preset"] = p.enum_value("preset", ChatSettingsPreset, preset)
     return body
 

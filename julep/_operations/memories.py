@@ -10,7 +10,6 @@ import typing
 from .. import _params as p
 from .._base_client import BaseAsyncClient
 from .._pagination import paginate_items
-from .._types import OMIT
 from ..errors import APITimeoutError
 from ..models import GetAgentMemoriesResponse, JobStatus, Memory
 from ..models.enums import JobStatusState
@@ -36,7 +35,7 @@ class MemoryOperations(BaseAsyncClient):
         """Search an agent's memories, best match for ``query`` first."""
         path = f"agents/{p.path_id('agent_id', agent_id)}/memories"
         p.check_str("query", query)
-        if user_id is not None and user_id is not OMIT:
+        if p.given(user_id):
             p.path_id("user_id", user_id)
         search = p.page_query(limit, offset, query=query, user_id=user_id)
         return await self._request("GET", path, GetAgentMemoriesResponse, query=search)

@@ -47,7 +47,7 @@ class SessionOperations(BaseAsyncClient):
     ) -> ResourceCreatedResponse:
         """Start a session between an agent and (optionally) a user."""
         p.path_id("agent_id", agent_id)
-        if user_id is not OMIT and user_id is not None:
+        if p.given(user_id):
             p.path_id("user_id", user_id)
         p.check_bool("render_templates", render_templates)
         return await self._request(
