@@ -7,6 +7,7 @@ and a body, then calls :meth:`BaseAsyncClient._request`.
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import logging
 import sys
@@ -497,7 +498,16 @@ class BaseAsyncClient:
                     or isinstance(exc.__cause__, aiohttp.ClientSSLError)
                 ):
                     raise
-                delay = _http.backoff_delay(retries + 1, policy)
+                # A connection dropped before any answer, on the first attempt: most
+                # often a pooled keep-alive connection the server closed as it was
+                # reused. Its retry goes at once, on a fresh connection (aiohttp did
+                # that itself, uncounted, before 198c9e0; httpcore does too); a server
+                # that keeps dropping them meets the backoff from the second retry on.
+                delay = (
+                    0.0
+                    if retries == 0 and _dropped_unanswered(exc)
+                    else _http.backoff_delay(retries + 1, policy)
+                )
                 failure = exc
             if deadline is not None and time.monotonic() + delay >= deadline:
                 raise _out_of_time(
@@ -586,6 +596,17 @@ def _retry_delay(error: APIStatusError, retry_number: int, policy: RetryPolicy) 
     if error.retry_after is not None:
         return error.retry_after
     return _http.backoff_delay(retry_number, policy)
+
+
+def _dropped_unanswered(error: APIConnectionError) -> bool:
+    """Whether the connection ended before any response: closed, or reset, by the server."""
+    cause = error.__cause__
+    if isinstance(cause, aiohttp.ServerDisconnectedError):
+        return True
+    return isinstance(cause, aiohttp.ClientOSError) and cause.errno in (
+        errno.ECONNRESET,
+        errno.EPIPE,
+    )
 
 
 def _log_response(raw: _http.RawResponse | StreamBody, secrets: tuple[str, ...]) -> None:

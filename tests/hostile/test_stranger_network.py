@@ -812,3 +812,53 @@ def test_a_request_id_echoing_the_key_is_blanked_in_response_info(how: str) -> N
             model = client.chat(AGENT_ID, messages=messages, stream=True)
     assert model.response_info.request_id == "<redacted>"
     assert KEY not in repr(model.response_info) and KEY not in repr(model)
+
+
+# --- a keep-alive connection the server closes as it is reused -------------------------
+
+
+def _closes_each_connection_on_its_second_request() -> Handler:
+    # An Agent and a ResourceCreatedResponse alike (a delete reads no body).
+    agent = orjson.dumps(
+        {"id": AGENT_ID, "name": "n", "model": "m", "created_at": "2024-05-01T12:00:00Z"}
+    )
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(agent), agent)
+        )
+        await writer.drain()
+        await read_head(reader)  # the reused connection's request: closed unanswered
+        writer.close()
+
+    return handler
+
+
+@pytest.mark.parametrize("method", ["get_agent", "delete_agent", "create_user"])
+def test_a_reused_connection_closed_unanswered_is_retried_at_once_and_counted(
+    method: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first retry after a dropped, unanswered request goes without a backoff (a
+    stale keep-alive connection is the usual cause) and counts as a retry; with
+    max_retries=0 the drop is the error."""
+    caplog.set_level("DEBUG", logger="julep")
+    call = {
+        "get_agent": lambda c: c.get_agent(AGENT_ID),
+        "delete_agent": lambda c: c.delete_agent(AGENT_ID),
+        "create_user": lambda c: c.create_user(name="u"),
+    }[method]
+    slow = julep.RetryPolicy(max_retries=1, initial_delay=30, max_delay=30)
+    with (
+        ScriptedServer(_closes_each_connection_on_its_second_request()) as server,
+        julep.JulepApi(api_key=KEY, base_url=server.base_url, max_retries=slow) as client,
+    ):
+        client.get_agent(AGENT_ID)  # opens the connection the next call reuses
+        result = call(client)
+        if result is not None:
+            assert result.response_info.retries_taken == 1
+        assert "in 0.000s (retry 1)" in caplog.text, caplog.text
+        with pytest.raises(julep.APIConnectionError) as caught:
+            client.with_options(max_retries=0).get_agent(AGENT_ID)
+        assert caught.value.retries_taken == 0
