@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import typing
 
 from ._shown import shown
-from .errors import APIError
+from .errors import APIError, UnprocessableEntityError
 
 _T = typing.TypeVar("_T")
 _T_co = typing.TypeVar("_T_co", covariant=True)
@@ -22,11 +23,13 @@ def paginate(
     """Every item, fetched ``page_size`` at a time with ``fetch(limit, offset)``.
 
     A page shorter than ``page_size`` is the last: no request is made after
-    it. A server that ignores ``offset`` returns the same items again, in any
-    order; a full page with no item not already listed raises ``APIError``
-    instead of looping forever. The ids of the first ``MAX_TRACKED_IDS`` items
-    are remembered for that (a few MB at most); past them, pages are checked
-    against those only.
+    it. A server that refuses ``page_size`` items because they hold too much
+    text (the local server's 422 saying how many fit) is asked again for that
+    many, and the walk goes on at that size. A server that ignores ``offset``
+    returns the same items again, in any order; a full page with no item not
+    already listed raises ``APIError`` instead of looping forever. The ids of
+    the first ``MAX_TRACKED_IDS`` items are remembered for that (a few MB at
+    most); past them, pages are checked against those only.
     """
     if isinstance(page_size, bool) or not isinstance(page_size, int):
         raise TypeError(f"page_size must be an int, got {shown(page_size)}")
@@ -42,7 +45,14 @@ async def _walk(
     offset = 0
     seen: set[typing.Hashable] = set()
     while True:
-        page = list(await fetch(page_size, offset) or ())
+        try:
+            page = list(await fetch(page_size, offset) or ())
+        except UnprocessableEntityError as error:
+            fits = _items_that_fit(error)
+            if fits is None or not 1 <= fits < page_size:
+                raise
+            page_size = fits  # a page of big items: ask for as many as the server sends
+            continue
         keys = [_key(item) for item in page]
         if page and all(key is not None and key in seen for key in keys):
             raise APIError(
@@ -58,6 +68,18 @@ async def _walk(
         if len(page) < page_size:
             return
         offset += len(page)
+
+
+# The local server's answer to a page holding more text than it sends at once
+# (README, "Bounded input"): "... the first N fit, so ask for limit=N or less".
+_FITS = re.compile(r"^limit: .* so ask for limit=(\d+) or less")
+
+
+def _items_that_fit(error: UnprocessableEntityError) -> int | None:
+    """The ``limit`` a 422 refusing a too-large page asks for, if it is one."""
+    detail = error.body.get("detail") if isinstance(error.body, dict) else None
+    match = _FITS.match(detail) if isinstance(detail, str) else None
+    return int(match.group(1)) if match else None
 
 
 def _key(item: object) -> typing.Hashable | None:

@@ -92,3 +92,56 @@ def test_sync_iterators_cover_every_list() -> None:
             ):
                 assert list(iterator) == []
         assert len(sent(mock)) == 5
+
+
+# README: the iter_* methods "walk every page"; the local server refuses a page
+# holding more than MAX_PAGE_CHARS of text with a 422 saying how many items fit.
+
+
+def test_sync_iterators_walk_pages_too_big_for_one_answer(
+    julep_client: JulepApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Docs and history too big for one default page are walked at the size that fits."""
+    from julep.server.store import _util
+
+    monkeypatch.setattr(_util, "MAX_PAGE_CHARS", 1000)
+    agent = julep_client.create_agent(name="Librarian")
+    for index in range(7):
+        julep_client.create_agent_doc(
+            agent.id, request={"title": f"d{index}", "content": "q" * 300}
+        )
+    session = julep_client.create_session(agent_id=agent.id)
+    for index in range(4):
+        julep_client.chat(session.id, messages=[{"role": "user", "content": f"{index}" * 300}])
+    with pytest.raises(julep.UnprocessableEntityError, match=r"so ask for limit=\d"):
+        julep_client.get_agent_docs(agent.id)  # one plain page still says so
+    titles = [doc.title for doc in julep_client.iter_agent_docs(agent.id, order="asc")]
+    assert titles == [f"d{index}" for index in range(7)]
+    assert len(list(julep_client.iter_history(session.id))) == 8
+
+
+@pytest.mark.anyio
+async def test_async_iterator_walks_pages_too_big_for_one_answer(
+    async_julep_client: AsyncJulepApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from julep.server.store import _util
+
+    monkeypatch.setattr(_util, "MAX_PAGE_CHARS", 1000)
+    agent = await async_julep_client.create_agent(name="Librarian")
+    for index in range(5):
+        await async_julep_client.create_agent_doc(
+            agent.id, request={"title": f"d{index}", "content": "q" * 400}
+        )
+    titles = [doc.title async for doc in async_julep_client.iter_agent_docs(agent.id, order="asc")]
+    assert titles == [f"d{index}" for index in range(5)]
+
+
+@pytest.mark.anyio
+async def test_other_422s_of_a_walk_are_raised() -> None:
+    """Only the page-size refusal is retried smaller; any other 422 ends the walk."""
+    with aioresponses() as mock:
+        respond(mock, "GET", status=422, payload={"detail": "metadata_filter: not JSON"})
+        async with AsyncJulepApi(api_key=API_KEY, base_url=BASE_URL) as client:
+            with pytest.raises(julep.UnprocessableEntityError, match="not JSON"):
+                _ = [agent async for agent in client.iter_agents(page_size=10)]
+        assert len(sent(mock)) == 1
