@@ -121,6 +121,26 @@ def test_readme_python_block_runs(block: Block, served_url: str, tmp_path: pathl
         f"README.rst line {block.line} ({block.section}) failed:\n{result.stdout}{result.stderr}"
     )
     assert KEY not in result.stdout + result.stderr
+    for fragment in _promised_output(block.source):
+        assert fragment in result.stdout, (
+            f"README.rst line {block.line} ({block.section}) promises {fragment!r} in what it "
+            f"prints:\n{result.stdout}"
+        )
+
+
+def _promised_output(source: str) -> list[str]:
+    """The text a block's ``print(...)  # ... A ... B`` comments say it prints: A, B."""
+    fragments = []
+    for line in source.splitlines():
+        code, _, comment = line.partition("  # ")
+        if "print(" in code and comment.startswith("..."):
+            fragments += [part.strip() for part in comment.split("...") if part.strip()]
+    return fragments
+
+
+def test_readme_promises_some_printed_output() -> None:
+    """The templates example says what it prints; the check above reads it."""
+    assert any(_promised_output(block.source) for block in BLOCKS)
 
 
 def _julep_commands() -> list[list[str]]:
