@@ -23,11 +23,15 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import decimal
 import enum
 import functools
+import ipaddress
 import math
 import pathlib
+import re
 import sys
 import typing
 
@@ -499,7 +503,37 @@ def _unstructure_model(value: object) -> typing.Any:
         return list(value)
     if isinstance(value, pathlib.PurePath):
         return str(value)
+    if isinstance(value, decimal.Decimal):
+        return _plain_decimal(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, _IP_VALUES):
+        return str(value)
+    if isinstance(value, collections.deque):
+        return list(value)
+    if isinstance(value, re.Pattern):
+        return value.pattern
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+# What else julep 0.3.9's jsonable_encoder (pydantic's encoders) wrote in free-form
+# objects: an amount read from a database as a Decimal, a duration, an address.
+_IP_VALUES = (
+    ipaddress.IPv4Address,
+    ipaddress.IPv6Address,
+    ipaddress.IPv4Network,
+    ipaddress.IPv6Network,
+    ipaddress.IPv4Interface,
+    ipaddress.IPv6Interface,
+)
+
+
+def _plain_decimal(value: decimal.Decimal) -> int | float:
+    """A Decimal as 0.3.9 sent it: an int when it has no fraction digits, else a float."""
+    if not value.is_finite():  # JSON would carry NaN and infinity as null
+        raise TypeError(f"Decimal {value} is not a finite number")
+    exponent = value.as_tuple().exponent
+    return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
 
 
 # The messages of this module's hooks say what the JSON had; cattrs' default

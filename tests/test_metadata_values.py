@@ -4,6 +4,10 @@ argument and inside a model, as julep 0.3.9 wrote it (a set as a list, a path as
 from __future__ import annotations
 
 import asyncio
+import collections
+import datetime
+import decimal
+import ipaddress
 import math
 import pathlib
 import re
@@ -28,7 +32,18 @@ values = st.recursive(
     | st.builds(lambda s: {s}, scalars)
     | st.builds(lambda s: frozenset({s}), scalars)
     | st.builds(pathlib.PurePosixPath, st.text(min_size=1, max_size=4))
-    | st.builds(pathlib.Path, st.text(min_size=1, max_size=4)),
+    | st.builds(pathlib.Path, st.text(min_size=1, max_size=4))
+    | st.decimals(
+        allow_nan=False, allow_infinity=False, places=2, max_value=10**6, min_value=-(10**6)
+    )
+    | st.decimals(
+        allow_nan=False, allow_infinity=False, places=0, max_value=10**6, min_value=-(10**6)
+    )
+    | st.builds(
+        datetime.timedelta, seconds=st.integers(0, 10**6), microseconds=st.integers(0, 10**6)
+    )
+    | st.builds(ipaddress.IPv4Address, st.integers(0, 2**32 - 1))
+    | st.builds(collections.deque, st.lists(scalars, max_size=2)),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
     max_leaves=6,
 )
@@ -36,12 +51,17 @@ values = st.recursive(
 
 def _plain(value: typing.Any) -> typing.Any:
     """What 0.3.9's jsonable_encoder made of it."""
-    if isinstance(value, (set, frozenset, list)):
+    if isinstance(value, (set, frozenset, list, collections.deque)):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, pathlib.PurePath):
+    if isinstance(value, (pathlib.PurePath, ipaddress.IPv4Address)):
         return str(value)
+    if isinstance(value, decimal.Decimal):
+        exponent = value.as_tuple().exponent
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
     return value
 
 
@@ -65,6 +85,44 @@ def test_a_dict_and_a_model_send_the_same_metadata(metadata: dict[str, typing.An
 
     expected = _plain(metadata)
     assert asyncio.run(main()) == [expected] * 4
+
+
+# What julep 0.3.9's jsonable_encoder sent for these metadata values (run against it).
+_AS_039_SENT = [
+    (decimal.Decimal("9.99"), 9.99),
+    (decimal.Decimal("10"), 10),
+    (decimal.Decimal("1E+2"), 100),
+    (datetime.timedelta(days=1, microseconds=5), 86400.000005),
+    (ipaddress.IPv6Address("::1"), "::1"),
+    (ipaddress.ip_network("10.0.0.0/8"), "10.0.0.0/8"),
+    (ipaddress.ip_interface("10.0.0.1/8"), "10.0.0.1/8"),
+    (collections.deque([1, 2]), [1, 2]),
+    (re.compile("a+"), "a+"),
+]
+
+
+@pytest.mark.parametrize(("value", "wire"), _AS_039_SENT)
+def test_metadata_values_039_sent_are_sent_alike(
+    value: typing.Any, wire: typing.Any, julep_client: julep.JulepApi
+) -> None:
+    """README: code written for 0.3.9 runs unchanged; metadata={"price": Decimal("9.99")}
+    raised TypeError instead of going out as 0.3.9 sent it, as a dict and in a model."""
+    agent = julep_client.create_agent(name="n", metadata={"v": value})
+    assert julep_client.get_agent(agent.id).metadata == {"v": wire}
+    julep_client.create_agent_doc(
+        agent.id, request=julep.CreateDoc(title="t", content="c", metadata={"v": value})
+    )
+    assert [doc.metadata for doc in julep_client.get_agent_docs(agent.id).items] == [{"v": wire}]
+
+
+@pytest.mark.parametrize("value", ["NaN", "-Infinity", "sNaN"])
+def test_a_decimal_that_is_not_finite_is_refused(value: str) -> None:
+    """JSON would carry it as null; nothing is sent."""
+    with aioresponses() as mock:
+        with julep.JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
+            with pytest.raises(TypeError, match="not a finite number"):
+                client.create_agent(name="n", metadata={"v": decimal.Decimal(value)})
+        assert sent(mock) == []
 
 
 @pytest.mark.parametrize("container", [set, frozenset])
