@@ -482,7 +482,7 @@ class BaseAsyncClient:
             except APIConnectionError as exc:
                 exc.retries_taken = retries
                 _http.redact_error(exc, self._secrets)  # before it reaches a log line
-                _log_failure(method, url, exc, self._retries_before + retries)
+                _log_failure(method, url, exc, self._retries_before + retries, self._secrets)
                 if self._transport.closed and not isinstance(exc, ClientClosedError):
                     raise ClientClosedError(
                         f"{method} {url}: the client was closed while this call was in flight",
@@ -523,7 +523,7 @@ class BaseAsyncClient:
                 logger.debug(
                     "retrying %s %s in %.3fs (retry %d)",
                     method,
-                    url,
+                    _http.redact_text(url, self._secrets),
                     delay,
                     self._retries_before + retries + 1,
                 )
@@ -615,7 +615,7 @@ def _log_response(raw: _http.RawResponse | StreamBody, secrets: tuple[str, ...])
         logger.info(
             "%s %s -> %d in %.1fms (attempt %d, request id %s)%s",
             raw.method,
-            raw.url,
+            _http.redact_text(raw.url, secrets),  # a short dev key given as an id
             raw.status,
             raw.elapsed * 1000,
             raw.retries_taken + 1,
@@ -624,10 +624,13 @@ def _log_response(raw: _http.RawResponse | StreamBody, secrets: tuple[str, ...])
         )
 
 
-def _log_failure(method: str, url: str, exc: APIConnectionError, retries: int) -> None:
+def _log_failure(
+    method: str, url: str, exc: APIConnectionError, retries: int, secrets: tuple[str, ...]
+) -> None:
     if logger.isEnabledFor(logging.INFO):
-        # The message already names the request ("GET url failed: ..."); only
-        # an error that does not gets the prefix.
+        # The message already names the request ("GET url failed: ..."), its
+        # secrets blanked; only an error that does not gets the prefix.
+        url = _http.redact_text(url, secrets)
         text = str(exc)
         if not text.startswith(f"{method} {url}"):
             text = f"{method} {url} failed: {text}"

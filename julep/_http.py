@@ -160,8 +160,9 @@ def secrets_of(api_key: str, authorizations: typing.Iterable[str]) -> tuple[str,
 # ({'det<redacted>il': ...}), while hiding nothing.
 LONG_SECRET_CHARS = 8
 # The characters a key or token is made of: a secret next to one of these is
-# part of a longer word, not the secret itself.
-_WORD = "A-Za-z0-9_.~+/=-"
+# part of a longer word, not the secret itself. Not "/": a key in a URL's path
+# (get_agent("dev-key") with that key) stands alone between its slashes.
+_WORD = "A-Za-z0-9_.~+=-"
 
 
 @functools.lru_cache(maxsize=32)
@@ -294,13 +295,15 @@ def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusEr
     body = parse_body(redact_bytes(raw.body, secrets))
     if secrets and b"\\" in raw.body:  # JSON escapes may hide a secret from the byte pass
         body = redact_value(body, secrets)
+    # The URL too: a short dev key given as an id is in it (longer keys are refused there).
+    url = redact_text(raw.url, secrets) if secrets else raw.url
     return status_error_class(raw.status)(
-        hint=missing_api_hint(raw.status, raw.url),
+        hint=missing_api_hint(raw.status, url),
         status_code=raw.status,
         body=body,
         request_id=request_id_of(raw.headers, secrets),
         method=raw.method,
-        url=raw.url,
+        url=url,
         retries_taken=raw.retries_taken,
         retry_after=retry_after,
     )

@@ -135,7 +135,8 @@ class ChatOperations(BaseAsyncClient):
                     raise
                 # The retry log line every other call writes ("... (attempt N)").
                 cause = typing.cast(APIConnectionError, error.__cause__)
-                _log_failure("POST", error.url or self._base_url + path, cause, retries)
+                url = error.url or self._base_url + path
+                _log_failure("POST", url, cause, retries, self._secrets)
                 await asyncio.sleep(delay)
                 retries += 1
                 continue
