@@ -283,7 +283,7 @@ def _all_finite(value: object) -> bool:
         return math.isfinite(value)
     elif isinstance(value, dict):
         items = value.values()
-    elif isinstance(value, (list, tuple, set, frozenset)):
+    elif isinstance(value, (list, tuple, set, frozenset, collections.deque)):
         items = value
     else:
         names = _fields_of(cls)
@@ -307,7 +307,7 @@ def _raise_non_finite(name: str, value: object) -> None:
     elif isinstance(value, dict):
         for key, item in value.items():
             _raise_non_finite(f"{name}[{key!r}]", item)
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, collections.deque)):
         for index, item in enumerate(value):
             _raise_non_finite(f"{name}[{index}]", item)
     elif isinstance(value, (set, frozenset)):
@@ -382,7 +382,7 @@ def _refuse_sets(name: str, value: object) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             _refuse_sets(f"{name}[{key!r}]", item)
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, collections.deque)):
         for index, item in enumerate(value):
             _refuse_sets(f"{name}[{index}]", item)
 

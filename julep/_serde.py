@@ -533,7 +533,12 @@ def _plain_decimal(value: decimal.Decimal) -> int | float:
     if not value.is_finite():  # JSON would carry NaN and infinity as null
         raise TypeError(f"Decimal {value} is not a finite number")
     exponent = value.as_tuple().exponent
-    return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+    if isinstance(exponent, int) and exponent >= 0:
+        return int(value)
+    number = float(value)
+    if not math.isfinite(number):  # past a float's range: JSON would carry it as null
+        raise TypeError(f"Decimal {value} is too large to be sent as a JSON number")
+    return number
 
 
 # The messages of this module's hooks say what the JSON had; cattrs' default
@@ -678,7 +683,7 @@ def _check_models_within(value: object, path: str) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             _check_models_within(item, f"{path}.{key}")
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, collections.deque)):
         for index, item in enumerate(value):
             _check_models_within(item, f"{path}[{index}]")
     elif isinstance(value, (set, frozenset)):

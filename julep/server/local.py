@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
 import threading
 import types
 import typing
@@ -94,6 +95,7 @@ class LocalServer:
         self._port: int | None = None
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
+        self._owner_pid: int | None = None  # the process whose thread serves
 
     def __repr__(self) -> str:
         where = self.base_url if self._port is not None else "not started"
@@ -196,6 +198,7 @@ class LocalServer:
             target=self._serve_in_thread, args=(started,), name="julep-local-server", daemon=True
         )
         self._thread.start()
+        self._owner_pid = os.getpid()
         try:
             started.result()
         except BaseException:
@@ -225,6 +228,12 @@ class LocalServer:
         """Stop a server started with ``start()``. Safe to call twice."""
         loop, thread = self._thread_loop, self._thread
         if loop is None or thread is None:
+            return
+        if self._owner_pid != os.getpid():
+            # A forked child (leaving the parent's with block, sys.exit): the
+            # server thread is the parent's, absent here, and so is the server;
+            # waiting on it hung the child for ever. The copy is only forgotten.
+            self._thread_loop = self._thread = None
             return
         try:
             asyncio.run_coroutine_threadsafe(self.astop(), loop).result()

@@ -1,0 +1,98 @@
+"""Edges of free-form values and of LocalServer across a fork.
+
+- A NaN or infinity inside a deque (which metadata takes as a list, as julep 0.3.9
+  sent it) is refused like one inside a list: it went out as null.
+- A Decimal with fraction digits beyond a float's range is refused: it became inf,
+  written as null.
+- A julep model inside a deque in free-form data is checked like one in a list.
+- A forked child leaving an embedded LocalServer's with block does not hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import decimal
+import math
+import os
+import signal
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from julep import AsyncJulepApi, JulepApi
+from julep.models import AgentDefaultSettings, CreateDoc
+from julep.server import LocalServer
+
+# Nothing listens here; every case must fail before a connection is tried.
+_NOWHERE = "http://127.0.0.1:9/api"
+
+_non_finite = st.sampled_from([math.nan, math.inf, -math.inf])
+
+
+def _nest(value: object, depth: int) -> object:
+    for level in range(depth):
+        value = collections.deque([value]) if level % 2 == 0 else {"k": value}
+    return value
+
+
+@settings(max_examples=30, deadline=None)
+@given(bad=_non_finite, depth=st.integers(min_value=1, max_value=4))
+def test_non_finite_inside_a_deque_is_refused(bad: float, depth: int) -> None:
+    metadata = {"v": _nest(bad, depth)}
+    with JulepApi(api_key="any", base_url=_NOWHERE, max_retries=0) as client:
+        with pytest.raises(ValueError, match="finite"):
+            client.create_agent(name="a", metadata=metadata)
+        with pytest.raises(ValueError, match="finite"):
+            client.create_agent_doc(
+                "00000000-0000-0000-0000-000000000000",
+                request=CreateDoc(title="t", content="c", metadata=metadata),
+            )
+        with pytest.raises(ValueError, match="finite"):
+            client.list_agents(metadata_filter=metadata)
+
+    async def run() -> None:
+        async with AsyncJulepApi(api_key="any", base_url=_NOWHERE, max_retries=0) as client:
+            with pytest.raises(ValueError, match="finite"):
+                await client.create_user(name="u", metadata=metadata)
+
+    asyncio.run(run())
+
+
+@settings(max_examples=20, deadline=None)
+@given(extra=st.integers(min_value=309, max_value=2000), sign=st.sampled_from(["", "-"]))
+def test_decimal_past_float_range_is_refused(extra: int, sign: str) -> None:
+    value = decimal.Decimal(f"{sign}1{'0' * extra}.5")
+    with JulepApi(api_key="any", base_url=_NOWHERE, max_retries=0) as client:
+        with pytest.raises(TypeError, match="too large"):
+            client.create_agent(name="a", metadata={"price": value})
+
+
+def test_model_inside_a_deque_is_checked() -> None:
+    inner = collections.deque([AgentDefaultSettings(temperature="hot")])  # type: ignore[arg-type]
+    with JulepApi(api_key="any", base_url=_NOWHERE, max_retries=0) as client:
+        with pytest.raises(TypeError, match=r"metadata\.s\[0\]\.temperature"):
+            client.create_agent_doc(
+                "00000000-0000-0000-0000-000000000000",
+                request=CreateDoc(title="t", content="c", metadata={"s": inner}),
+            )
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_leaving_local_server_block_does_not_hang() -> None:
+    with LocalServer() as server:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            # What leaving the with block (sys.exit, the script's end) runs;
+            # os._exit, not SystemExit, so that pytest's own frames stay out.
+            signal.alarm(10)
+            server.__exit__(None, None, None)
+            os._exit(0)
+        started = time.monotonic()
+        _, status = os.waitpid(pid, 0)
+        with JulepApi(api_key="any", base_url=server.base_url) as client:
+            client.create_agent(name="still served")
+    assert status == 0, f"child ended with status {status} (14: hung until SIGALRM)"
+    assert time.monotonic() - started < 5
