@@ -161,19 +161,40 @@ def secrets_of(api_key: str, authorizations: typing.Iterable[str]) -> tuple[str,
 LONG_SECRET_CHARS = 8
 # The characters a key or token is made of: a secret next to one of these is
 # part of a longer word, not the secret itself. Not "/": a key in a URL's path
-# (get_agent("dev-key") with that key) stands alone between its slashes.
-_WORD = "A-Za-z0-9_.~+=-"
+# (get_agent("dev-key") with that key) stands alone between its slashes. A "."
+# joins words only with a word character beyond it ("dev-key.x"), not as a
+# sentence's end ("Invalid key dev-key."); "=" only after a word (base64's
+# padding), while "key=dev-key" names the key alone.
+_BEFORE = "A-Za-z0-9_~+-"
+_AFTER = "A-Za-z0-9_~+=-"
+
+
+def _standalone_pattern(secret: str) -> str:
+    return f"(?<![{_BEFORE}])(?<![{_BEFORE}]\\.){re.escape(secret)}(?![{_AFTER}])(?!\\.[{_AFTER}])"
 
 
 @functools.lru_cache(maxsize=32)
 def _standalone(secret: str) -> re.Pattern[str]:
-    return re.compile(f"(?<![{_WORD}]){re.escape(secret)}(?![{_WORD}])")
+    return re.compile(_standalone_pattern(secret))
 
 
 @functools.lru_cache(maxsize=32)
 def _standalone_bytes(secret: bytes) -> re.Pattern[bytes]:
-    word = _WORD.encode()
-    return re.compile(b"(?<![" + word + b"])" + re.escape(secret) + b"(?![" + word + b"])")
+    before, after = _BEFORE.encode(), _AFTER.encode()
+    escaped = re.escape(secret)
+    return re.compile(
+        b"(?<!["
+        + before
+        + b"])(?<!["
+        + before
+        + rb"]\.)"
+        + escaped
+        + b"(?!["
+        + after
+        + rb"])(?!\.["
+        + after
+        + b"])"
+    )
 
 
 def redact_text(text: str, secrets: typing.Iterable[str]) -> str:
