@@ -509,7 +509,9 @@ def _unstructure_model(value: object) -> typing.Any:
         return value.total_seconds()
     if isinstance(value, _IP_VALUES):
         return str(value)
-    if isinstance(value, collections.deque):
+    if isinstance(value, (collections.deque, tuple)):
+        # A NamedTuple (orjson writes only exact tuples) goes out as a list, as
+        # a plain tuple does and as 0.3.9 sent it.
         return list(value)
     if isinstance(value, re.Pattern):
         return value.pattern

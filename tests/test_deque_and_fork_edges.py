@@ -17,6 +17,7 @@ import math
 import os
 import signal
 import time
+import typing
 
 import pytest
 from hypothesis import given, settings
@@ -96,3 +97,21 @@ def test_forked_child_leaving_local_server_block_does_not_hang() -> None:
             client.create_agent(name="still served")
     assert status == 0, f"child ended with status {status} (14: hung until SIGALRM)"
     assert time.monotonic() - started < 5
+
+
+class _Point(typing.NamedTuple):
+    x: float
+    y: int
+
+
+@settings(max_examples=20, deadline=None)
+@given(x=st.floats(allow_nan=False, allow_infinity=False), y=st.integers(-(2**63), 2**63 - 1))
+def test_a_namedtuple_in_metadata_goes_out_as_a_list(x: float, y: int) -> None:
+    """julep 0.3.9 sent a NamedTuple as a list; it raised TypeError here, from a
+    dict argument and from a model's metadata alike."""
+    from julep._serde import encode_json, loads
+
+    point = _Point(x, y)
+    assert loads(encode_json({"metadata": {"p": point}})) == {"metadata": {"p": [x, y]}}
+    doc = CreateDoc(title="t", content="c", metadata={"p": point})
+    assert loads(encode_json(doc))["metadata"] == {"p": [x, y]}
