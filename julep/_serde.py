@@ -530,12 +530,33 @@ _IP_VALUES = (
 )
 
 
+def _is_big_integer(value: object) -> bool:
+    """An int past orjson's 64 bits, or a Decimal written as one (a NUMERIC(20) id
+    read from a database): JSON has no integer limit, and 0.3.9 sent both."""
+    if isinstance(value, decimal.Decimal):
+        exponent = value.as_tuple().exponent
+        # 20 digits and more are past 64 bits; fewer are converted to be sure
+        # (never a Decimal('1E+999999999'), a gigabyte of digits).
+        return (
+            isinstance(exponent, int)
+            and exponent >= 0
+            and (value.adjusted() >= 20 or _bigjson.is_big_int(int(value)))
+        )
+    return _bigjson.is_big_int(value)
+
+
 def _plain_decimal(value: decimal.Decimal) -> int | float:
     """A Decimal as 0.3.9 sent it: an int when it has no fraction digits, else a float."""
     if not value.is_finite():  # JSON would carry NaN and infinity as null
         raise TypeError(f"Decimal {value} is not a finite number")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= 0:
+        limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+        if limit and value.adjusted() >= limit:  # as an int past it: no text, only memory
+            raise ValueError(
+                f"Decimal of {value.adjusted() + 1} digits: more than Python writes as an"
+                f" integer ({limit}, sys.get_int_max_str_digits())"
+            )
         return int(value)
     number = float(value)
     if not math.isfinite(number):  # past a float's range: JSON would carry it as null
@@ -744,7 +765,7 @@ def encode_json(value: typing.Any) -> bytes:
                 cause = _own_check(culprit, cause)
         # A model field holding the wrong type (an int past a float's range in
         # a float field, too) is named as such, before the JSON-wide big-int rule.
-        if _bigjson.is_big_int(culprit) and not isinstance(cause, _WrongFieldTypesError):
+        if _is_big_integer(culprit) and not isinstance(cause, _WrongFieldTypesError):
             # JSON has no integer limit; orjson's is 64 bits (metadata={"n": 2**70}).
             try:
                 return _bigjson.dumps(value, _unstructure_model)
@@ -840,7 +861,8 @@ def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]
         if bad_text:
             return f"{path}[{bad_text[0]!r}] (a key)", bad_text[0], None
         parts = ((f"{path}.{key}", item, None) for key, item in value.items())
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, collections.deque, set, frozenset)):
+        # What goes out as a list (a set in its iteration order).
         parts = ((f"{path}[{index}]", item, None) for index, item in enumerate(value))
     elif attrs.has(type(value)):
         types = _field_types(type(value))

@@ -115,3 +115,38 @@ def test_a_namedtuple_in_metadata_goes_out_as_a_list(x: float, y: int) -> None:
     assert loads(encode_json({"metadata": {"p": point}})) == {"metadata": {"p": [x, y]}}
     doc = CreateDoc(title="t", content="c", metadata={"p": point})
     assert loads(encode_json(doc))["metadata"] == {"p": [x, y]}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    number=st.one_of(
+        st.integers(min_value=2**64, max_value=10**60),
+        st.integers(min_value=-(10**60), max_value=-(2**63) - 1),
+    ),
+    wrap=st.sampled_from(["decimal", "deque", "set", "decimal-in-deque"]),
+)
+def test_a_big_integer_goes_out_whole_however_held(number: int, wrap: str) -> None:
+    """Past orjson's 64 bits, an int was sent (JSON has no limit) but not as a
+    Decimal with no fraction digits, nor inside a deque or a set: TypeError."""
+    from julep._serde import encode_json, loads
+
+    held: object = {
+        "decimal": decimal.Decimal(number),
+        "deque": collections.deque([number]),
+        "set": {number},
+        "decimal-in-deque": collections.deque([decimal.Decimal(number)]),
+    }[wrap]
+    expected = number if wrap == "decimal" else [number]
+    assert loads(encode_json({"metadata": {"v": held}})) == {"metadata": {"v": expected}}
+    doc = CreateDoc(title="t", content="c", metadata={"v": held})
+    assert loads(encode_json(doc))["metadata"] == {"v": expected}
+
+
+def test_a_decimal_of_too_many_digits_is_refused_at_once() -> None:
+    """Decimal('1E+99999999') was converted to an int of 10**8 digits, the GIL held
+    for minutes; like an int past sys.get_int_max_str_digits() it is refused."""
+    with JulepApi(api_key="any", base_url=_NOWHERE, max_retries=0) as client:
+        started = time.monotonic()
+        with pytest.raises(ValueError, match="digits"):
+            client.create_agent(name="a", metadata={"v": decimal.Decimal("1E+99999999")})
+        assert time.monotonic() - started < 2
