@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from julep import AsyncJulepApi, JulepApi
+from julep.client import OMIT
 from julep.models import AgentDefaultSettings, CreateDoc
 from julep.server import LocalServer
 
@@ -150,3 +151,26 @@ def test_a_decimal_of_too_many_digits_is_refused_at_once() -> None:
         with pytest.raises(ValueError, match="digits"):
             client.create_agent(name="a", metadata={"v": decimal.Decimal("1E+99999999")})
         assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("marker", [OMIT, ...], ids=["OMIT", "Ellipsis"])
+def test_chat_messages_given_as_omitted_is_refused_by_name(marker: object) -> None:
+    """chat(messages=...) said 'messages: _Omit cannot be sent as JSON ... is a field
+    of the wrong type?' where messages=OMIT says it is required."""
+    pattern = r"^messages must be a list of InputChatMlMessage, got .*it is required"
+    session = "00000000-0000-0000-0000-000000000000"
+    with JulepApi(api_key="any", base_url=_NOWHERE, max_retries=0) as client:
+        with pytest.raises(TypeError, match=pattern):
+            client.chat(session, messages=marker)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=pattern):
+            client.chat(session, messages=marker, stream=True)  # type: ignore[arg-type]
+
+    async def run() -> None:
+        async with AsyncJulepApi(api_key="any", base_url=_NOWHERE, max_retries=0) as client:
+            with pytest.raises(TypeError, match=pattern):
+                await client.chat(session, messages=marker)  # type: ignore[arg-type]
+            with pytest.raises(TypeError, match=pattern):
+                async with client.chat_stream(session, messages=marker):  # type: ignore[arg-type]
+                    pass
+
+    asyncio.run(run())

@@ -67,8 +67,11 @@ def chat_body(
     than twenty keyword arguments. Arguments left out (``OMIT``) are not in
     the body; the rest are checked first.
     """
-    if messages is None or messages is OMIT:
-        raise TypeError(f"messages must be a list of InputChatMlMessage, got {messages!r}")
+    if messages is None or messages is OMIT or messages is ...:
+        raise TypeError(
+            f"messages must be a list of InputChatMlMessage, got {messages!r}"
+            + (": it is required and cannot be left out" if messages is not None else "")
+        )
     body: JSONObject = {
         "messages": p.models("messages", InputChatMlMessage, messages, non_empty=True)
     }
