@@ -503,9 +503,11 @@ class BaseAsyncClient:
                 # reused. Its retry goes at once, on a fresh connection (aiohttp did
                 # that itself, uncounted, before 198c9e0; httpcore does too); a server
                 # that keeps dropping them meets the backoff from the second retry on.
+                # The call's first retry, that is: chat(stream=True) reopening a
+                # broken stream has already made _retries_before of them.
                 delay = (
                     0.0
-                    if retries == 0 and _dropped_unanswered(exc)
+                    if retries == 0 and self._retries_before == 0 and _dropped_unanswered(exc)
                     else _http.backoff_delay(retries + 1, policy)
                 )
                 failure = exc

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import julep
 from julep import AsyncJulepApi, JulepApi
 from julep.client import OMIT
 from julep.models import AgentDefaultSettings, CreateDoc
@@ -174,3 +175,61 @@ def test_chat_messages_given_as_omitted_is_refused_by_name(marker: object) -> No
                     pass
 
     asyncio.run(run())
+
+
+def test_a_reopened_stream_s_dropped_connection_still_backs_off() -> None:
+    """chat(stream=True): the stream breaks off (1st connection), is reopened after a
+    backoff, and that connection is dropped unanswered (2nd): the retry after it is
+    the call's 2nd and backs off; only a call's first retry goes at once (97a05f7)."""
+    import json
+    import socket
+    import threading
+
+    accepted: list[float] = []
+    chunk = (
+        b"data: "
+        + json.dumps(
+            {"id": "c", "delta": {"role": "assistant", "content": "hi"}, "index": 0}
+        ).encode()
+        + b"\n\n"
+    )
+
+    def serve(sock: socket.socket) -> None:
+        while len(accepted) < 4:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return
+            accepted.append(time.monotonic())
+            with conn:
+                try:
+                    conn.recv(65536)
+                    if len(accepted) == 1:  # a stream that breaks off after one event
+                        conn.sendall(
+                            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                            b"Transfer-Encoding: chunked\r\n\r\n"
+                            + b"%x\r\n" % len(chunk)
+                            + chunk
+                            + b"\r\n"
+                        )
+                        time.sleep(0.05)
+                except OSError:
+                    pass
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        thread = threading.Thread(target=serve, args=(sock,), daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
+        with JulepApi(api_key="any", base_url=url, max_retries=2, timeout=20) as client:
+            with pytest.raises(julep.APIConnectionError) as caught:
+                client.chat(
+                    "00000000-0000-0000-0000-000000000000",
+                    messages=[{"role": "user", "content": "x"}],
+                    stream=True,
+                )
+    assert caught.value.retries_taken == 2
+    assert len(accepted) == 3
+    # backoff_delay(1) draws between half and all of RetryPolicy's 0.5 s
+    assert accepted[2] - accepted[1] >= 0.2, accepted
