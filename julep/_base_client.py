@@ -473,7 +473,9 @@ class BaseAsyncClient:
                     raise
                 if error.retry_after is not None and error.retry_after > policy.max_retry_after:
                     raise  # a server asking for minutes or years: fail now, retry_after says
-                delay = _retry_delay(error, retries + 1, policy)
+                # Numbered across the call: a reopened stream's retries go on
+                # doubling from those chat(stream=True) already made.
+                delay = _retry_delay(error, self._retries_before + retries + 1, policy)
                 failure: Exception = error
             except ResponseTooLargeError as exc:
                 exc.retries_taken = retries
@@ -508,7 +510,7 @@ class BaseAsyncClient:
                 delay = (
                     0.0
                     if retries == 0 and self._retries_before == 0 and _dropped_unanswered(exc)
-                    else _http.backoff_delay(retries + 1, policy)
+                    else _http.backoff_delay(self._retries_before + retries + 1, policy)
                 )
                 failure = exc
             if deadline is not None and time.monotonic() + delay >= deadline:

@@ -862,3 +862,46 @@ def test_a_reused_connection_closed_unanswered_is_retried_at_once_and_counted(
         with pytest.raises(julep.APIConnectionError) as caught:
             client.with_options(max_retries=0).get_agent(AGENT_ID)
         assert caught.value.retries_taken == 0
+
+
+def test_a_reopened_streams_retry_backs_off_from_the_calls_count(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """chat(stream=True): a stream that broke off (retry 1), then a reopening dropped
+    unanswered (retry 2): that retry waits as a call's second retry does, between
+    initial_delay and twice it, not from the first step again."""
+    caplog.set_level("DEBUG", logger="julep")
+    connections = [0]
+    event = b'data: {"id": "c1", "delta": {"role": "assistant", "content": "Hel"}}\n\n'
+    final = _FINAL_CHUNKS
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections[0] += 1
+        number = connections[0]
+        await read_head(reader)
+        if number == 1:  # one event, then the connection breaks off
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n" % (len(event), event)
+            )
+            await writer.drain()
+        elif number >= 3:
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(final), final)
+            )
+            await writer.drain()
+            await reader.read()
+        writer.close()  # the second is dropped unanswered
+
+    policy = julep.RetryPolicy(max_retries=3, initial_delay=0.2, max_delay=10)
+    with (
+        ScriptedServer(handler) as server,
+        julep.JulepApi(api_key=KEY, base_url=server.base_url, max_retries=policy) as client,
+    ):
+        response = client.chat(AGENT_ID, messages=[{"role": "user", "content": "hi"}], stream=True)
+    assert response.response_info.retries_taken == 2
+    waits = [
+        float(w) for w in re.findall(r"retrying POST \S+ in ([0-9.]+)s \(retry 2\)", caplog.text)
+    ]
+    assert len(waits) == 1 and 0.2 <= waits[0] <= 0.4, caplog.text
