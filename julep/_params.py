@@ -329,7 +329,7 @@ def model(name: str, cls: type, value: object) -> object:
 
 def required_model(name: str, cls: type, value: object) -> object:
     """A model argument that must be given (not None), or a plain dict, in JSON form."""
-    if value is None or value is OMIT:
+    if value is None or value is OMIT or value is ...:
         raise TypeError(f"{name} must be {with_article(cls.__name__)} or a dict, got {value!r}")
     return _one_model(name, cls, value)
 
