@@ -23,6 +23,9 @@ import orjson
 from . import models as m
 from ._config import is_seconds
 from ._serde import (
+    ARRAYS,
+    ORDERED_ARRAYS,
+    UNORDERED_ARRAYS,
     RequestBody,
     converter,
     describe_error,
@@ -283,7 +286,7 @@ def _all_finite(value: object) -> bool:
         return math.isfinite(value)
     elif isinstance(value, dict):
         items = value.values()
-    elif isinstance(value, (list, tuple, set, frozenset, collections.deque)):
+    elif isinstance(value, ARRAYS):
         items = value
     else:
         names = _fields_of(cls)
@@ -307,10 +310,10 @@ def _raise_non_finite(name: str, value: object) -> None:
     elif isinstance(value, dict):
         for key, item in value.items():
             _raise_non_finite(f"{name}[{key!r}]", item)
-    elif isinstance(value, (list, tuple, collections.deque)):
+    elif isinstance(value, ORDERED_ARRAYS):
         for index, item in enumerate(value):
             _raise_non_finite(f"{name}[{index}]", item)
-    elif isinstance(value, (set, frozenset)):
+    elif isinstance(value, UNORDERED_ARRAYS):
         for item in value:  # unordered: the set itself is named
             _raise_non_finite(name, item)
     else:
@@ -377,12 +380,12 @@ def models(name: str, cls: type, value: object, *, non_empty: bool = False) -> o
 def _refuse_sets(name: str, value: object) -> None:
     """A filter matches metadata by equality; a set, written as a list in no
     set order, would match by chance. (A request body may hold sets.)"""
-    if isinstance(value, (set, frozenset)):
+    if isinstance(value, UNORDERED_ARRAYS):
         raise TypeError(f"{name} cannot hold a set (its order is undefined); give a list")
     if isinstance(value, dict):
         for key, item in value.items():
             _refuse_sets(f"{name}[{key!r}]", item)
-    elif isinstance(value, (list, tuple, collections.deque)):
+    elif isinstance(value, ORDERED_ARRAYS):
         for index, item in enumerate(value):
             _refuse_sets(f"{name}[{index}]", item)
 

@@ -59,6 +59,15 @@ converter = make_converter(prefer_attrib_converters=False)
 
 _RENAMED = {"continue_": "continue", "schema_": "schema"}
 
+# The containers a request's free-form data may hold that JSON writes as an array:
+# lists and tuples (a NamedTuple too) in order, deques as lists, sets and frozensets
+# in their iteration order. Every walk over such data (finite numbers, nested models,
+# a filter's sets, the failure paths naming what cannot be written) takes these, so
+# a container written as an array is walked wherever one is.
+ORDERED_ARRAYS = (list, tuple, collections.deque)
+UNORDERED_ARRAYS = (set, frozenset)
+ARRAYS = ORDERED_ARRAYS + UNORDERED_ARRAYS
+
 
 # --- scalars -----------------------------------------------------------------
 
@@ -498,8 +507,9 @@ def _unstructure_model(value: object) -> typing.Any:
         return dict(value)
     # As julep 0.3.9 wrote them (pydantic's jsonable_encoder), and as this
     # converter writes them inside a model's metadata: a dict argument and the
-    # same data in a model go out alike. A set's order is its iteration order.
-    if isinstance(value, (set, frozenset)):
+    # same data in a model go out alike. orjson writes lists and exact tuples
+    # itself; the other arrays (a NamedTuple, a deque, a set) come here.
+    if isinstance(value, ARRAYS):
         return list(value)
     if isinstance(value, pathlib.PurePath):
         return str(value)
@@ -509,10 +519,6 @@ def _unstructure_model(value: object) -> typing.Any:
         return value.total_seconds()
     if isinstance(value, _IP_VALUES):
         return str(value)
-    if isinstance(value, (collections.deque, tuple)):
-        # A NamedTuple (orjson writes only exact tuples) goes out as a list, as
-        # a plain tuple does and as 0.3.9 sent it.
-        return list(value)
     if isinstance(value, re.Pattern):
         return value.pattern
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
@@ -706,10 +712,10 @@ def _check_models_within(value: object, path: str) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             _check_models_within(item, f"{path}.{key}")
-    elif isinstance(value, (list, tuple, collections.deque)):
+    elif isinstance(value, ORDERED_ARRAYS):
         for index, item in enumerate(value):
             _check_models_within(item, f"{path}[{index}]")
-    elif isinstance(value, (set, frozenset)):
+    elif isinstance(value, UNORDERED_ARRAYS):
         for item in value:
             _check_models_within(item, path)
     elif _is_model(type(value)):
@@ -831,7 +837,7 @@ def _too_long_int(value: typing.Any, path: str) -> str:
     parts: typing.Iterable[tuple[str, typing.Any]] = ()
     if isinstance(value, dict):
         parts = ((f"{path}.{key}", item) for key, item in value.items())
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, ARRAYS):
         parts = ((f"{path}[{index}]", item) for index, item in enumerate(value))
     elif attrs.has(type(value)):
         parts = ((f"{path}.{f.name}", getattr(value, f.name)) for f in attrs.fields(type(value)))
@@ -861,8 +867,7 @@ def _unencodable(value: typing.Any, path: str) -> tuple[str, typing.Any, object]
         if bad_text:
             return f"{path}[{bad_text[0]!r}] (a key)", bad_text[0], None
         parts = ((f"{path}.{key}", item, None) for key, item in value.items())
-    elif isinstance(value, (list, tuple, collections.deque, set, frozenset)):
-        # What goes out as a list (a set in its iteration order).
+    elif isinstance(value, ARRAYS):
         parts = ((f"{path}[{index}]", item, None) for index, item in enumerate(value))
     elif attrs.has(type(value)):
         types = _field_types(type(value))

@@ -193,3 +193,12 @@ def test_a_model_inside_metadata_is_checked_wherever_it_sits(
             getattr(client, method)(**kwargs)
     assert str(sync_caught.value) == asyncio.run(run_async())
     assert re.match(expected, str(sync_caught.value)), str(sync_caught.value)
+
+
+@pytest.mark.parametrize("container", [list, tuple, collections.deque, set, frozenset])
+def test_an_int_past_what_python_writes_is_named_in_any_array(container: type) -> None:
+    """Every walk over free-form data takes the same arrays: an int of more digits than
+    Python writes is named where it sits in a deque or a set too, not as 'the body'."""
+    with julep.JulepApi(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
+        with pytest.raises(ValueError, match=r"^metadata\.v\[0\]: Exceeds the limit"):
+            client.create_agent(name="n", metadata={"v": container([10**5000])})
