@@ -95,11 +95,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="requests per burst (default: the larger of 2000 and 16 per worker, 16C)",
     )
     p.add_argument("--rounds", type=int, default=15, help="palindromes per C (default 15)")
-    p.add_argument("--server", choices=("auto", "nginx", "asyncio"), default="auto")
-    p.add_argument("--nginx", default=None, help="nginx binary (default: from PATH)")
-    p.add_argument("--server-cpu", type=int, default=0)
-    p.add_argument("--client-cpu", type=int, default=1)
-    p.add_argument("--no-pin", action="store_true", help="do not pin server/client to CPUs")
+    chat_throughput.add_server_arguments(p)
     p.add_argument(
         "--max-total-seconds",
         type=float,

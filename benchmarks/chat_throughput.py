@@ -539,12 +539,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="another checkout's root, run as sdk_async_base (before/after in one run)",
     )
-    p.add_argument("--server", choices=("auto", "nginx", "asyncio"), default="auto")
-    p.add_argument("--nginx", default=None, help="nginx binary (default: from PATH)")
+    add_server_arguments(p)
     p.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
-    p.add_argument("--server-cpu", type=int, default=0)
-    p.add_argument("--client-cpu", type=int, default=1)
-    p.add_argument("--no-pin", action="store_true", help="do not pin server/client to CPUs")
     p.add_argument(
         "--child-timeout",
         type=float,
@@ -577,6 +573,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 SMOKE_REQUESTS = 20
+
+
+def add_server_arguments(p: argparse.ArgumentParser) -> None:
+    """Which server serves, and where it and the client run (see ``resolve_pinning``)."""
+    p.add_argument("--server", choices=("auto", "nginx", "asyncio"), default="auto")
+    p.add_argument("--nginx", default=None, help="nginx binary (default: from PATH)")
+    p.add_argument("--server-cpu", type=int, default=0)
+    p.add_argument("--client-cpu", type=int, default=1)
+    p.add_argument("--no-pin", action="store_true", help="do not pin server/client to CPUs")
 
 
 def resolve_pinning(args: argparse.Namespace, notes: list[str]) -> None:

@@ -596,7 +596,9 @@ def test_an_invalid_stream_chunk_names_the_field(chunk: dict[str, typing.Any], p
 # --- an x-request-id that echoes the request's Authorization ------------------------
 
 
-def _echo_in_request_id(status: bytes, body: bytes) -> Handler:
+def _echo_in_request_id(
+    status: bytes, body: bytes, content_type: bytes = b"application/json"
+) -> Handler:
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while True:
             head = await read_head(reader)
@@ -605,8 +607,8 @@ def _echo_in_request_id(status: bytes, body: bytes) -> Handler:
             )
             echoed = auth.partition(b":")[2].strip()
             writer.write(
-                b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nx-request-id: %s\r\n"
-                b"Content-Length: %d\r\n\r\n%s" % (status, echoed, len(body), body)
+                b"HTTP/1.1 %s\r\nContent-Type: %s\r\nx-request-id: %s\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (status, content_type, echoed, len(body), body)
             )
             await writer.drain()
 
@@ -740,23 +742,6 @@ def test_a_deadline_while_opening_a_stream_counts_the_retries_made(busy: int, ho
     assert caught.value.retries_taken == busy
 
 
-def _echo_in_request_id_as(content_type: bytes, body: bytes) -> Handler:
-    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        while True:
-            head = await read_head(reader)
-            auth = next(
-                line for line in head.split(b"\r\n") if line.lower().startswith(b"authorization:")
-            )
-            writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nx-request-id: %s\r\n"
-                b"Content-Length: %d\r\n\r\n%s"
-                % (content_type, auth.partition(b":")[2].strip(), len(body), body)
-            )
-            await writer.drain()
-
-    return handler
-
-
 _FINAL_CHUNKS = (
     b'data: {"id": "c1", "delta": {"content": "Hi"}}\n\n'
     b'data: {"id": "c1", "finish_reason": "stop",'
@@ -770,14 +755,14 @@ def test_a_request_id_echoing_the_key_is_blanked_in_response_info(how: str) -> N
     """On a success too: response_info (its repr, its request_id) never shows the key."""
     messages = [{"role": "user", "content": "hi"}]
     if how == "get_agent":
-        handler = _echo_in_request_id_as(
-            b"application/json", orjson.dumps({"id": AGENT_ID, "name": "n", "model": "m"})
+        handler = _echo_in_request_id(
+            b"200 OK", orjson.dumps({"id": AGENT_ID, "name": "n", "model": "m"})
         )
     elif how == "chat_stream":
-        handler = _echo_in_request_id_as(b"text/event-stream", _FINAL_CHUNKS)
+        handler = _echo_in_request_id(b"200 OK", _FINAL_CHUNKS, b"text/event-stream")
     else:
-        handler = _echo_in_request_id_as(
-            b"application/json",
+        handler = _echo_in_request_id(
+            b"200 OK",
             orjson.dumps(
                 {
                     "id": AGENT_ID,

@@ -405,9 +405,8 @@ async def test_a_reply_past_the_bound_is_a_backend_error_not_buffered(
     ):
         api = Api(session, server.base_url)
         session_id = await api.session(await api.agent(name="a"))
-        body = {"messages": [{"role": "user", "content": "hi"}], "stream": stream}
         headers = {"Accept": "text/event-stream"} if stream else None
-        reply = await api.post(f"/sessions/{session_id}/chat", json=body, headers=headers)
+        reply = await api.chat(session_id, "hi", stream=stream, headers=headers)
     if stream:
         error = orjson.loads(sse_events(reply.body)[-1])["error"]
         assert error["type"] == "backend_error"

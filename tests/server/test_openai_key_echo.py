@@ -40,9 +40,8 @@ async def api() -> typing.AsyncIterator[Api]:
 async def test_an_echoed_model_key_is_blanked_in_the_502(api: Api, stream: bool) -> None:
     """The 502 detail (or the stream's error event) quotes the body without the key."""
     session_id = await api.session(await api.agent(name="a"))
-    body = {"messages": [{"role": "user", "content": "hi"}], "stream": stream}
     headers = {"Accept": "text/event-stream"} if stream else None
-    reply = await api.post(f"/sessions/{session_id}/chat", json=body, headers=headers)
+    reply = await api.chat(session_id, "hi", stream=stream, headers=headers)
     shown = sse_events(reply.body)[-1] if stream else reply.body["detail"]
     assert reply.status == (200 if stream else 502)
     assert "invalid key: Bearer ***" in shown
@@ -73,9 +72,8 @@ async def test_url_credentials_echoed_as_basic_auth_are_blanked(stream: bool) ->
         ):
             api = Api(session, server.base_url)
             session_id = await api.session(await api.agent(name="a"))
-            body = {"messages": [{"role": "user", "content": "hi"}], "stream": stream}
             headers = {"Accept": "text/event-stream"} if stream else None
-            reply = await api.post(f"/sessions/{session_id}/chat", json=body, headers=headers)
+            reply = await api.chat(session_id, "hi", stream=stream, headers=headers)
     shown = sse_events(reply.body)[-1] if stream else reply.body["detail"]
     token = base64.b64encode(b"operator:s3cret-pw!").decode()
     assert "invalid key: Basic ***" in shown
