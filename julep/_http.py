@@ -363,9 +363,7 @@ def decode(raw: RawResponse, cls: type[_T], secrets: tuple[str, ...] = ()) -> _T
         detail = describe_error(exc)
         raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc
     if isinstance(value, ResponseModel):
-        request_id = raw.headers.get("x-request-id")
-        if request_id is not None and secrets:
-            request_id = redact_text(request_id, secrets)
+        request_id = request_id_of(raw.headers, secrets)
         set_response_info(value, raw.status, request_id, raw.retries_taken, raw.elapsed)
     return value
 

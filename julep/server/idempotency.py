@@ -202,10 +202,15 @@ def keeps_result(fn: F) -> F:
     return fn
 
 
+def _own_claim() -> Claim | None:
+    """The running request's claim on its ``Idempotency-Key``, if it has one."""
+    claim = GUARD.get()
+    return claim if isinstance(claim, Claim) and claim.owner is asyncio.current_task() else None
+
+
 def keyed() -> bool:
     """Whether the running request carries an ``Idempotency-Key``."""
-    claim = GUARD.get()
-    return isinstance(claim, Claim) and claim.owner is asyncio.current_task()
+    return _own_claim() is not None
 
 
 def _nothing(_: sqlite3.Connection) -> None:
@@ -218,8 +223,8 @@ async def replayed_result(db: Database) -> typing.Any:
     A handler that must not redo work outside the database (ask the model
     again) calls this first.
     """
-    claim = GUARD.get()
-    if not isinstance(claim, Claim) or claim.owner is not asyncio.current_task():
+    claim = _own_claim()
+    if claim is None:
         return None
     await db.run(_nothing)  # the first transaction looks the key up
     return claim.earlier_result()
