@@ -4,6 +4,14 @@ Every request does its database work as one call on that thread, inside one
 transaction: SQLite serialises writers anyway, a single owner needs no locks,
 and the event loop never blocks on the database. A file database runs in WAL
 mode so a crash loses nothing that was committed.
+
+One server serves a database file at a time: it holds a lock (on a file next
+to the database) while it runs, and a second server on the same file refuses
+to start. Two would each keep their own idempotency claims and read-merge-write
+PATCHes across each other: one Idempotency-Key created two rows, concurrent
+metadata merges lost keys, and a starting server marked the other's pending
+memory jobs aborted. The operating system lets go of the lock when the process
+ends, ``kill -9`` included, so a restart is never refused.
 """
 
 from __future__ import annotations
@@ -22,6 +30,12 @@ from .store.schema import COUNTABLE, DDL
 
 T = typing.TypeVar("T")
 P = typing.ParamSpec("P")
+
+LOCK_SUFFIX = "-server.lock"
+
+
+class DatabaseInUse(sqlite3.OperationalError):
+    """Another server is serving this database file."""
 
 
 class Guard(typing.Protocol):
@@ -75,18 +89,24 @@ class Database:
             max_workers=1, thread_name_prefix="julep-server-db"
         )
         self._conn: sqlite3.Connection | None = None
+        self._lock: int | None = None  # the descriptor of the held lock file
 
     async def open(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._open)
 
     def _open(self) -> None:
         if self.path and self.path != ":memory:":
+            self._lock = _lock_for_serving(self.path)
             _create_private(self.path)
-        conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
         try:
-            self._prepare(conn)
-        except BaseException:  # e.g. not a SQLite file: close it rather than leak it
-            conn.close()
+            conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
+            try:
+                self._prepare(conn)
+            except BaseException:  # e.g. not a SQLite file: close it rather than leak it
+                conn.close()
+                raise
+        except BaseException:
+            self._release_lock()
             raise
         self._conn = conn
 
@@ -159,6 +179,44 @@ class Database:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor lets go of the lock
+            self._lock = None
+
+
+def _lock_for_serving(path: str) -> int | None:
+    """Lock ``path``'s lock file for this server; ``DatabaseInUse`` if another holds it.
+
+    The lock is flock(2)'s, on a file of its own: SQLite's own locks are
+    fcntl(2) byte ranges on the database file, which some systems mix up with
+    flock(2) on the same file. Without fcntl (Windows) nothing is locked.
+    """
+    try:
+        import fcntl  # noqa: PLC0415 (POSIX only)
+    except ImportError:
+        return None
+    lock_path = path + LOCK_SUFFIX
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip()
+        os.close(fd)
+        by = f" (pid {holder})" if holder.isdigit() else ""
+        raise DatabaseInUse(
+            f"another julep server{by} is serving this database; two servers on one file"
+            " would break idempotency keys and PATCH merges between them: stop that one,"
+            " or give this one another database file"
+        ) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    return fd
 
 
 def _create_private(path: str) -> None:

@@ -6,12 +6,15 @@ import contextlib
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from julep.server import LocalServer
+from julep.server.db import DatabaseInUse
 from julep.server.store.schema import DDL
 
 from .helpers import Api, wait_for_job
@@ -120,3 +123,42 @@ async def test_an_existing_database_file_keeps_its_mode(tmp_path: Path) -> None:
     async with LocalServer(db=str(db)):
         pass
     assert _modes(tmp_path)["julep.db"] == 0o640
+
+
+async def test_a_second_server_on_the_same_file_refuses_to_start(tmp_path: Path) -> None:
+    """Two servers on one file broke idempotency keys and PATCH merges between them; the
+    second is refused, naming the first's pid, and the file is free once the first stops."""
+    db = str(tmp_path / "julep.db")
+    async with LocalServer(db=db) as first:
+        with pytest.raises(DatabaseInUse, match=rf"another julep server \(pid {os.getpid()}\)"):
+            await LocalServer(db=db).astart()
+        assert first.count("agents") == 0  # the first still serves
+    async with LocalServer(db=db) as again, aiohttp.ClientSession() as session:
+        assert (await Api(session, again.base_url).get("/agents")).status == 200
+
+
+async def test_other_files_and_memory_servers_run_side_by_side(tmp_path: Path) -> None:
+    """Only the same file is refused: other files, and in-memory servers, run together."""
+    async with (
+        LocalServer(db=str(tmp_path / "a.db")),
+        LocalServer(db=str(tmp_path / "b.db")),
+        LocalServer(),
+        LocalServer(),
+    ):
+        pass
+
+
+def test_serve_on_a_file_in_use_ends_with_one_line(tmp_path: Path) -> None:
+    """``julep serve --db`` on a file another server serves exits 2 with one line."""
+    db = tmp_path / "julep.db"
+    with LocalServer(db=str(db)):
+        done = subprocess.run(
+            [sys.executable, "-m", "julep", "serve", "--port", "0", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"julep serve: --db {db}: another julep server (pid ")
+    assert done.stderr.count("\n") == 1 and done.stdout == ""
