@@ -55,9 +55,13 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
     app.cleanup_ctx.append(_lifecycle)
     expect = expect_handler(config.max_body_bytes)
     for operation in OPERATIONS:
-        app.router.add_route(
-            operation.method, API_PREFIX + operation.path, operation.handler, expect_handler=expect
-        )
+        path = API_PREFIX + operation.path
+        app.router.add_route(operation.method, path, operation.handler, expect_handler=expect)
+        if operation.method == "GET":
+            # HTTP servers must answer HEAD where they answer GET (RFC 9110, 9.1), and the
+            # 0.3 server did (Starlette adds HEAD to every GET route): a 405 there broke
+            # existence checks and monitors. aiohttp sends the headers of GET, no body.
+            app.router.add_route("HEAD", path, operation.handler)
     document = openapi.document(
         OPERATIONS, server_url=API_PREFIX, secured=config.api_key is not None
     )
@@ -65,7 +69,7 @@ def build_app(config: ServerConfig, faults: FaultPlan | None) -> web.Application
     async def openapi_json(_: web.Request) -> web.Response:
         return web.Response(body=document, content_type="application/json")
 
-    app.router.add_get(OPENAPI_PATH, openapi_json, allow_head=False)
+    app.router.add_get(OPENAPI_PATH, openapi_json)
     openai_gateway.register(app, expect)  # /v1/..., outside /api, as julep 0.3.9's Client expects
     return app
 

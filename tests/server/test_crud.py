@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import aiohttp
 import pytest
+
+from julep.server import LocalServer
 
 from .helpers import Api
 
@@ -298,3 +301,23 @@ async def test_integral_floats_count_as_integers_but_metadata_is_kept(api: Api) 
         422,
         {"detail": "token_budget: expected an integer, got number"},
     )
+
+
+async def test_head_answers_where_get_does(server: LocalServer) -> None:
+    """HEAD was a 405 on every GET route; it answers GET's status and headers, with no body."""
+    routes = [
+        ("/agents", 200),
+        ("/agents/00000000-0000-4000-8000-000000000000", 404),
+        ("/agents/not-a-uuid", 422),
+        ("/openapi.json", 200),
+    ]
+    async with aiohttp.ClientSession() as session:
+        for path, status in routes:
+            async with session.get(server.base_url + path) as got:
+                body = await got.read()
+            async with session.head(server.base_url + path) as head:
+                assert (head.status, await head.read()) == (status, b""), path
+                assert head.headers["Content-Length"] == str(len(body)), path
+                assert head.headers["Content-Type"] == "application/json", path
+        async with session.put(server.base_url + "/agents") as wrong:
+            assert wrong.headers["Allow"] == "GET,HEAD,POST"
