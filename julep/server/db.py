@@ -198,7 +198,7 @@ def _lock_for_serving(path: str) -> int | None:
         import fcntl  # noqa: PLC0415 (POSIX only)
     except ImportError:
         return None
-    lock_path = path + LOCK_SUFFIX
+    lock_path = os.fspath(path) + LOCK_SUFFIX  # a pathlib.Path works as before
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
