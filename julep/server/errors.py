@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import orjson
 from aiohttp import web
@@ -63,6 +64,40 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         # send is dropped quietly.
         logger.debug("client disconnected during %s %s", request.method, request.path)
         return error_response(500, "the client disconnected")
+    except sqlite3.OperationalError as exc:
+        trouble = _database_trouble(exc)
+        if trouble is None:
+            logger.exception("unhandled error in %s %s", request.method, request.path)
+            return error_response(500, "Internal Server Error")
+        status, detail, headers = trouble
+        logger.warning("%s %s: %s", request.method, request.path, detail)
+        return error_response(status, detail, headers=headers)
     except Exception:
         logger.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "Internal Server Error")
+
+
+# SQLite's primary result codes (the low byte of an extended code).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_FULL = 5, 6, 13
+
+
+def _database_trouble(exc: sqlite3.OperationalError) -> tuple[int, str, dict[str, str]] | None:
+    """The answer to a database that cannot take a write now, or None for a real bug.
+
+    Both were a bare 500 "Internal Server Error" (and a traceback per request):
+    a full disk, and a database file another program holds a write lock on
+    beyond the busy timeout. The transaction was rolled back, so nothing was
+    written, and the request may be sent again.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    primary = None if code is None else code & 0xFF
+    text = str(exc)
+    if primary == _SQLITE_FULL or (primary is None and "disk is full" in text):
+        return 507, "the disk holding the database is full; nothing was written", {}
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or (primary is None and "locked" in text):
+        return (
+            503,
+            "the database is locked by another program; nothing was written, retry later",
+            {"Retry-After": "1"},
+        )
+    return None
