@@ -24,6 +24,7 @@ import functools
 import os
 import sqlite3
 import typing
+import weakref
 
 from .. import _bigjson
 from .store.schema import COUNTABLE, DDL
@@ -97,6 +98,7 @@ class Database:
     def _open(self) -> None:
         if self.path and self.path != ":memory:":
             self._lock = _lock_for_serving(self.path)
+            _HOLDING.add(self)
             _create_private(self.path)
         try:
             conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
@@ -182,9 +184,30 @@ class Database:
         self._release_lock()
 
     def _release_lock(self) -> None:
+        _HOLDING.discard(self)
         if self._lock is not None:
             os.close(self._lock)  # closing the descriptor lets go of the lock
             self._lock = None
+
+
+# The databases whose lock this process holds. A forked child shares each lock
+# (flock(2) belongs to the open file, not to a process) and would hold it after
+# the parent let go: the parent's restart was refused while any child lived on.
+_HOLDING: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def _let_go_in_child() -> None:
+    """In a forked child: close the inherited lock descriptors (the parent's lock stays)."""
+    for database in list(_HOLDING):
+        if database._lock is not None:
+            with contextlib.suppress(OSError):
+                os.close(database._lock)
+            database._lock = None
+    _HOLDING.clear()
+
+
+if hasattr(os, "register_at_fork"):  # not on every platform
+    os.register_at_fork(after_in_child=_let_go_in_child)
 
 
 def _lock_for_serving(path: str) -> int | None:

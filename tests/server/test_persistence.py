@@ -162,3 +162,37 @@ def test_serve_on_a_file_in_use_ends_with_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"julep serve: --db {db}: another julep server (pid ")
     assert done.stderr.count("\n") == 1 and done.stdout == ""
+
+
+_FORKED_CHILD_SCRIPT = """
+import os, signal, sys, time
+from julep.server import LocalServer
+
+db = sys.argv[1]
+server = LocalServer(db=db).start()
+pid = os.fork()
+if pid == 0:  # a child that lives on after the parent's server stops (a worker)
+    time.sleep(30)
+    os._exit(0)
+server.stop()
+try:
+    with LocalServer(db=db):
+        print("restarted")
+finally:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_does_not_keep_the_parents_lock(tmp_path: Path) -> None:
+    """flock(2) belongs to the open file, so a forked child shared the lock: the parent's
+    restart was refused while the child lived. The child lets go of its copy at the fork."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKED_CHILD_SCRIPT, str(tmp_path / "julep.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "restarted\n"), done.stderr
