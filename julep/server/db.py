@@ -221,7 +221,8 @@ def _lock_for_serving(path: str) -> int | None:
         import fcntl  # noqa: PLC0415 (POSIX only)
     except ImportError:
         return None
-    lock_path = os.fspath(path) + LOCK_SUFFIX  # a pathlib.Path works as before
+    # Named after the real path: a symlink to the file is the same database.
+    lock_path = os.path.realpath(path) + LOCK_SUFFIX
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

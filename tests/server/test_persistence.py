@@ -137,6 +137,17 @@ async def test_a_second_server_on_the_same_file_refuses_to_start(tmp_path: Path)
         assert (await Api(session, again.base_url).get("/agents")).status == 200
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+async def test_a_symlink_to_a_file_in_use_is_refused_too(tmp_path: Path) -> None:
+    """A symlink names the same database: the lock is taken on the real path."""
+    real, link = tmp_path / "real.db", tmp_path / "link.db"
+    real.touch()
+    link.symlink_to(real)
+    async with LocalServer(db=str(real)):
+        with pytest.raises(DatabaseInUse):
+            await LocalServer(db=str(link)).astart()
+
+
 async def test_other_files_and_memory_servers_run_side_by_side(tmp_path: Path) -> None:
     """Only the same file is refused: other files, and in-memory servers, run together."""
     async with (
