@@ -24,6 +24,10 @@ class _Clock:
     def timestamp(self) -> str:
         return self.timestamps(1)[0]
 
+    def advance_past(self, micros: int) -> None:
+        with self._lock:
+            self._last_micros = max(self._last_micros, micros)
+
     def timestamps(self, count: int) -> list[str]:
         with self._lock:
             first = max(time.time_ns() // 1000, self._last_micros + 1)
@@ -46,6 +50,18 @@ def timestamp() -> str:
 def timestamps(count: int) -> list[str]:
     """``count`` consecutive timestamps, each later than the one before (one message each)."""
     return _clock.timestamps(count)
+
+
+def advance_past(text: str) -> None:
+    """Make every later timestamp of this process later than ``text`` (a stored one).
+
+    A database written while the wall clock was ahead (a VM restored from a
+    snapshot, a clock stepped back, a file from a machine with a skewed clock)
+    would otherwise get rows that sort before its existing ones: a new exchange
+    came first in the history, and outside the chat's window of latest messages.
+    """
+    micros = (parse(text) - _EPOCH) // dt.timedelta(microseconds=1)
+    _clock.advance_past(micros)
 
 
 def parse(text: str) -> dt.datetime:

@@ -27,6 +27,7 @@ import typing
 import weakref
 
 from .. import _bigjson
+from . import clock
 from .store.schema import COUNTABLE, DDL
 
 T = typing.TypeVar("T")
@@ -128,6 +129,9 @@ class Database:
                 " reason = 'the server stopped before the job ran'"
                 " WHERE state IN ('pending', 'in_progress')"
             )
+            newest = _newest_timestamp(conn)
+            if newest is not None:
+                clock.advance_past(newest)
 
     async def run(
         self,
@@ -252,6 +256,26 @@ def _create_private(path: str) -> None:
     """
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+# Where the newest stored timestamps are, each found without a scan: the indexed
+# updated_at of the resources, and the last row written of the append-only tables.
+_NEWEST_TIMESTAMP_QUERIES = (
+    "SELECT max(updated_at) FROM agents",
+    "SELECT max(updated_at) FROM users",
+    "SELECT max(updated_at) FROM sessions",
+    *(
+        f"SELECT created_at FROM {table} ORDER BY rowid DESC LIMIT 1"
+        for table in ("messages", "suggestions", "memories", "docs", "tools")
+    ),
+)
+
+
+def _newest_timestamp(conn: sqlite3.Connection) -> str | None:
+    """The latest timestamp the database holds (RFC 3339 text sorts as time), if any."""
+    found = [row[0] for query in _NEWEST_TIMESTAMP_QUERIES for row in conn.execute(query)]
+    found = [value for value in found if isinstance(value, str)]
+    return max(found, default=None)
 
 
 def count_rows(conn: sqlite3.Connection, table: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
 import stat
@@ -207,3 +208,31 @@ def test_a_forked_child_does_not_keep_the_parents_lock(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout) == (0, "restarted\n"), done.stderr
+
+
+@pytest.mark.parametrize("ahead", [dt.timedelta(seconds=2), dt.timedelta(days=1)])
+async def test_history_stays_in_order_when_the_file_is_ahead_of_the_clock(
+    tmp_path: Path, ahead: dt.timedelta
+) -> None:
+    """A file written while the clock was ahead (a restored snapshot, a clock stepped back):
+    a new exchange sorted before the old ones, in the history and out of the chat's window."""
+    db = str(tmp_path / "julep.db")
+    async with LocalServer(db=db) as server, aiohttp.ClientSession() as session:
+        api = Api(session, server.base_url)
+        session_id = await api.session(await api.agent())
+        await api.chat(session_id, "first")
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        for rid, created in conn.execute("SELECT rid, created_at FROM messages").fetchall():
+            later = dt.datetime.fromisoformat(created) + ahead
+            conn.execute(
+                "UPDATE messages SET created_at = ? WHERE rid = ?",
+                (later.isoformat(timespec="microseconds"), rid),
+            )
+    async with LocalServer(db=db) as server, aiohttp.ClientSession() as session:
+        api = Api(session, server.base_url)
+        await api.chat(session_id, "second")
+        history = (await api.get(f"/sessions/{session_id}/history")).body["items"]
+    said = [m["content"] for m in history if m["role"] == "user"]
+    assert said == ["first", "second"]
+    stamps = [m["created_at"] for m in history]
+    assert stamps == sorted(stamps)
