@@ -79,6 +79,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 # SQLite's primary result codes (the low byte of an extended code).
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_FULL = 5, 6, 13
+# Their messages, for Python 3.10, whose exceptions carry no code.
+_LOCKED_TEXTS = frozenset({"database is locked", "database table is locked"})
 
 
 def _database_trouble(exc: sqlite3.OperationalError) -> tuple[int, str, dict[str, str]] | None:
@@ -92,9 +94,9 @@ def _database_trouble(exc: sqlite3.OperationalError) -> tuple[int, str, dict[str
     code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
     primary = None if code is None else code & 0xFF
     text = str(exc)
-    if primary == _SQLITE_FULL or (primary is None and "disk is full" in text):
+    if primary == _SQLITE_FULL or (primary is None and text == "database or disk is full"):
         return 507, "the disk holding the database is full; nothing was written", {}
-    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or (primary is None and "locked" in text):
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or (primary is None and text in _LOCKED_TEXTS):
         return (
             503,
             "the database is locked by another program; nothing was written, retry later",
