@@ -100,8 +100,9 @@ class Database:
         if self.path and self.path != ":memory:":
             self._lock = _lock_for_serving(self.path)
             _HOLDING.add(self)
-            _create_private(self.path)
         try:
+            if self.path and self.path != ":memory:":
+                _create_private(self.path)
             conn = sqlite3.connect(self.path or ":memory:", check_same_thread=False)
             try:
                 self._prepare(conn)
