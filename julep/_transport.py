@@ -501,7 +501,7 @@ class StreamBody:
         received = 0
         while True:
             with map_errors(self.method, self.url):
-                chunk = await content.readany()
+                chunk = await _read_any(content)
             if not chunk:
                 return
             received += len(chunk)
@@ -550,6 +550,23 @@ async def read_body(response: aiohttp.ClientResponse, limit: int, method: str, u
             raise _too_large(response, limit, method, url)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def _read_any(content: aiohttp.StreamReader) -> bytes:
+    """``content.readany()``, but the bytes that came before a broken connection first.
+
+    aiohttp raises the connection's error as soon as it is set, even with bytes
+    still buffered ahead of it: the last events of a stream whose connection
+    dropped right after them (a chunked body cut before its closing chunk, the
+    final event and ``[DONE]`` included) would be lost, and a reply that had
+    arrived whole reported broken. The error is raised by the next read.
+    """
+    try:
+        return await content.readany()
+    except Exception as exc:
+        if exc is content.exception() and content._buffer:
+            return content._read_nowait(-1)
+        raise
 
 
 def _plain_length(response: aiohttp.ClientResponse) -> int | None:
