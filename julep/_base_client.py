@@ -10,6 +10,7 @@ import asyncio
 import errno
 import functools
 import logging
+import os
 import sys
 import time
 import types
@@ -21,6 +22,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from . import _http
 from ._config import (
+    API_KEY_ENV,
     RetryPolicy,
     Secret,
     Timeout,
@@ -136,7 +138,11 @@ class BaseAsyncClient:
             raise ConfigurationError(
                 f"connection_limit must be an int >= 0 (0: no limit), got {connection_limit!r}"
             )
-        self._base_url = resolve_base_url(base_url, environment)
+        try:
+            self._base_url = resolve_base_url(base_url, environment)
+        except ConfigurationError as exc:
+            # Its message quotes the URL, which may hold the key (``?api_key=...``).
+            raise _without_key(exc, api_key) from None
         self._timeout = Timeout.of(timeout)
         self._retry = RetryPolicy.of(max_retries)
         self._idempotency_key: str | None = None
@@ -165,6 +171,13 @@ class BaseAsyncClient:
             "Accept": "application/json",
         }
         self._set_headers(merged_headers(own, header_mapping(headers)))
+        if any(secret in self._base_url for secret in self._url_secrets):
+            # Every request's URL, the client's repr and each error message would
+            # show it (a key given as a path segment of the base URL).
+            self._base_url = _http.redact_text(self._base_url, self._secrets)
+            raise ConfigurationError(
+                "base_url holds the API key (or another credential); pass the key as api_key only"
+            )
 
     def _set_headers(self, headers: dict[str, str]) -> None:
         check_headers(headers)
@@ -574,6 +587,15 @@ def _out_of_time(
     )
     error.__cause__ = failure
     return error
+
+
+def _without_key(error: ConfigurationError, api_key: object) -> ConfigurationError:
+    """``error`` with the key blanked from its message; the key is not resolved yet."""
+    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+    if not isinstance(key, str) or not key.strip():
+        return error
+    text = _http.redact_text(str(error), _http.secrets_of(key, ()))
+    return error if text == str(error) else ConfigurationError(text)
 
 
 def _network_settings(

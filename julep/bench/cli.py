@@ -23,6 +23,7 @@ import typing
 
 from .. import _loop_backend
 from .._config import API_KEY_ENV
+from .._http import redact_text, secrets_of
 from ..client import AsyncJulepApi
 from ..errors import JulepError
 from .config import BenchConfig, Shard, Target, parse_duration
@@ -311,6 +312,18 @@ async def _cleanup(base_url: str, api_key: str, config: BenchConfig, made: Fixtu
         return await cleanup(client, made)
 
 
+def _shown_url(base_url: str, api_key: str) -> str:
+    """``base_url`` for a message: the key blanked, and a password before ``@`` as ``***``."""
+    shown = redact_text(base_url, secrets_of(api_key, ()))
+    scheme, sep, rest = shown.partition("://")
+    netloc, slash, path = rest.partition("/")
+    userinfo, at, host = netloc.rpartition("@")
+    if sep and at:
+        user = userinfo.partition(":")[0]
+        shown = f"{scheme}{sep}{user}:***@{host}{slash}{path}"
+    return shown
+
+
 def _thresholds(options: argparse.Namespace) -> Thresholds:
     return Thresholds(
         max_error_rate=options.max_error_rate, max_p99=options.max_p99, min_rps=options.min_rps
@@ -324,7 +337,9 @@ def _run(config: BenchConfig, api_key: str, options: argparse.Namespace) -> int:
         try:
             made = asyncio.run(_prepare(base_url, api_key, config))
         except JulepError as exc:
-            raise BenchError(f"could not set up a session at {base_url}: {exc}") from exc
+            # The URL as given: it may hold the key the SDK refused to send in it.
+            shown = _shown_url(base_url, api_key)
+            raise BenchError(f"could not set up a session at {shown}: {exc}") from exc
         try:
             parts = _load(config, Target(base_url, api_key, made.session_id), options.quiet)
             total = merged(parts)

@@ -283,3 +283,27 @@ def test_an_output_file_that_cannot_be_written_is_refused_before_the_run(
         main(["--requests", "1", "--json", str(tmp_path / "out.json")])
     assert exit_info.value.code == 2
     assert "read-only file system" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://127.0.0.1:9/api?api_key={key}",
+        "http://127.0.0.1:9/{key}/api",
+        "http://user:{key}@127.0.0.1:9/api",
+        "http://user:hunter2-password@127.0.0.1:9/api",
+    ],
+)
+def test_a_base_url_holding_a_credential_fails_cleanly_without_showing_it(
+    base_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Setup fails (nothing is sent to port 9) and says so, without the key or the
+    password; a key in the path was a raw ValueError traceback."""
+    code = main(
+        ["--base-url", base_url.format(key=API_KEY), "--api-key", API_KEY, "--requests", "1"]
+    )
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "could not set up a session at http://" in captured.err
+    assert API_KEY not in captured.out + captured.err
+    assert "hunter2-password" not in captured.out + captured.err
