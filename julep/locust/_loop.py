@@ -27,6 +27,7 @@ import gevent
 import gevent.hub
 from gevent import monkey
 
+from .._transport import _Connector
 from ._measure import MeasuredResponse
 
 _T = typing.TypeVar("_T")
@@ -242,19 +243,26 @@ def _settle_error(future: asyncio.Future[typing.Any], error: BaseException) -> N
 
 
 async def _open_session() -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(
+    # The SDK's own pool, as a client that opens its session gets: a pooled
+    # connection holding bytes nobody asked for is never reused.
+    connector = _Connector(
         # Every user's request in flight gets a connection: the pool never queues.
         limit=0,
         keepalive_timeout=30,
         resolver=RealThreadResolver(),
     )
-    return aiohttp.ClientSession(
+    session = aiohttp.ClientSession(
         connector=connector,
         response_class=MeasuredResponse,
         timeout=aiohttp.ClientTimeout(total=None),
         # The clients send their own User-Agent; a skip list would only cost
         # a header copy per request.
     )
+    # aiohttp re-sends a GET, PUT or DELETE once, unseen, when its pooled
+    # connection drops: a failure of the server that Locust would record as a
+    # success, behind JulepUser's max_retries=0. Every retry is the SDK's.
+    session._retry_connection = False
+    return session
 
 
 _LOOPS: dict[int, LoopThread] = {}  # by process id
