@@ -29,8 +29,9 @@ import typing
 
 import locust
 from locust import User
-from locust.exception import RescheduleTask
+from locust.exception import RescheduleTask, StopTest
 
+from .._config import BASE_URL_ENV
 from ..client import AsyncJulepApi, JulepApi
 from . import _workers
 from ._client import FIRST_TOKEN_SUFFIX, REPORTED, JulepLocustClient, MeasuredChatStream
@@ -160,9 +161,18 @@ class JulepUser(User):
 
     def __init__(self, environment: typing.Any) -> None:
         super().__init__(environment)
+        base_url = self.host or environment.host or os.environ.get(BASE_URL_ENV) or None
+        if base_url is None:
+            # As Locust's own HttpUser: a load test given no target never falls
+            # back on a default, here the hosted API (the SDK's default base URL).
+            raise StopTest(
+                "You must specify the API's base URL: --host (e.g. http://127.0.0.1:8080/api), "
+                f"the host attribute of the user class, or ${BASE_URL_ENV}; a JulepUser never "
+                "loads the hosted API by default"
+            )
         loop = the_loop()
         api = AsyncJulepApi(
-            base_url=self.host or environment.host or None,
+            base_url=base_url,
             api_key=self.api_key,
             timeout=self.timeout,
             max_retries=self.max_retries,
