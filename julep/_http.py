@@ -129,6 +129,23 @@ def missing_api_hint(status: int, url: str) -> str | None:
     )
 
 
+def redirect_hint(status: int, url: str, headers: typing.Mapping[str, str]) -> str | None:
+    """For a 3xx with a ``Location``: where it leads, since the SDK does not follow it.
+
+    A base URL written ``http://`` for an HTTPS-only API, or without its
+    trailing path, is answered with a redirect; the bare status and its empty
+    body would not say where to go.
+    """
+    location = headers.get("Location") if 300 <= status < 400 else None
+    if not location:
+        return None
+    target = urllib.parse.urljoin(url, location.strip())
+    return (
+        f"hint: the server redirects to {shorten(target)}; redirects are not followed "
+        "(the API key would go along): if the API moved there, change base_url to match"
+    )
+
+
 REDACTED = "<redacted>"
 
 
@@ -318,8 +335,11 @@ def status_error(raw: RawResponse, secrets: tuple[str, ...] = ()) -> APIStatusEr
         body = redact_value(body, secrets)
     # The URL too: a short dev key given as an id is in it (longer keys are refused there).
     url = redact_text(raw.url, secrets) if secrets else raw.url
+    hint = missing_api_hint(raw.status, url) or redirect_hint(raw.status, url, raw.headers)
+    if hint is not None and secrets:
+        hint = redact_text(hint, secrets)  # a Location may echo the request
     return status_error_class(raw.status)(
-        hint=missing_api_hint(raw.status, url),
+        hint=hint,
         status_code=raw.status,
         body=body,
         request_id=request_id_of(raw.headers, secrets),
