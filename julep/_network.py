@@ -385,7 +385,25 @@ def _load_cert(context: ssl.SSLContext, cert: CertTypes) -> None:
 
 def describe_failure(exc: BaseException, url: str) -> str | None:
     """A TLS or proxy failure in words, for the APIConnectionError; None for other failures."""
-    return _tls_problem(exc, url) or _proxy_problem(exc)
+    return _tls_problem(exc, url) or _proxy_problem(exc) or _cut_head(exc)
+
+
+def _cut_head(exc: BaseException) -> str | None:
+    """A connection closed within a response's status line or headers, in words.
+
+    aiohttp's ServerDisconnectedError then holds the half-parsed message, whose
+    repr (every header received, cookies included) would be the error's text.
+    """
+    if not isinstance(exc, aiohttp.ServerDisconnectedError):
+        return None
+    head = exc.message
+    code = getattr(head, "code", None)
+    if not isinstance(code, int):
+        return None  # "Server disconnected": no part of a response came
+    return (
+        "the server closed the connection in the middle of the response's status line "
+        f"and headers (status {code}, {len(getattr(head, 'headers', ()))} headers received)"
+    )
 
 
 def _tls_problem(exc: BaseException, url: str) -> str | None:
