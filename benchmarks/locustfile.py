@@ -26,7 +26,7 @@ import os
 import random
 
 import gevent.lock
-from locust import between, task
+from locust import between, events, task
 
 from julep import JulepApi, JulepError, RetryPolicy
 from julep.locust import JulepUser
@@ -49,11 +49,13 @@ def _think_time() -> tuple[float, float]:
 
 
 class _SharedAgent:
-    """One agent per worker process, made by the first user that needs it."""
+    """One agent per worker process, made by the first user that needs it and
+    deleted when the test stops (each run would otherwise leave one behind)."""
 
     def __init__(self) -> None:
         self._lock = gevent.lock.Semaphore()
         self.agent_id: str | None = None
+        self._client: JulepApi | None = None
 
     def get(self, client: JulepApi) -> str:
         with self._lock:
@@ -64,8 +66,16 @@ class _SharedAgent:
                     instructions=["Be brief."],
                     docs=[{"title": "Trams", "content": _AGENT_DOC}],
                 )
-                self.agent_id = agent.id
+                self.agent_id, self._client = agent.id, client
             return self.agent_id
+
+    def delete(self) -> None:
+        with self._lock:
+            agent_id, client = self.agent_id, self._client
+            self.agent_id = self._client = None  # a next run (web UI) makes its own
+        if agent_id is not None and client is not None:
+            with contextlib.suppress(JulepError):  # a failure left is in the stats already
+                client.delete_agent(agent_id)
 
 
 # Setting up and cleaning up are not what is measured: retried quickly, so a
@@ -74,6 +84,12 @@ _SETUP_RETRIES = RetryPolicy(max_retries=5, initial_delay=0.05, max_delay=0.5)
 
 _AGENT = _SharedAgent()
 _USER_NUMBERS = itertools.count(1)
+
+
+@events.test_stop.add_listener
+def _delete_the_agent(**_kwargs: object) -> None:
+    # After every user's on_stop: their sessions, which use it, are gone.
+    _AGENT.delete()
 
 
 class Traveller(JulepUser):

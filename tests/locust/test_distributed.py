@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from julep import JulepApi
+
 from .conftest import ROOT, needs_locust, serve
 
 pytestmark = needs_locust
@@ -33,6 +35,7 @@ OPERATIONS = {
     "get_agent_memories",
     "delete_session",
     "delete_user",
+    "delete_agent",  # each worker's shared agent, when the test stops
 }
 
 
@@ -111,6 +114,9 @@ def test_two_workers_share_the_load_and_every_operation_succeeds(
     for name in OPERATIONS:
         total = sum(counts.get(name, 0) for counts in workers.values())
         assert total == int(stats[name]["Request Count"]), name
+    # Nothing the scenario made is left behind: each worker's agent was deleted too.
+    with JulepApi(api_key="any", base_url=server_url) as client:
+        assert [agent.name for agent in client.list_agents().items] == []
 
 
 def test_failures_are_reported_by_exception_type(tmp_path: pathlib.Path) -> None:
