@@ -148,7 +148,14 @@ class AsyncChatStream:
                         message, method="POST", url=url, retries_taken=retries
                     ) from exc
                 raise StreamTimeoutError(
-                    message, partial_text=self.text, method="POST", url=url, retries_taken=retries
+                    message,
+                    partial_text=self.text,
+                    method="POST",
+                    url=url,
+                    retries_taken=retries,
+                    request_id=_http.request_id_of(
+                        self._body_stream.headers, self._client._secrets
+                    ),
                 ) from exc
         except StopAsyncIteration:
             await self.aclose()
@@ -294,6 +301,7 @@ class AsyncChatStream:
             method=opened.method,
             url=opened.url,
             retries_taken=opened.retries_taken,
+            request_id=_http.request_id_of(opened.headers, self._client._secrets),
         )
 
     def _chunk(self, data: str, opened: StreamBody) -> ChatResponseChunk | None:

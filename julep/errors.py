@@ -201,7 +201,11 @@ class ResponseTooLargeError(APIError):
 
 
 class StreamError(APIError):
-    """A streamed chat failed part-way; ``partial_text`` is what had arrived."""
+    """A streamed chat failed part-way; ``partial_text`` is what had arrived.
+
+    ``request_id`` is the stream response's ``x-request-id`` (None if it had none):
+    what a provider asks for about a reply that broke off.
+    """
 
     def __init__(
         self,
@@ -211,9 +215,11 @@ class StreamError(APIError):
         method: str | None = None,
         url: str | None = None,
         retries_taken: int = 0,
+        request_id: str | None = None,
     ) -> None:
         super().__init__(message, method=method, url=url, retries_taken=retries_taken)
         self.partial_text = partial_text
+        self.request_id = request_id
 
 
 class StreamConnectionError(StreamError, APIConnectionError):
