@@ -98,6 +98,8 @@ def export(
     value: typing.Any, options: Options, include: object = None, exclude: object = None
 ) -> typing.Any:
     """``value`` with models turned into dicts, copied all the way down."""
+    if include is None and exclude is None and isinstance(value, (list, tuple, dict)):
+        return _export_tree(value, options)
     if attrs.has(type(value)) and hasattr(value, "_present"):
         return _model(value, options, include, exclude)
     if isinstance(value, (list, tuple)):
@@ -118,6 +120,47 @@ def export(
         if isinstance(value, enum.Enum):
             return value.value
     return value
+
+
+_LEAVE = object()  # on the walk's stack: the container whose id follows is done
+
+
+def _export_tree(
+    value: list[typing.Any] | tuple[typing.Any, ...] | dict[typing.Any, typing.Any],
+    options: Options,
+) -> typing.Any:
+    """``export`` of nested lists and dicts without a selection, walked without recursion.
+
+    Free-form data (metadata) may be nested as deep as a response's JSON can be
+    (orjson reads 1023 levels); walked recursively, two frames a level, such a
+    model decoded fine and then raised RecursionError from ``.dict()``. A
+    container that holds itself is refused with ValueError.
+    """
+    root: list[typing.Any] = [None]
+    inside: set[int] = set()  # the containers being copied: a cycle meets one again
+    stack: list[tuple[typing.Any, typing.Any, typing.Any]] = [(value, root, 0)]
+    while stack:
+        item, parent, key = stack.pop()
+        if item is _LEAVE:
+            inside.discard(parent)
+            continue
+        children: typing.Iterable[tuple[typing.Any, typing.Any]]
+        if isinstance(item, (list, tuple)):
+            copy: typing.Any = [None] * len(item)
+            children = enumerate(item)
+        elif isinstance(item, dict):
+            copy = dict.fromkeys(item)  # the keys in their order, filled below
+            children = item.items()
+        else:
+            parent[key] = export(item, options)  # a model, a datetime, an enum, a scalar
+            continue
+        if id(item) in inside:
+            raise ValueError(f"a {type(item).__name__} holds itself: it cannot be exported")
+        inside.add(id(item))
+        parent[key] = copy
+        stack.append((_LEAVE, id(item), None))
+        stack.extend((child, copy, index) for index, child in children)
+    return root[0]
 
 
 def _model(
