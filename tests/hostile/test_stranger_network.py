@@ -12,6 +12,7 @@ import sys
 import time
 import typing
 
+import aiohttp
 import hypothesis
 import orjson
 import pytest
@@ -698,6 +699,27 @@ def test_a_dropped_connection_is_resent_only_by_the_retry_loop(
     assert caught.value.retries_taken == max_retries
     expected = julep.NotFoundError if max_retries else julep.APIConnectionError
     assert type(caught.value) is expected
+
+
+def test_a_callers_session_keeps_its_own_resend_setting() -> None:
+    """README: the re-send is turned off in the sessions the SDK opens, not in the
+    caller's ``session=``, whose settings are the caller's (others use it too)."""
+
+    async def main() -> tuple[bool, bool]:
+        async with aiohttp.ClientSession() as session:
+            async with julep.AsyncJulepApi(api_key=KEY, session=session) as client:
+                ours = julep.AsyncJulepApi(api_key=KEY)
+                try:
+                    client._transport._get_session()
+                    return (
+                        session._retry_connection,
+                        ours._transport._get_session()._retry_connection,
+                    )
+                finally:
+                    await ours.close()
+
+    callers, sdks = asyncio.run(main())
+    assert (callers, sdks) == (True, False)
 
 
 # --- the total deadline passing while a stream is still being opened ---------------
