@@ -311,24 +311,33 @@ class Portal:
         if threading.get_ident() == loop.thread_id:
             _ORPHANS.append(loop)  # cannot join the thread we are running on
             return
-        drained = asyncio.run_coroutine_threadsafe(_drain(loop.tasks, cleanup), loop.loop)
         interrupted: BaseException | None = None
+        drained: concurrent.futures.Future[None] | None = None
         try:
             try:
+                drained = asyncio.run_coroutine_threadsafe(_drain(loop.tasks, cleanup), loop.loop)
                 drained.result(timeout=_SETTLE_SECONDS * 2)
             except Exception:  # a failed cleanup or the time limit: stop all the same
                 pass
             except BaseException as exc:  # Ctrl+C while closing: finish, then raise it
                 interrupted = exc
                 with contextlib.suppress(Exception):  # a second Ctrl+C ends this wait
+                    if drained is None:  # it struck while handing the drain over: again
+                        drained = asyncio.run_coroutine_threadsafe(
+                            _drain(loop.tasks, cleanup), loop.loop
+                        )
                     drained.result(timeout=_SETTLE_SECONDS * 2)
-            loop.stop()
         finally:
-            # Whatever happened above: no other thread may wait for ever.
-            with self._lock:
-                stranded, self._waiting = self._waiting, set()
-            for waiter in stranded:
-                waiter.set_exception(_closed_error())
+            # Whatever happened above (a second Ctrl+C included): the client is
+            # closed, so its loop thread stops and no other thread waits for ever;
+            # nothing else would stop it later (close() again finds no loop).
+            try:
+                loop.stop()
+            finally:
+                with self._lock:
+                    stranded, self._waiting = self._waiting, set()
+                for waiter in stranded:
+                    waiter.set_exception(_closed_error())
         if interrupted is not None:
             raise interrupted
 

@@ -331,3 +331,44 @@ def test_ctrl_c_during_close_is_raised_once_closed(server: LoopbackServer) -> No
     assert _loop_threads() == []
     with pytest.raises(julep.ClientClosedError):
         client.get_agent("after")
+
+
+class _InterruptedWait(concurrent.futures.Future[None]):
+    """A drain handed over to the loop whose every wait is cut by Ctrl+C."""
+
+    def __init__(self, handed_over: concurrent.futures.Future[None]) -> None:
+        super().__init__()
+        self.handed_over = handed_over
+
+    def result(self, timeout: float | None = None) -> None:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("where", ["hand_over", "every_wait"])
+def test_ctrl_c_anywhere_in_close_still_stops_the_loop_thread(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Ctrl+C as close() hands its drain to the loop, or in each of its waits (Ctrl+C
+    pressed twice), is raised and the loop thread stops all the same: a later close()
+    finds nothing to stop, so a thread left then ran until the process ended."""
+    client = JulepApi(api_key=API_KEY, base_url=server.base_url)
+    client.get_agent("warm")
+    handed_over = asyncio.run_coroutine_threadsafe
+    calls: list[int] = []
+
+    def interrupted(
+        coroutine: typing.Coroutine[typing.Any, typing.Any, None], loop: asyncio.AbstractEventLoop
+    ) -> concurrent.futures.Future[None]:
+        calls.append(1)
+        future = handed_over(coroutine, loop)
+        if where == "hand_over" and len(calls) == 1:
+            raise KeyboardInterrupt  # a signal handled right after the loop was woken
+        return _InterruptedWait(future) if where == "every_wait" else future
+
+    monkeypatch.setattr(asyncio, "run_coroutine_threadsafe", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        client.close()
+    monkeypatch.undo()
+    assert _loop_threads() == []
+    with pytest.raises(julep.ClientClosedError):
+        client.get_agent("after")
