@@ -196,6 +196,10 @@ class JulepApi:
         finalizer = getattr(self, "_finalizer", None)
         if finalizer is not None:
             finalizer()
+            # Again, directly: a finalizer runs once, and a Ctrl+C that cut the
+            # first close() short (before its portal stopped) would otherwise
+            # leave the loop thread running with nothing left to stop it.
+            _shutdown(self._portal, self._async)
 
     def __enter__(self) -> JulepApi:
         return self

@@ -372,3 +372,26 @@ def test_ctrl_c_anywhere_in_close_still_stops_the_loop_thread(
     assert _loop_threads() == []
     with pytest.raises(julep.ClientClosedError):
         client.get_agent("after")
+
+
+def test_close_again_after_a_close_cut_short_stops_the_loop_thread(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl+C that cuts close() short before the portal stops (the finalizer has
+    already run) leaves close() to be called again, which stops the loop thread."""
+    client = JulepApi(api_key=API_KEY, base_url=server.base_url)
+    client.get_agent("warm")
+    portal = client._portal
+
+    def cut_short(cleanup: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(portal, "shutdown", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        client.close()
+    monkeypatch.undo()
+    assert len(_loop_threads()) == 1
+    client.close()
+    assert _loop_threads() == []
+    with pytest.raises(julep.ClientClosedError):
+        client.get_agent("after")
