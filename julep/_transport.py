@@ -150,7 +150,7 @@ class Transport:
         self._session._retry_connection = False
         self._loop = loop
         self._deadlines = Deadlines(loop)
-        self._closer = closer = loop.create_task(_close_with_loop(self._session))
+        self._closer = closer = loop.create_task(_close_with_loop(self._session, self._forks))
         self._set_abandon(weakref.finalize(self, _close_abandoned, loop, closer))
         return self._session
 
@@ -592,17 +592,23 @@ def _too_large(
     )
 
 
-async def _close_with_loop(session: aiohttp.ClientSession) -> None:
+async def _close_with_loop(session: aiohttp.ClientSession, forks: int) -> None:
     """Wait until the loop shuts down, then close the session on it.
 
     asyncio.run (and anyio's runner) cancel the tasks still pending when the
     main coroutine returns; this one then closes a session its owner forgot,
     so no socket is left on a dead loop and aiohttp has nothing to warn about.
+    ``forks``: the fork count of the process that opened the session.
     """
     try:
         await asyncio.Event().wait()
     except asyncio.CancelledError:  # the loop's shutdown, or _close_abandoned
-        await session.close()
+        # A child forked while this loop ran runs its copy of this task when its
+        # copy of asyncio.run ends: the session is the parent's, and closing it
+        # here would take its sockets out of the epoll set both processes share
+        # (the parent's next call on a pooled connection waited until its timeout).
+        if forks == _Forks.generation:
+            await session.close()
         raise
     # GeneratorExit passes untouched: the coroutine was dropped without its loop
     # ever running it again (a forked child's copy of its parent's task), and the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import textwrap
 import threading
 import typing
 
@@ -14,7 +15,7 @@ from aiohttp import web
 
 from julep import AsyncJulepApi, JulepApi, StreamConnectionError
 
-from .subprocesses import in_forked_child
+from .subprocesses import in_forked_child, run_python
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -155,3 +156,41 @@ def test_a_child_leaves_the_async_stream_of_its_parent_alone(chat: PausingChat) 
         loop.run_until_complete(stream.aclose())
         loop.run_until_complete(client.close())
         loop.close()
+
+
+def test_a_child_forked_in_the_running_loop_leaves_the_parents_pool_alone() -> None:
+    """A child forked inside asyncio.run that never uses the client and lets its copy of
+    asyncio.run end (which cancels the parent's session-closing task) leaves the
+    parent's pooled connections alone: the parent's next call is answered at once."""
+    script = textwrap.dedent(
+        """
+        import asyncio, os, warnings
+        from julep import AsyncJulepApi, APITimeoutError
+        from julep.server import LocalServer
+
+        async def main(base_url):
+            async with AsyncJulepApi(base_url=base_url, api_key="k", timeout=5) as client:
+                await client.list_agents()
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads
+                    pid = os.fork()
+                if pid == 0:
+                    return "child"
+                os.waitpid(pid, 0)
+                try:
+                    await client.list_agents()
+                except APITimeoutError:
+                    return "timed out"
+                return "ok"
+
+        server = LocalServer().start()
+        outcome = asyncio.run(main(server.base_url))
+        if outcome == "child":
+            os._exit(0)
+        server.stop()
+        print(outcome)
+        """
+    )
+    result = run_python(script, "-W", "error")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok", result.stdout + result.stderr
