@@ -41,6 +41,7 @@ if typing.TYPE_CHECKING:
         StreamConnectionError,
         StreamError,
         StreamTimeoutError,
+        UnknownFieldWarning,
         UnprocessableEntityError,
     )
     from .models import *  # noqa: F403 - every model and enum is public
@@ -72,6 +73,7 @@ __all__ = [
     "StreamError",
     "StreamTimeoutError",
     "Timeout",
+    "UnknownFieldWarning",
     "UnprocessableEntityError",
     "__version__",
     "errors",

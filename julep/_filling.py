@@ -8,7 +8,12 @@ object over to the real class.
 
 from __future__ import annotations
 
+import inspect
+
 __all__ = ["filling_class"]
+
+# What a metaclass runs when a class is made (__call__ runs only for instances).
+_CLASS_MAKING = frozenset({"__new__", "__init__", "__prepare__", "__init_subclass__"})
 
 
 def filling_class(cls: type) -> type | None:
@@ -26,10 +31,14 @@ def filling_class(cls: type) -> type | None:
     instead, and could not take the layout of a class that adds its own
     ``__weakref__`` slot, as ResponseInfo does).
 
-    Only for classes of the plain ``type`` metaclass whose hierarchy has no
+    Only for classes whose metaclass makes classes as ``type`` does (the
+    models' adds only a ``__call__``) and whose hierarchy has no
     ``__init_subclass__``: making the twin must not run anyone's code.
     """
-    if type(cls) is not type or any("__init_subclass__" in vars(k) for k in cls.__mro__[:-1]):
+    metaclasses = inspect.getmro(type(cls))[:-2]  # less type and object
+    if any(_CLASS_MAKING & vars(meta).keys() for meta in metaclasses) or any(
+        "__init_subclass__" in vars(k) for k in cls.__mro__[:-1]
+    ):
         return None
     return type(
         f"{cls.__name__}Filling",

@@ -55,6 +55,7 @@ __all__ = [
     "StreamConnectionError",
     "StreamError",
     "StreamTimeoutError",
+    "UnknownFieldWarning",
     "UnprocessableEntityError",
     "status_error_class",
 ]
@@ -312,6 +313,17 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """A 5xx status."""
+
+
+class UnknownFieldWarning(UserWarning):
+    """A model was built with a keyword it has no field for; the keyword was ignored.
+
+    julep 0.3.9's models dropped such keywords without a word
+    (``InputChatMlMessage(**history_message.dict())`` passed ``id`` along), so
+    code written for it still runs; the warning shows a misspelt field that
+    would otherwise be lost. ``warnings.simplefilter("error", UnknownFieldWarning)``
+    makes it an error.
+    """
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

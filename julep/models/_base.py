@@ -7,12 +7,14 @@ import functools
 import inspect
 import json
 import typing
+import warnings
 import weakref
 
 import attrs
 import orjson
 
 from .._bigjson import dumps as _big_dumps
+from ..errors import UnknownFieldWarning
 from . import _export, _unset
 
 
@@ -57,8 +59,38 @@ class _FieldsSignature:
         return signature
 
 
+class _ModelType(type):
+    """The metaclass of the models: a keyword a model has no field for is ignored, with a warning.
+
+    julep 0.3.9's models (pydantic v1) ignored it silently, and code written for
+    them passes such keywords (a history message's ``id`` into
+    ``InputChatMlMessage(**message.dict())``); attrs' ``__init__`` raises
+    TypeError. The first call is the plain one: the check runs only when it fails.
+    Decoding builds models without calling the class, so it never comes here.
+    """
+
+    def __call__(cls, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except TypeError:
+            fields = [a.alias for a in attrs.fields(cls) if a.init and a.alias != "_present"]  # type: ignore[arg-type]
+            # The wire names accept_wire_names takes ("continue" for continue_) are known too.
+            known = {*fields, "_present", *(_export.WIRE_NAMES.get(name) for name in fields)}
+            unknown = [name for name in kwargs if name not in known]
+            if not unknown:
+                raise  # another mistake (a positional argument, a field given twice)
+        warnings.warn(
+            f"{cls.__name__} has no field{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(repr, unknown))}: ignored, as julep 0.3.9 did "
+            f"(its fields: {', '.join(sorted(fields))})",
+            UnknownFieldWarning,
+            stacklevel=2,
+        )
+        return super().__call__(*args, **{k: v for k, v in kwargs.items() if k in known})
+
+
 @attrs.frozen(kw_only=True)
-class Model:
+class Model(metaclass=_ModelType):
     """Every attrs model of the API.
 
     ``_present`` holds the wire keys of the model's fields that the JSON object
