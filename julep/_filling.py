@@ -8,6 +8,7 @@ object over to the real class.
 
 from __future__ import annotations
 
+import abc
 import inspect
 
 __all__ = ["filling_class"]
@@ -31,11 +32,13 @@ def filling_class(cls: type) -> type | None:
     instead, and could not take the layout of a class that adds its own
     ``__weakref__`` slot, as ResponseInfo does).
 
-    Only for classes whose metaclass makes classes as ``type`` does (the
-    models' adds only a ``__call__``) and whose hierarchy has no
+    Only for classes whose metaclass makes classes as ``type`` (or ``ABCMeta``)
+    does (the models' adds only a ``__call__``) and whose hierarchy has no
     ``__init_subclass__``: making the twin must not run anyone's code.
     """
-    metaclasses = inspect.getmro(type(cls))[:-2]  # less type and object
+    # Less type and object, and ABCMeta (the models' base metaclass: its __new__
+    # only records the class's abstract methods, stdlib code, no one else's).
+    metaclasses = [m for m in inspect.getmro(type(cls))[:-2] if m is not abc.ABCMeta]
     if any(_CLASS_MAKING & vars(meta).keys() for meta in metaclasses) or any(
         "__init_subclass__" in vars(k) for k in cls.__mro__[:-1]
     ):

@@ -80,3 +80,19 @@ def test_every_module_of_0_3_9_imports() -> None:
         model_name = "".join(word.capitalize() for word in module_name.split("_"))
         module = importlib.import_module(f"julep.api.types.{module_name}")
         assert getattr(module, model_name) is getattr(julep, model_name), module_name
+
+
+@pytest.mark.parametrize(
+    ("module_name", "name"),
+    [
+        ("chat_ml_message_content_item", "ChatMlMessageContentItem_Text"),
+        ("chat_ml_message_content_item", "ChatMlMessageContentItem_ImageUrl"),
+        ("input_chat_ml_message_content_item", "InputChatMlMessageContentItem_Text"),
+        ("input_chat_ml_message_content_item", "InputChatMlMessageContentItem_ImageUrl"),
+    ],
+)
+def test_a_union_member_imports_from_its_union_module(module_name: str, name: str) -> None:
+    """0.3.9 defined a union's members in the union's module."""
+    module = importlib.import_module(f"julep.api.types.{module_name}")
+    assert getattr(module, name) is getattr(julep, name)
+    assert name in module.__all__

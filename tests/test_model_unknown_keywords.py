@@ -185,3 +185,53 @@ def test_the_models_keep_what_julep_039_kept(tmp_path: typing.Any) -> None:
         warnings.simplefilter("ignore", julep.UnknownFieldWarning)
         ours = [getattr(julep, name)(**kw).to_dict() for name, kw in _CASES_039]
     assert ours == json.loads(result.stdout)
+
+
+def test_a_subclass_can_mix_in_an_abc_interface() -> None:
+    """0.3.9's models had an ABCMeta metaclass (pydantic v1's), as had main's plain ones."""
+    import abc
+
+    class Renderable(abc.ABC):
+        @abc.abstractmethod
+        def render(self) -> str: ...
+
+    class Message(julep.InputChatMlMessage, Renderable):
+        def render(self) -> str:
+            return str(self.content)
+
+    class Unfinished(julep.InputChatMlMessage, Renderable):
+        pass
+
+    assert Message(role="user", content="hi").render() == "hi"
+    with pytest.raises(TypeError, match="abstract"):
+        Unfinished(role="user", content="hi")  # type: ignore[abstract]
+    decoded = converter.structure({"role": "user", "content": "hi"}, Message)
+    assert type(decoded) is Message and decoded.render() == "hi"
+
+
+def test_attrs_evolve_with_a_misspelt_field_still_raises() -> None:
+    """evolve's changes name fields to set: dropping one would send the old value."""
+    settings = julep.AgentDefaultSettings(temperature=0.5, top_p=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match="topp"):
+            attrs.evolve(settings, topp=0.9)
+        assert attrs.evolve(settings, top_p=0.9).top_p == 0.9
+
+
+def test_a_type_error_from_a_subclass_init_is_its_own() -> None:
+    """Raised inside an __init__ (its body ran): passed on as it is, not retried."""
+    runs: list[object] = []
+
+    class Noted(julep.InputChatMlMessage):
+        def __init__(self, *, note: object, **fields: typing.Any) -> None:
+            runs.append(note)
+            if not isinstance(note, str):
+                raise TypeError("note must be a str")
+            super().__init__(**fields)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match="note must be a str"):
+            Noted(note=3, role="user", content="x")
+    assert runs == [3]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import abc
 import builtins
 import functools
 import inspect
 import json
+import sys
 import typing
 import warnings
 import weakref
@@ -59,7 +61,23 @@ class _FieldsSignature:
         return signature
 
 
-class _ModelType(type):
+def _binding_failed(exc: TypeError) -> bool:
+    """Whether ``exc`` came from binding the call's arguments, no ``__init__`` body run.
+
+    Such an error has no frame past ``_ModelType.__call__`` but the
+    ``accept_wire_names`` wrapper's (which passes the keywords on).
+    """
+    traceback = exc.__traceback__
+    traceback = None if traceback is None else traceback.tb_next
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if code.co_name != "init_with_wire_names" or traceback.tb_frame.f_globals is not globals():
+            return False
+        traceback = traceback.tb_next
+    return True
+
+
+class _ModelType(abc.ABCMeta):
     """The metaclass of the models: a keyword a model has no field for is ignored, with a warning.
 
     julep 0.3.9's models (pydantic v1) ignored it silently, and code written for
@@ -67,12 +85,23 @@ class _ModelType(type):
     ``InputChatMlMessage(**message.dict())``); attrs' ``__init__`` raises
     TypeError. The first call is the plain one: the check runs only when it fails.
     Decoding builds models without calling the class, so it never comes here.
+
+    An ``ABCMeta``, as pydantic v1's was: a caller's subclass that also derives
+    from an ``abc.ABC`` interface needs its metaclass to be one (a plain ``type``
+    subclass here made such a class statement a metaclass conflict).
+    Only the call's own argument binding counts: a TypeError raised inside an
+    ``__init__`` (a subclass's, a validator) is the caller's and passes as it is,
+    and ``attrs.evolve`` (whose changes name fields to set) keeps its TypeError.
     """
 
     def __call__(cls, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
         try:
             return super().__call__(*args, **kwargs)
-        except TypeError:
+        except TypeError as exc:
+            if not _binding_failed(exc):
+                raise  # raised inside __init__ (its body ran), not by the binding of its keywords
+            if sys._getframe(1).f_globals.get("__name__", "").partition(".")[0] == "attr":
+                raise  # attrs.evolve(model, misspelt=...): a change that would be lost
             fields = [a.alias for a in attrs.fields(cls) if a.init and a.alias != "_present"]  # type: ignore[arg-type]
             # The wire names accept_wire_names takes ("continue" for continue_) are known too.
             known = {*fields, "_present", *(_export.WIRE_NAMES.get(name) for name in fields)}
