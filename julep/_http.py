@@ -139,7 +139,10 @@ def redirect_hint(status: int, url: str, headers: typing.Mapping[str, str]) -> s
     location = headers.get("Location") if 300 <= status < 400 else None
     if not location:
         return None
-    target = urllib.parse.urljoin(url, location.strip())
+    try:
+        target = urllib.parse.urljoin(url, location.strip())
+    except ValueError:  # not a URL ("http://[::1"): as the server sent it
+        target = location.strip()
     return (
         f"hint: the server redirects to {shorten(target)}; redirects are not followed "
         "(the API key would go along): if the API moved there, change base_url to match"

@@ -42,3 +42,13 @@ def test_no_hint_without_a_redirect_target(status: int, headers: dict[str, str])
 def test_the_key_in_a_location_is_blanked() -> None:
     error = _error(302, {"Location": f"https://evil.example/?k={KEY}"})
     assert KEY not in str(error) and "<redacted>" in str(error)
+
+
+@hypothesis.given(
+    location=st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=40)
+    | st.sampled_from(["http://[::1", "//[bad", "http://a]b/", "https://[::1/x"])
+)
+def test_any_location_gives_the_status_error(location: str) -> None:
+    """A Location urljoin cannot parse ("http://[::1") was a ValueError from the error path."""
+    error = _error(301, {"Location": location})
+    assert isinstance(error, julep.APIStatusError) and error.status_code == 301
