@@ -77,6 +77,31 @@ def _binding_failed(exc: TypeError) -> bool:
     return True
 
 
+def _call(cls: _ModelType, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
+    """``_ModelType.__call__``: see ``_ModelType``."""
+    try:
+        return super(_ModelType, cls).__call__(*args, **kwargs)
+    except TypeError as exc:
+        if not _binding_failed(exc):
+            raise  # raised inside __init__ (its body ran), not by the binding of its keywords
+        if sys._getframe(1).f_globals.get("__name__", "").partition(".")[0] == "attr":
+            raise  # attrs.evolve(model, misspelt=...): a change that would be lost
+        fields = [a.alias for a in attrs.fields(cls) if a.init and a.alias != "_present"]  # type: ignore[arg-type]
+        # The wire names accept_wire_names takes ("continue" for continue_) are known too.
+        known = {*fields, "_present", *(_export.WIRE_NAMES.get(name) for name in fields)}
+        unknown = [name for name in kwargs if name not in known]
+        if not unknown:
+            raise  # another mistake (a positional argument, a field given twice)
+    warnings.warn(
+        f"{cls.__name__} has no field{'s' if len(unknown) > 1 else ''} "
+        f"{', '.join(map(repr, unknown))}: ignored, as julep 0.3.9 did "
+        f"(its fields: {', '.join(sorted(fields))})",
+        UnknownFieldWarning,
+        stacklevel=2,
+    )
+    return super(_ModelType, cls).__call__(*args, **{k: v for k, v in kwargs.items() if k in known})
+
+
 class _ModelType(abc.ABCMeta):
     """The metaclass of the models: a keyword a model has no field for is ignored, with a warning.
 
@@ -94,28 +119,11 @@ class _ModelType(abc.ABCMeta):
     and ``attrs.evolve`` (whose changes name fields to set) keeps its TypeError.
     """
 
-    def __call__(cls, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
-        try:
-            return super().__call__(*args, **kwargs)
-        except TypeError as exc:
-            if not _binding_failed(exc):
-                raise  # raised inside __init__ (its body ran), not by the binding of its keywords
-            if sys._getframe(1).f_globals.get("__name__", "").partition(".")[0] == "attr":
-                raise  # attrs.evolve(model, misspelt=...): a change that would be lost
-            fields = [a.alias for a in attrs.fields(cls) if a.init and a.alias != "_present"]  # type: ignore[arg-type]
-            # The wire names accept_wire_names takes ("continue" for continue_) are known too.
-            known = {*fields, "_present", *(_export.WIRE_NAMES.get(name) for name in fields)}
-            unknown = [name for name in kwargs if name not in known]
-            if not unknown:
-                raise  # another mistake (a positional argument, a field given twice)
-        warnings.warn(
-            f"{cls.__name__} has no field{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(map(repr, unknown))}: ignored, as julep 0.3.9 did "
-            f"(its fields: {', '.join(sorted(fields))})",
-            UnknownFieldWarning,
-            stacklevel=2,
-        )
-        return super().__call__(*args, **{k: v for k, v in kwargs.items() if k in known})
+    if not typing.TYPE_CHECKING:
+        # Hidden from type checkers: pyright (and so Pylance) takes a metaclass
+        # __call__ returning Any as the type of every call of the class, so
+        # InputChatMlMessage(...) was Any, its arguments unchecked.
+        __call__ = _call
 
 
 @attrs.frozen(kw_only=True)
