@@ -71,6 +71,20 @@ async def test_the_history_in_the_context_is_bounded_in_size(api: Api) -> None:
     assert f"I remember {expected} earlier messages." in _reply(body)
 
 
+async def test_the_context_holds_the_latest_50_messages(api: Api) -> None:
+    """README: "A chat's context holds the session's latest 50 messages": past 25
+    exchanges, the echo model remembers 50 earlier messages, never more, while the
+    history keeps them all."""
+    _, session_id, _ = await _setup(api, with_user=False)
+    for turn in range(26):
+        body = (await api.chat(session_id, f"turn {turn}", recall=False)).body
+    assert "I remember 50 earlier messages." in _reply(body)  # 25 exchanges before
+    body = (await api.chat(session_id, "one more", recall=False)).body
+    assert "I remember 50 earlier messages." in _reply(body)
+    history = (await api.get(f"/sessions/{session_id}/history?limit=1000")).body["items"]
+    assert len(history) == 54
+
+
 async def test_context_holds_instructions_situation_and_recalled_docs(api: Api) -> None:
     """The echo reply shows the context: the message, recalled docs, instructions, situation."""
     _, session_id, _ = await _setup(api)

@@ -754,3 +754,47 @@ async def test_bytes_that_are_not_http_get_a_plain_400_and_api_errors_stay_json(
         head, _, body = answer.partition(b"\r\n\r\n")
         assert b"Content-Type: application/json" in head, answer
         assert set(orjson.loads(body)) == {"detail"}
+
+
+@pytest.mark.parametrize(
+    ("name", "within", "past"),
+    [
+        (
+            "a request line up to 200 KiB",
+            lambda n: b"GET /api/agents?x=" + b"a" * n + b" HTTP/1.1\r\nHost: localhost\r\n",
+            (200 * 1024 - 64, 200 * 1024 + 64),
+        ),
+        (
+            "a header line up to 8,190 bytes",
+            lambda n: (
+                b"GET /api/agents HTTP/1.1\r\nHost: localhost\r\nX-Trace: " + b"a" * n + b"\r\n"
+            ),
+            (8190 - 16, 8190 + 16),
+        ),
+        (
+            "up to 128 headers",
+            lambda n: (
+                b"GET /api/agents HTTP/1.1\r\nHost: localhost\r\n"
+                + b"".join(b"X-%d: 1\r\n" % i for i in range(n))
+            ),
+            (120, 140),
+        ),
+    ],
+)
+async def test_requests_past_the_parsers_limits_are_the_readmes_plain_text_400(
+    name: str, within: typing.Callable[[int], bytes], past: tuple[int, int]
+) -> None:
+    """README: every error is JSON, except where aiohttp's parser refuses the request: a
+    request line over 200 KiB, a header line over 8,190 bytes or more than 128 headers get
+    its plain-text 400. Just inside each limit, the API answers (an unknown query
+    parameter or header is ignored); just past it, the plain-text 400 README names."""
+    inside, outside = past
+    async with LocalServer() as server:
+        answer = await _exchange(server, within(inside) + b"Connection: close\r\n\r\n")
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.split(b" ", 2)[1] == b"200", (name, head)
+        assert orjson.loads(body) == {"items": []}
+        answer = await _exchange(server, within(outside) + b"Connection: close\r\n\r\n")
+        head, _, _ = answer.partition(b"\r\n\r\n")
+        assert head.split(b" ", 2)[1] == b"400", (name, head)
+        assert b"Content-Type: text/plain" in head, (name, head)
