@@ -120,10 +120,16 @@ def settings_for(
         source = "the proxy argument"
     else:
         proxy_url, source = (None, "") if env is None else proxy_from_env(target, env)
-    if proxy_url is not None and logger.isEnabledFor(logging.DEBUG):
-        logger.debug(
-            "requests to %s go through the proxy %s (%s)", target.host, redact(proxy_url), source
-        )
+    if logger.isEnabledFor(logging.DEBUG):
+        if proxy_url is not None:
+            logger.debug(
+                "requests to %s go through the proxy %s (%s)",
+                target.host,
+                redact(proxy_url),
+                source,
+            )
+        else:
+            logger.debug("requests to %s go directly (%s)", target.host, _why_direct(target, env))
     tls = ssl_setting(verify, cert, env)
     if proxy_url is None:
         return NetworkSettings(ssl=tls)
@@ -140,6 +146,18 @@ def settings_for(
 
 
 # --- proxies --------------------------------------------------------------------
+
+
+def _why_direct(target: URL, env: typing.Mapping[str, str] | None) -> str:
+    """Why no proxy is used for ``target``, for the debug log (README: JULEP_LOG=debug
+    tells how each host is reached)."""
+    if env is None:
+        return "trust_env=False: no proxy variable is read"
+    variables = proxy_variables(env)
+    chosen = variables.get(target.scheme or "") or variables.get("all")
+    if chosen is None:
+        return f"no {(target.scheme or 'http').upper()}_PROXY or ALL_PROXY is set"
+    return f"{variables['no'][0]} covers {target.host}, so {chosen[0]} is not used"
 
 
 def proxy_variables(env: typing.Mapping[str, str]) -> dict[str, tuple[str, str]]:

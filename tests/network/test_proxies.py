@@ -222,3 +222,39 @@ async def test_proxy_credentials_stay_with_the_proxy(certs: Certs) -> None:
     (headers,) = seen
     assert headers["Authorization"] == f"Bearer {API_KEY}"
     assert not any(name.lower().startswith("proxy-") for name in headers)
+
+
+@pytest.mark.parametrize(
+    ("env", "options", "said"),
+    [
+        ({}, {}, "go directly (no HTTPS_PROXY or ALL_PROXY is set)"),
+        ({"HTTPS_PROXY": "http://u:pw@127.0.0.1:9"}, {}, "go through the proxy"),
+        (
+            {"HTTPS_PROXY": DEAD, "NO_PROXY": "example.com"},
+            {},
+            "go directly (NO_PROXY covers api.example.com, so HTTPS_PROXY is not used)",
+        ),
+        ({"HTTPS_PROXY": DEAD}, {"trust_env": False}, "go directly (trust_env=False"),
+        ({}, {"proxy": DEAD}, "go through the proxy http://127.0.0.1:9 (the proxy argument)"),
+    ],
+)
+def test_the_debug_log_tells_how_the_host_is_reached(
+    env: dict[str, str],
+    options: dict[str, object],
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """README: JULEP_LOG=debug also says how each host is reached, directly too (with
+    why), and a proxy's password never shows."""
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with caplog.at_level(logging.DEBUG, logger="julep"):
+        julep.JulepApi(api_key="k", base_url="https://api.example.com/api", **options).close()
+    lines = [
+        r.getMessage() for r in caplog.records if "requests to api.example.com" in r.getMessage()
+    ]
+    assert len(lines) == 1 and said in lines[0], lines
+    assert "pw" not in lines[0]
