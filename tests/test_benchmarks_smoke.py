@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
+import itertools
 import json
 import os
 import pathlib
@@ -135,3 +137,18 @@ def test_server_limits_smoke() -> None:
     limits = str(BENCHMARKS / "server_limits.py")
     assert "probes: p50" in _run_plain(limits, "probe", "--chats", "1")
     assert "server RSS" in _run_plain(limits, "memory", "--requests", "300")
+
+
+def test_benchmarks_readme_names_every_script() -> None:
+    """benchmarks/README gives each script of benchmarks/ a section whose title names it,
+    and its file list holds every file (server_limits.py had neither)."""
+    lines = (BENCHMARKS / "README").read_text().splitlines()
+    pairs = itertools.pairwise(lines)
+    titles = " ".join(title for title, rule in pairs if rule and set(rule) == {"-"})
+    listed = [line.split()[0] for line in lines[lines.index("Files") + 2 :] if line.strip()]
+    for path in sorted(BENCHMARKS.glob("*.py")):
+        if not path.name.startswith("_"):
+            assert path.name in titles.split(), f"benchmarks/README: no section for {path.name}"
+        assert any(fnmatch.fnmatch(path.name, entry) for entry in listed), (
+            f"benchmarks/README: its file list lacks {path.name}"
+        )
