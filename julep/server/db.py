@@ -37,7 +37,7 @@ LOCK_SUFFIX = "-server.lock"
 
 
 class DatabaseInUse(sqlite3.OperationalError):
-    """Another server is serving this database file."""
+    """Another server is serving this database file, or could through a hard link."""
 
 
 class Guard(typing.Protocol):
@@ -228,6 +228,17 @@ def _lock_for_serving(path: str) -> int | None:
         return None
     # Named after the real path: a symlink to the file is the same database.
     lock_path = os.path.realpath(path) + LOCK_SUFFIX
+    # A hard link is the same file under another real path, so another lock file; and
+    # SQLite names its -wal after the path: two servers would each write a log of their
+    # own into one database and corrupt it. One link only, as SQLite's docs advise.
+    with contextlib.suppress(FileNotFoundError):
+        links = os.stat(path).st_nlink
+        if links > 1:
+            raise DatabaseInUse(
+                f"the file has {links} hard links: a server on another of them would lock"
+                " another lock file and write a -wal of its own, corrupting the database;"
+                " copy the file, or link to it with a symlink"
+            )
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

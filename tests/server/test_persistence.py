@@ -149,6 +149,22 @@ async def test_a_symlink_to_a_file_in_use_is_refused_too(tmp_path: Path) -> None
             await LocalServer(db=str(link)).astart()
 
 
+@pytest.mark.skipif(not hasattr(os, "link"), reason="needs hard links")
+async def test_a_file_with_another_hard_link_is_refused(tmp_path: Path) -> None:
+    """README: a second server on the same file refuses to start. A hard link is the same
+    file under another path: its lock file was another one, so a second server started,
+    and SQLite wrote a second -wal for the one database (atkD3 repro/05)."""
+    real, link = tmp_path / "real.db", tmp_path / "link.db"
+    async with LocalServer(db=str(real)):
+        os.link(real, link)
+        with pytest.raises(DatabaseInUse, match="2 hard links"):
+            await LocalServer(db=str(link)).astart()
+    assert not (tmp_path / "link.db-wal").exists()
+    link.unlink()
+    async with LocalServer(db=str(real)):  # one link again: served
+        pass
+
+
 async def test_other_files_and_memory_servers_run_side_by_side(tmp_path: Path) -> None:
     """Only the same file is refused: other files, and in-memory servers, run together."""
     async with (
