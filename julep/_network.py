@@ -390,12 +390,28 @@ def _load_cert(context: ssl.SSLContext, cert: CertTypes) -> None:
         if path is not None and not os.path.isfile(path):
             raise ConfigurationError(f"cert: no such file {path!r}")
     try:
-        context.load_cert_chain(certfile, keyfile, password)
+        # Without a password, OpenSSL would ask for one on the terminal (blocking the
+        # constructor, or reading whatever stdin holds); the callback refuses instead.
+        context.load_cert_chain(certfile, keyfile, _no_password if password is None else password)
+    except _EncryptedKeyError:
+        raise ConfigurationError(
+            f"cert: the private key in {keyfile or certfile!r} is encrypted; pass its password"
+            " as cert=(cert_file, key_file, password)"
+        ) from None
     except ssl.SSLError as exc:
+        hint = "" if password is None else " (is the password right?)"
         raise ConfigurationError(
             f"cert: could not load the client certificate and key from {certfile!r}"
-            f"{'' if keyfile is None else f' and {keyfile!r}'}: {exc}"
+            f"{'' if keyfile is None else f' and {keyfile!r}'}: {exc}{hint}"
         ) from exc
+
+
+class _EncryptedKeyError(Exception):
+    """OpenSSL asked for the password of a key given without one."""
+
+
+def _no_password() -> str:
+    raise _EncryptedKeyError
 
 
 # --- failures -------------------------------------------------------------------

@@ -14,6 +14,7 @@ import typing
 import aiohttp
 import pytest
 import trustme
+from cryptography.hazmat.primitives import serialization
 
 import julep
 from julep.server.local import LocalServer
@@ -149,6 +150,39 @@ def test_bad_tls_settings_fail_at_construction(
     with pytest.raises(julep.ConfigurationError, match="SSL_CERT_FILE="):
         julep.JulepApi(api_key="k", base_url=url)
     julep.JulepApi(api_key="k", base_url=url, trust_env=False).close()
+
+
+def _encrypt(key_pem: pathlib.Path, path: pathlib.Path, password: bytes) -> pathlib.Path:
+
+    key = serialization.load_pem_private_key(key_pem.read_bytes(), password=None)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(password),
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_an_encrypted_client_key_takes_its_password_and_never_prompts(
+    surface: str, mtls_server: LocalServer, certs: Certs, tmp_path: pathlib.Path
+) -> None:
+    """README: cert=(cert_file, key_file, password) for an encrypted key, and bad options
+    raise ConfigurationError when the client is built. Without the password OpenSSL asked
+    for it on the terminal (the constructor blocked there; with no terminal an OSError
+    escaped); it is now a ConfigurationError saying the key is encrypted (atkD3 repro/06)."""
+    key = _encrypt(certs.client_key, tmp_path / "key.pem", b"s3cret")
+    cert = str(certs.client_cert)
+    list_agents(surface, mtls_server.base_url, verify=str(certs.ca), cert=(cert, key, "s3cret"))
+    combined = tmp_path / "combined.pem"
+    combined.write_bytes(certs.client_cert.read_bytes() + key.read_bytes())
+    for options in ((cert, str(key)), str(combined)):
+        with pytest.raises(julep.ConfigurationError, match="is encrypted; pass its password"):
+            julep.AsyncJulepApi(api_key="k", base_url=mtls_server.base_url, cert=options)
+    with pytest.raises(julep.ConfigurationError, match="is the password right"):
+        julep.AsyncJulepApi(api_key="k", base_url=mtls_server.base_url, cert=(cert, key, "no"))
 
 
 @pytest.mark.anyio
