@@ -15,7 +15,9 @@ import docutils.core
 import docutils.nodes
 import docutils.utils
 import pytest
+import yarl
 
+from julep._network import proxy_from_env
 from julep.bench.cli import _parser as bench_parser
 from julep.demo import _parser as demo_parser
 from julep.server.cli import _parser as serve_parser
@@ -169,3 +171,36 @@ def test_readme_commands_use_options_that_exist() -> None:
     for command, *options in commands:
         if command != "--version":
             parsers[command]().parse_args(options)
+
+
+def _console_environments() -> list[dict[str, str]]:
+    """The ``VAR=value ... command`` prefixes of README's console lines, as dicts."""
+    found = []
+    for node in _doctree().findall(docutils.nodes.literal_block):
+        if "console" not in node.get("classes", []):
+            continue
+        for line in node.astext().replace("\\\n", " ").splitlines():
+            words = shlex.split(line.removeprefix("$ "), comments=True)
+            env = {}
+            while words and "=" in words[0] and not words[0].startswith("-"):
+                name, _, value = words.pop(0).partition("=")
+                env[name] = value
+            if env:
+                found.append(env)
+    return found
+
+
+def test_readme_command_lines_reach_a_local_server_around_their_proxy() -> None:
+    """A README command line that names a proxy and a local server's URL also sets NO_PROXY
+    for it: README says loopback addresses use the proxy unless listed, and a corporate
+    proxy cannot reach this machine's 127.0.0.1 (the TLS example sent it there)."""
+
+    checked = 0
+    for env in _console_environments():
+        url = env.get("JULEP_API_URL", "")
+        host = yarl.URL(url).host if url else None
+        if host in {"127.0.0.1", "localhost", "::1"}:
+            checked += 1
+            proxy, source = proxy_from_env(yarl.URL(url), env)
+            assert proxy is None, f"README sends {url} through the proxy {proxy} ({source})"
+    assert checked, "no README command line runs a program against a local server's URL"
