@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import ssl
+import sys
 import typing
 
 # os.PathLike itself, not a string: see julep/_network.py.
@@ -36,10 +38,21 @@ def context_from_files(
             raise ValueError(f"TLS {what} file not found: {os.fspath(path)!r}")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     try:
-        context.load_cert_chain(cert, key)
+        context.load_cert_chain(cert, key, _pass_phrase)
         if client_ca is not None:
             context.load_verify_locations(cafile=client_ca)
             context.verify_mode = ssl.CERT_REQUIRED
     except ssl.SSLError as exc:
         raise ValueError(f"cannot load the TLS files: {exc}") from exc
     return context
+
+
+def _pass_phrase() -> str:
+    """The pass phrase of an encrypted key: asked on the terminal, as OpenSSL would, or,
+    with none (a service, a test), a clear error rather than OpenSSL's bare OSError."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass("Pass phrase of the TLS key: ")
+    raise ValueError(
+        "the TLS key is encrypted and there is no terminal to ask its pass phrase on;"
+        " give a key without one (openssl pkey -in KEY -out PLAIN) or an ssl.SSLContext"
+    )

@@ -8,6 +8,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 import typing
 
@@ -183,6 +184,28 @@ def test_an_encrypted_client_key_takes_its_password_and_never_prompts(
             julep.AsyncJulepApi(api_key="k", base_url=mtls_server.base_url, cert=options)
     with pytest.raises(julep.ConfigurationError, match="is the password right"):
         julep.AsyncJulepApi(api_key="k", base_url=mtls_server.base_url, cert=(cert, key, "no"))
+
+
+def test_a_server_key_with_a_pass_phrase_and_no_terminal_is_one_clear_error(
+    certs: Certs, tmp_path: pathlib.Path
+) -> None:
+    """``julep serve --tls-key`` with an encrypted key and no terminal (a service, CI) ended
+    with "julep serve: [Errno 22] Invalid argument" (OpenSSL's prompt failing); LocalServer(tls=)
+    raised that OSError. Now a ValueError says the key is encrypted; exit 2, one line."""
+    key = _encrypt(certs.client_key, tmp_path / "server.key", b"pw")
+    with pytest.raises(ValueError, match="TLS key is encrypted"):
+        context_from_files(certs.client_cert, key)
+    serve = [sys.executable, "-m", "julep", "serve", "--port", "0"]
+    done = subprocess.run(
+        [*serve, "--tls-cert", str(certs.client_cert), "--tls-key", str(key)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == "", done
+    assert done.stderr.startswith("julep serve: the TLS key is encrypted"), done.stderr
 
 
 @pytest.mark.anyio
