@@ -92,6 +92,9 @@ def check_httpx_client(httpx_client: object) -> None:
         )
 
 
+_DEFAULT_CONNECTION_LIMIT = 100
+
+
 class BaseAsyncClient:
     """State and plumbing shared by every operation."""
 
@@ -105,7 +108,7 @@ class BaseAsyncClient:
         httpx_client: object = None,
         max_retries: int | RetryPolicy = 2,
         session: aiohttp.ClientSession | None = None,
-        connection_limit: int = 100,
+        connection_limit: int = _DEFAULT_CONNECTION_LIMIT,
         headers: typing.Mapping[str, str] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
@@ -137,6 +140,13 @@ class BaseAsyncClient:
         ):
             raise ConfigurationError(
                 f"connection_limit must be an int >= 0 (0: no limit), got {connection_limit!r}"
+            )
+        if session is not None and connection_limit != _DEFAULT_CONNECTION_LIMIT:
+            # The pool is the caller's session's connector's: a limit given here
+            # would be silently ignored.
+            raise ConfigurationError(
+                "connection_limit= sizes the pool of the session the client opens; with "
+                "session=, give your aiohttp.TCPConnector(limit=...) instead"
             )
         try:
             self._base_url = resolve_base_url(base_url, environment)
@@ -614,6 +624,12 @@ def _network_settings(
         raise ConfigurationError(
             "proxy=, verify= and cert= configure the session the client opens; with "
             "session=, set them on your aiohttp.ClientSession and its connector instead"
+        )
+    if trust_env is not True and session.trust_env:
+        # The session reads the proxy variables itself: the request would be ignored.
+        raise ConfigurationError(
+            "trust_env=False, but the session given was made with trust_env=True and reads "
+            "the proxy variables itself; make it with aiohttp.ClientSession(trust_env=False)"
         )
     return DEFAULT_NETWORK
 

@@ -210,11 +210,20 @@ def test_a_server_key_with_a_pass_phrase_and_no_terminal_is_one_clear_error(
 
 @pytest.mark.anyio
 async def test_network_options_conflict_with_a_callers_session() -> None:
-    """With session=, proxy/verify/cert belong on that session, so passing them is an error."""
+    """With session=, proxy/verify/cert/connection_limit belong on that session, so passing
+    them is an error, and so is trust_env=False beside a session that reads the variables."""
     async with aiohttp.ClientSession() as session:
         with pytest.raises(julep.ConfigurationError, match="with session="):
             julep.AsyncJulepApi(api_key="k", session=session, proxy="http://127.0.0.1:3128")
+        # Settings the caller's session would silently overrule: refused too.
+        with pytest.raises(julep.ConfigurationError, match=r"TCPConnector\(limit="):
+            julep.AsyncJulepApi(api_key="k", session=session, connection_limit=10)
+        julep.AsyncJulepApi(api_key="k", session=session, connection_limit=100)  # the default
+        # aiohttp's default is trust_env=False: the two agree.
         julep.AsyncJulepApi(api_key="k", session=session, trust_env=False)
+    async with aiohttp.ClientSession(trust_env=True) as session:
+        with pytest.raises(julep.ConfigurationError, match=r"ClientSession\(trust_env=False\)"):
+            julep.AsyncJulepApi(api_key="k", session=session, trust_env=False)
 
 
 @pytest.mark.parametrize("surface", SURFACES)
