@@ -395,9 +395,12 @@ def main(argv: list[str]) -> int:
         if config.base_url is not None:
             parser.error(f"--base-url needs --api-key (or ${API_KEY_ENV})")
         api_key = EMBEDDED_API_KEY
-    try:
-        if options.plot is not None:
+    if options.plot is not None:
+        try:
             require_matplotlib()
+        except BenchError as exc:  # a usage error (exit 2), not a failed run: nothing ran
+            parser.error(str(exc))
+    try:
         return _run(config, api_key, options)
     except (BenchError, OSError) as exc:  # OSError: e.g. an output file cannot be written
         print(f"julep bench: {exc}", file=sys.stderr)

@@ -188,7 +188,9 @@ def test_plot_without_matplotlib_fails_before_the_load(
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes the import fail
     argv = ["--base-url", server.base_url, "--api-key", API_KEY, "--requests", "5"]
-    assert main([*argv, "--plot", str(tmp_path / "out.png")]) == 1
+    with pytest.raises(SystemExit) as ended:
+        main([*argv, "--plot", str(tmp_path / "out.png")])
+    assert ended.value.code == 2  # usage, not a failed run (1): a CI gate tells them apart
     out, err = capsys.readouterr()
     assert "pip install -e '.[plot]'" in err
     assert out == ""  # no summary: nothing ran
