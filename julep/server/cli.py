@@ -212,6 +212,18 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["serve"]:
         args = args[1:]
     options = _parser().parse_args(args)
+    if options.model != "openai" and options.model_key not in (
+        None,
+        os.environ.get("OPENAI_API_KEY"),
+    ):
+        # Given on the command line (the environment's key is no such mistake): the
+        # user thinks a real model answers, and the echo model would.
+        print(
+            "julep serve: --model-key is only used with --model openai "
+            f"(the model is {options.model})",
+            file=sys.stderr,
+        )
+        return 2
     db_problem = None if options.db is None else _db_problem(options.db)
     if db_problem is not None:
         print(f"julep serve: --db {options.db}: {db_problem}", file=sys.stderr)

@@ -139,12 +139,14 @@ def test_openai_needs_a_url() -> None:
 
 def test_a_url_without_the_openai_model_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """``serve --model-url URL`` without ``--model openai`` would echo while its user
-    thought a real model answered; a model key from the environment is no such mistake."""
+    thought a real model answered; so is ``--model-key``, while a model key from the
+    environment is no such mistake."""
     from julep.server.cli import main
 
     with pytest.raises(ValueError, match="model_url is only used with model 'openai'"):
         LocalServer(model_url="http://127.0.0.1:9/v1")
     assert main(["--model-url", "http://127.0.0.1:9/v1", "--port", "0"]) == 2
+    assert main(["--model-key", "sk-given", "--port", "0"]) == 2  # so is a key given
     monkeypatch.setenv("OPENAI_API_KEY", MODEL_KEY)
     with LocalServer(model_key=MODEL_KEY) as server:
         assert server.base_url.startswith("http://127.0.0.1:")
