@@ -49,6 +49,22 @@ DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 _NEVER_ROUND = math.inf
 
 
+def running_loop() -> asyncio.AbstractEventLoop:
+    """The running asyncio loop; a ``JulepError`` saying so where none runs.
+
+    Under trio (``anyio.run(..., backend="trio")``, or the ``[trio]`` run of an
+    ``anyio``-marked test where trio is installed) asyncio's bare ``RuntimeError:
+    no running event loop`` escaped from the first request.
+    """
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        raise JulepError(
+            "AsyncJulepApi runs on an asyncio event loop (aiohttp), and none is running "
+            "in this thread; trio is not supported: run it under asyncio, or use JulepApi"
+        ) from None
+
+
 class Transport:
     """Owns (or borrows) one aiohttp session and sends requests through it."""
 
@@ -94,7 +110,7 @@ class Transport:
         session = self._session
         if (
             session is not None
-            and self._loop is asyncio.get_running_loop()
+            and self._loop is running_loop()
             and self._forks == _Forks.generation
         ):
             return session
@@ -110,7 +126,7 @@ class Transport:
         if self._closed:
             raise ClientClosedError("this client is closed; create a new one")
         self._forget_if_forked()
-        loop = asyncio.get_running_loop()
+        loop = running_loop()
         if self._session is not None and not self._owns_session:
             self._loop = loop  # a caller-owned session: its loop is the caller's business
             self._deadlines = Deadlines(loop)

@@ -109,3 +109,26 @@ async def test_async_julep_client_reaches_the_server_directly_whatever_the_proxy
 ) -> None:
     await async_julep_client.create_user(name="Ada")
     assert julep_server.count("users") == 1
+
+
+def test_the_readme_test_passes_where_trio_is_installed(tmp_path: pathlib.Path) -> None:
+    """With trio installed, anyio also runs README's anyio test on trio: that run is
+    skipped with the reason, instead of failing on asyncio's "no running event loop"."""
+    pytest.importorskip("trio")
+    (source,) = [block.source for block in BLOCKS if block.section == "Testing your code"]
+    (tmp_path / "test_my_agents.py").write_text(source + "\n")
+    result = _run_pytest(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed, 1 skipped" in result.stdout, result.stdout
+
+
+def test_async_client_without_an_asyncio_loop_says_so() -> None:
+    """A call of AsyncJulepApi where no asyncio loop runs (as under trio) raises a
+    JulepError naming the cause, not asyncio's bare RuntimeError."""
+    from julep import AsyncJulepApi, JulepError
+
+    client = AsyncJulepApi(api_key="any", base_url="http://127.0.0.1:9/api")
+    for call in (client.list_agents(), client.wait_for_job("job", timeout=1)):
+        with pytest.raises(JulepError, match=r"asyncio event loop.*trio is not supported"):
+            call.send(None)  # driven by hand, as a loop other than asyncio's would
+        call.close()

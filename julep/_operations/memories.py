@@ -10,6 +10,7 @@ import typing
 from .. import _params as p
 from .._base_client import BaseAsyncClient
 from .._pagination import paginate_items
+from .._transport import running_loop
 from ..errors import APITimeoutError
 from ..models import GetAgentMemoriesResponse, JobStatus, Memory
 from ..models.enums import JobStatusState
@@ -124,10 +125,10 @@ class MemoryOperations(BaseAsyncClient):
             # before, it was left never awaited (a RuntimeWarning) whenever
             # arming it failed, as on a closed JulepApi, whose argument checks
             # run with no event loop.
+            running_loop()  # asyncio's timeouts need one (not trio's)
             if sys.version_info >= (3, 11):
                 async with asyncio.timeout(remaining):
                     return await self.get_job_status(job_id)
-            asyncio.get_running_loop()
             return await asyncio.wait_for(self.get_job_status(job_id), remaining)
         except asyncio.TimeoutError as exc:
             url = f"{self.base_url}jobs/{job_id}"
