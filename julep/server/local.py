@@ -202,10 +202,33 @@ class LocalServer:
         try:
             started.result()
         except BaseException:
-            self._thread.join()
-            self._thread = None
+            thread, self._thread = self._thread, None
+            if started.done() and started.exception() is not None:
+                thread.join()  # the start failed: the thread has ended, or is ending
+                raise
+            # Interrupted (Ctrl+C) while the thread starts: joining it waited for ever,
+            # since it goes on to serve. A helper stops it once started, unwaited.
+            threading.Thread(
+                target=self._stop_once_started,
+                args=(started, thread),
+                name="julep-local-server-stop",
+                daemon=True,
+            ).start()
             raise
         return self
+
+    def _stop_once_started(
+        self, started: concurrent.futures.Future[None], thread: threading.Thread
+    ) -> None:
+        """Stop the server of an interrupted ``start()`` as soon as its thread has started it."""
+        try:
+            started.result()
+        except BaseException:
+            thread.join()
+            return
+        loop = self._thread_loop
+        if loop is not None:
+            self._stop_thread(loop, thread)
 
     def _serve_in_thread(self, started: concurrent.futures.Future[None]) -> None:
         loop = asyncio.new_event_loop()
@@ -236,11 +259,18 @@ class LocalServer:
             self._thread_loop = self._thread = None
             return
         try:
+            self._stop_thread(loop, thread)
+        finally:
+            self._thread = None
+
+    def _stop_thread(self, loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+        try:
             asyncio.run_coroutine_threadsafe(self.astop(), loop).result()
         finally:
             loop.call_soon_threadsafe(loop.stop)
             thread.join()
-            self._thread_loop = self._thread = None
+            if self._thread_loop is loop:
+                self._thread_loop = None
 
     def __enter__(self) -> LocalServer:
         return self.start()

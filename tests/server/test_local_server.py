@@ -75,6 +75,42 @@ def test_a_taken_port_fails_start() -> None:
         server.stop()
 
 
+_INTERRUPTED_START = """
+import os, signal, threading, time
+from julep.server import LocalServer, db
+
+opened = db.Database._open
+def slow_open(self):
+    time.sleep(0.5)  # a slow disk: Ctrl+C comes while start() waits
+    opened(self)
+db.Database._open = slow_open
+
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+try:
+    LocalServer(db=DB).start()
+except KeyboardInterrupt:
+    print("interrupted")
+db.Database._open = opened
+for _ in range(100):  # the interrupted server is stopped in the background
+    try:
+        with LocalServer(db=DB) as again:
+            print("restarted", again.count("agents"))
+            break
+    except db.DatabaseInUse:
+        time.sleep(0.05)
+"""
+
+
+def test_ctrl_c_during_start_raises_and_the_server_is_stopped(tmp_path: Path) -> None:
+    """Ctrl+C while start() waits raises KeyboardInterrupt at once (start() joined a
+    thread that went on serving: the program hung), and that server is then stopped."""
+    script = f"DB = {str(tmp_path / 'j.db')!r}\n" + _INTERRUPTED_START
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert result.stdout.split() == ["interrupted", "restarted", "0"], result.stderr
+
+
 def test_count_refuses_unknown_tables() -> None:
     """count() only counts the resource tables."""
     with LocalServer() as server, pytest.raises(ValueError, match="can count only"):
