@@ -35,6 +35,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import os
 import select
 import subprocess
 import sys
@@ -104,6 +105,8 @@ class _Worker:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[str] | None = None
         atexit.register(self.close)
+        if hasattr(os, "register_at_fork"):  # not on every platform
+            os.register_at_fork(after_in_child=self._forget_in_child)
 
     def render(
         self, template: str, variables: dict[str, typing.Any], budget: float
@@ -184,7 +187,22 @@ class _Worker:
         with self._lock:
             self._kill()
 
+    def _forget_in_child(self) -> None:
+        """In a forked child: the renderer is the parent's, so the child starts its own.
 
+        Sharing it, parent and child read each other's answers (a session got the
+        other process's rendered situation), and the child's exit killed it. Its
+        Popen is kept aside, never used here (its pipes' buffers may hold the
+        parent's unsent bytes). The lock may have been held at the fork.
+        """
+        self._lock = threading.Lock()
+        if self._process is not None:
+            _INHERITED.append(self._process)
+            self._process = None
+
+
+# Renderers a forked child inherited from its parent: never used or closed here.
+_INHERITED: list[subprocess.Popen[str]] = []
 _WORKER = _Worker()
 
 

@@ -17,6 +17,7 @@ from julep.server.errors import RequestError
 from julep.server.store.chat import ChatSetup
 from julep.server.templates import DEADLINE, Renderer
 
+from ..subprocesses import in_forked_child
 from .helpers import Api, sse_events
 
 pytestmark = pytest.mark.anyio
@@ -299,3 +300,24 @@ def test_history_that_runs_out_of_time_costs_the_deadline_once_per_chat(
     assert kept == [endless] * 4
     assert took < 0.3 * 2.5, took
     assert render.message("assistant", "{{ agent.name }}", "message 1") == "Guide"
+
+
+def test_a_forked_child_renders_with_a_renderer_of_its_own() -> None:
+    """A forked child starts its own renderer: sharing the parent's, concurrent chats of
+    the two read each other's answers (a session got the other process's situation),
+    and the child's exit killed the parent's renderer."""
+    render = Renderer(_setup({}, "x"))
+    assert render.text("{{ agent.name }}", "the situation") == "Guide"
+    parents = templates._WORKER._process
+    assert parents is not None
+
+    def child() -> bool:
+        rendered = Renderer(_setup({}, "x")).text("{{ user.name }}", "the situation")
+        own = templates._WORKER._process
+        templates._WORKER.close()  # as the child's exit does
+        return rendered == "Ada" and own is not None and own.pid != parents.pid
+
+    assert in_forked_child(child) == (b"ok", 0)
+    assert templates._WORKER._process is parents
+    assert parents.poll() is None
+    assert render.text("{{ user.name }}", "the situation") == "Ada"
