@@ -116,7 +116,7 @@ class LocalServer:
 
     @property
     def fault_counts(self) -> dict[str, int]:
-        """How many faults of each kind (500, 429, reset, delay) were injected so far."""
+        """How many faults of each kind (500, 429, reset, delay) this run (or the last) injected."""
         if self._faults is None:
             return dict.fromkeys(KINDS, 0)
         return dict(self._faults.counts)
@@ -139,6 +139,9 @@ class LocalServer:
             raise RuntimeError("the server is already running")
         limit_accept_error_logs()
         quiet_protocol_errors()
+        # Each run draws its faults afresh: with a seed, a restarted server repeats
+        # them (it went on with the last run's sequence), and counts only its own.
+        self._faults = self.config.fault_plan()
         runner = web.AppRunner(
             build_app(self.config, self._faults),
             access_log=None,

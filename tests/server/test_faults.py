@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -143,3 +145,22 @@ async def test_idempotent_retries_apply_each_change_exactly_once() -> None:
         assert server.count("messages") == 200
         counts = server.fault_counts
         assert all(counts[kind] > 0 for kind in ("500", "429", "reset", "delay")), counts
+
+
+def test_a_restarted_server_repeats_its_seeded_faults() -> None:
+    """Each start of a seeded server draws the same faults for the same requests, and
+    counts its own (a restart went on with the first run's sequence and counts)."""
+    server = LocalServer(faults="500=0.3,429=0.3", faults_seed=42)
+    runs = []
+    for _ in range(2):
+        with server:
+            statuses = []
+            for _ in range(12):
+                try:
+                    with urllib.request.urlopen(server.base_url + "/agents", timeout=10) as reply:
+                        statuses.append(reply.status)
+                except urllib.error.HTTPError as error:
+                    statuses.append(error.code)
+            runs.append((statuses, server.fault_counts))
+    assert runs[0] == runs[1]
+    assert {500, 429, 200} <= set(runs[0][0])
