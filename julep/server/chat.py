@@ -118,7 +118,14 @@ async def finish(state: AppState, turn: Turn, completion: Completion) -> bytes:
     answer = functools.partial(_answer, turn, completion, reply.id, job_id)
     if record or job_id is not None:
         exchange = await offload.run(
-            _heavy(body), _exchange, turn, completion, reply, record=record, job_id=job_id
+            _heavy(body),
+            _exchange,
+            turn,
+            completion,
+            reply,
+            record=record,
+            job_id=job_id,
+            database_clock=state.db.clock,
         )
         replied_at, text = await state.db.run(_record_and_answer, exchange, answer)
         response = text.encode()
@@ -149,6 +156,7 @@ def _exchange(
     *,
     record: bool,
     job_id: str | None,
+    database_clock: clock.Clock,
 ) -> chat_store.Exchange:
     return chat_store.exchange(
         session_id=turn.setup.session.id,
@@ -165,6 +173,7 @@ def _exchange(
         record=record,
         suggestion=suggestion_for(completion.content),
         job_id=job_id,
+        database_clock=database_clock,
     )
 
 

@@ -92,6 +92,7 @@ class Database:
         )
         self._conn: sqlite3.Connection | None = None
         self._lock: int | None = None  # the descriptor of the held lock file
+        self.clock = clock.Clock()  # this database's timestamps (see clock.py)
 
     async def open(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._open)
@@ -132,7 +133,7 @@ class Database:
             )
             newest = _newest_timestamp(conn)
             if newest is not None:
-                clock.advance_past(newest)
+                self.clock.advance_past_stored(newest)
 
     async def run(
         self,
@@ -171,7 +172,7 @@ class Database:
         conn = self._conn
         if conn is None:
             raise RuntimeError("the database is not open")
-        with conn:
+        with conn, clock.using(self.clock):
             if guard is None:
                 return fn(conn, *args, **kwargs)
             return guard.run(conn, functools.partial(fn, conn, *args, **kwargs))

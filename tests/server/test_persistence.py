@@ -252,3 +252,21 @@ async def test_history_stays_in_order_when_the_file_is_ahead_of_the_clock(
     assert said == ["first", "second"]
     stamps = [m["created_at"] for m in history]
     assert stamps == sorted(stamps)
+
+
+async def test_a_file_ahead_of_the_clock_moves_no_other_servers_clock(tmp_path: Path) -> None:
+    """Opening a file whose timestamps are a year ahead moved a process-wide clock: every
+    later server of the process, in-memory ones included, stamped its rows a year ahead."""
+    db = str(tmp_path / "julep.db")
+    async with LocalServer(db=db) as server, aiohttp.ClientSession() as session:
+        await Api(session, server.base_url).agent()
+    ahead = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365)).isoformat()
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE agents SET created_at = ?, updated_at = ?", (ahead, ahead))
+    async with LocalServer(db=db) as ahead_server, LocalServer() as fresh:
+        async with aiohttp.ClientSession() as session:
+            later = await Api(session, ahead_server.base_url).post("/agents", json={"name": "b"})
+            other = await Api(session, fresh.base_url).post("/agents", json={"name": "c"})
+    assert later.body["created_at"] > ahead  # the file's own server stays ahead of its rows
+    now = dt.datetime.now(dt.timezone.utc)
+    assert dt.datetime.fromisoformat(other.body["created_at"]) < now + dt.timedelta(minutes=1)

@@ -132,11 +132,13 @@ def exchange(
     record: bool,
     suggestion: str | None,
     job_id: str | None,
+    database_clock: clock.Clock,
 ) -> Exchange:
-    """The exchange to ``record``; each message gets its own, later timestamp, so history
-    reads back in order. Built outside the database thread, which stays free for others.
+    """The exchange to ``record``; each message gets its own, later timestamp of the
+    database's clock, so history reads back in order. Built outside the database
+    thread, which stays free for others.
     """
-    times = clock.timestamps(len(inputs) + 1)
+    times = database_clock.timestamps(len(inputs) + 1)
     rows: tuple[tuple[object, ...], ...] = ()
     if record:
         messages = (*inputs, reply)
