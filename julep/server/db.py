@@ -92,6 +92,7 @@ class Database:
         )
         self._conn: sqlite3.Connection | None = None
         self._lock: int | None = None  # the descriptor of the held lock file
+        self._closed = False
         self.clock = clock.Clock()  # this database's timestamps (see clock.py)
 
     async def open(self) -> None:
@@ -178,9 +179,14 @@ class Database:
             return guard.run(conn, functools.partial(fn, conn, *args, **kwargs))
 
     async def close(self) -> None:
-        """Close the connection on its own thread, then stop the thread."""
-        if self._conn is not None:
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._close)
+        """Close the connection on its own thread, then stop the thread. Safe to repeat."""
+        if self._closed:
+            return
+        self._closed = True
+        # Always queued, after an open still running there: a start cancelled while
+        # the database opened (its await cancelled, not its work) found no connection
+        # yet, and the open then kept the file's lock for the life of the process.
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._close)
         self._executor.shutdown(wait=True)
 
     def _close(self) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,32 @@ def test_a_number_option_must_be_finite_and_positive(
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert f"argument {option}: " in err and value in err and "Traceback" not in err
+
+
+@pytest.mark.anyio
+async def test_a_start_cancelled_while_the_database_opens_lets_go_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelling astart() (a timeout around it) while the database opens on its thread:
+    the open finished after the cleanup had looked for a connection to close, and the
+    process kept the file's lock, so every later server on it was DatabaseInUse."""
+    from julep.server import db
+
+    opened = db.Database._open
+    release = threading.Event()
+
+    def slow_open(self: db.Database) -> None:
+        release.wait(10)  # a slow disk, until the start has been cancelled
+        opened(self)
+
+    monkeypatch.setattr(db.Database, "_open", slow_open)
+    path = str(tmp_path / "julep.db")
+    starting = asyncio.ensure_future(LocalServer(db=path).astart())
+    await asyncio.sleep(0.05)
+    starting.cancel()
+    asyncio.get_running_loop().call_later(0.05, release.set)
+    with pytest.raises(asyncio.CancelledError):
+        await starting
+    monkeypatch.setattr(db.Database, "_open", opened)
+    async with LocalServer(db=path) as server:
+        assert server.count("agents") == 0
