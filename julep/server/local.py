@@ -96,6 +96,7 @@ class LocalServer:
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
         self._owner_pid: int | None = None  # the process whose thread serves
+        self._stopping: set[asyncio.Future[None]] = set()  # astop()'s cleanups under way
 
     def __repr__(self) -> str:
         where = self.base_url if self._port is not None else "not started"
@@ -178,11 +179,21 @@ class LocalServer:
         return self
 
     async def astop(self) -> None:
-        """Stop serving: finish queued memory jobs, close the database. Safe to call twice."""
+        """Stop serving: finish queued memory jobs, close the database. Safe to call twice.
+
+        Cancelling it (a timeout around it while requests finish) does not cancel the
+        stopping, which goes on: cut short, it left the database open and its file
+        locked for the life of the process.
+        """
         runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-        self._port = None
+        try:
+            if runner is not None:
+                stopping = asyncio.ensure_future(runner.cleanup())
+                self._stopping.add(stopping)  # a task must be referenced until it ends
+                stopping.add_done_callback(self._stopping.discard)
+                await asyncio.shield(stopping)
+        finally:
+            self._port = None
 
     async def __aenter__(self) -> LocalServer:
         return await self.astart()

@@ -149,3 +149,29 @@ async def test_a_start_cancelled_while_the_database_opens_lets_go_of_the_file(
     monkeypatch.setattr(db.Database, "_open", opened)
     async with LocalServer(db=path) as server:
         assert server.count("agents") == 0
+
+
+@pytest.mark.anyio
+async def test_an_astop_cut_short_still_lets_go_of_the_file(tmp_path: Path) -> None:
+    """A timeout around astop() while a request finishes: the stopping was cancelled with
+    it, leaving the database open and its file locked for the life of the process."""
+    from julep.server import db
+
+    path = str(tmp_path / "julep.db")
+    server = await LocalServer(db=path, faults="delay=1:500ms").astart()
+    _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"GET /api/agents HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")  # delayed 0.5 s
+    await writer.drain()
+    await asyncio.sleep(0.1)
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(server.astop(), 0.05)
+    writer.close()
+    for _ in range(200):  # the stopping goes on: the request ends, then the database closes
+        try:
+            async with LocalServer(db=path) as again:
+                assert again.count("agents") == 0
+                break
+        except db.DatabaseInUse:
+            await asyncio.sleep(0.05)
+    else:
+        pytest.fail("the database file stayed locked")
