@@ -19,7 +19,7 @@ import threading
 import types
 import typing
 
-from aiohttp import web
+from aiohttp import web, web_app
 
 from .app import API_PREFIX, build_app
 from .config import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_BODY_BYTES, ServerConfig
@@ -35,6 +35,19 @@ from .tls import TLSTypes, server_context
 logger = logging.getLogger("julep.server")
 SHUTDOWN_TIMEOUT = 5.0  # seconds a stopping server gives requests still running
 MAX_REQUEST_LINE_BYTES = 3 * MAX_FREEFORM_BYTES + 8 * 1024
+
+
+def _forget_built_handlers() -> None:
+    """Empty aiohttp's cache of built middleware chains, keyed by each app that served.
+
+    It kept every stopped server that had answered a request (its app, state and
+    OpenAPI document, some 120 KB) up to its 1,024 entries: a test session starting
+    a server per test grew by tens of megabytes. The cache only saves rebuilding a
+    chain, so emptying it costs running apps nothing but that.
+    """
+    cached = getattr(web_app, "_cached_build_middleware", None)  # private: may go away
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
 
 
 class LocalServer:
@@ -192,6 +205,7 @@ class LocalServer:
                 self._stopping.add(stopping)  # a task must be referenced until it ends
                 stopping.add_done_callback(self._stopping.discard)
                 await asyncio.shield(stopping)
+                _forget_built_handlers()
         finally:
             self._port = None
 
