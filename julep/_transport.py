@@ -108,12 +108,15 @@ class Transport:
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
-        if (
-            session is not None
-            and self._loop is running_loop()
-            and self._forks == _Forks.generation
-        ):
-            return session
+        try:  # asyncio's own call on this path of every request, not running_loop()'s frame
+            if (
+                session is not None
+                and self._loop is asyncio.get_running_loop()
+                and self._forks == _Forks.generation
+            ):
+                return session
+        except RuntimeError:
+            pass  # no asyncio loop runs: _open_session says so
         return self._open_session()
 
     def _forget_if_forked(self) -> None:
