@@ -404,6 +404,17 @@ class _SilentCheckedHandler(ResponseHandler):
         # parser is mid-message; a connection fit for reuse has neither.
         return super().is_connected() and not self.should_close
 
+    def close(self) -> None:
+        transport = self.transport
+        if transport is not None and transport.get_write_buffer_size():
+            # Bytes of a request still unsent (its answer came first, as a 413
+            # mid-upload does, or it was given up): a graceful close would go on
+            # writing them to a peer that stopped reading, past the client's own
+            # close, and the loop would be closed under the transport ("Event loop
+            # is closed" from its write callback, an unclosed-transport warning).
+            transport.abort()
+        super().close()
+
 
 # Sessions whose loop is gone without closing them (a loop closed by hand, or
 # left behind in the parent by a fork). Closing them would touch that loop, and

@@ -912,3 +912,57 @@ def test_a_reopened_streams_retry_backs_off_from_the_calls_count(
         float(w) for w in re.findall(r"retrying POST \S+ in ([0-9.]+)s \(retry 2\)", caplog.text)
     ]
     assert len(waits) == 1 and 0.2 <= waits[0] <= 0.4, caplog.text
+
+
+# --- an answer before the whole body was sent ----------------------------------------
+
+
+@pytest.mark.parametrize("client_kind", ["sync", "async"])
+def test_unsent_bytes_of_an_answered_request_are_dropped_not_flushed(client_kind: str) -> None:
+    """A 413 while a large body is still going out (the server stops reading): the
+    connection is dropped with its unsent bytes, at once. Closed gracefully, it kept
+    writing them to a peer that read nothing, past the client's close: its loop was
+    closed under it ("Event loop is closed" from the write callback, an unclosed
+    transport warning); the server here sees its end only if it is dropped."""
+    dropped: list[float] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")  # the head only: the body is never read
+        body = b'{"detail": "too large"}'
+        writer.write(
+            b"HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        await writer.drain()
+        answered = time.monotonic()
+        await asyncio.sleep(1.0)  # unread: the client's socket buffers fill and stay full
+        try:  # the client's end shows as the end of what is left to read, or a reset
+            while await asyncio.wait_for(reader.read(1 << 20), 10):
+                pass
+        except (ConnectionError, asyncio.TimeoutError):
+            pass
+        dropped.append(time.monotonic() - answered)
+        writer.close()
+
+    request = {"title": "t", "content": "x" * (64 << 20)}  # far past the socket buffers
+    with ScriptedServer(handler) as server:
+        options = {"api_key": KEY, "base_url": server.base_url, "max_retries": 0}
+        with pytest.raises(julep.APIStatusError) as caught:
+            if client_kind == "sync":
+                with julep.JulepApi(**options) as client:
+                    client.create_agent_doc(AGENT_ID, request=request)
+            else:
+
+                async def main() -> None:
+                    async with julep.AsyncJulepApi(**options) as client:
+                        await client.create_agent_doc(AGENT_ID, request=request)
+
+                asyncio.run(main())
+        deadline = time.monotonic() + 15
+        while not dropped and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert caught.value.status_code == 413
+    # Dropped: the server reads the buffered rest and then the end, right after its
+    # second. Left open (still flushing when the client's loop closed), the socket
+    # gave the server nothing more to read until its 10 s ran out.
+    assert dropped and dropped[0] < 8, dropped
