@@ -5,9 +5,11 @@ from __future__ import annotations
 import abc
 import builtins
 import functools
+import importlib
 import inspect
 import json
 import sys
+import types
 import typing
 import warnings
 import weakref
@@ -77,8 +79,78 @@ def _binding_failed(exc: TypeError) -> bool:
     return True
 
 
+# Per model class: {keyword: (model class, whether a list of them)} for the fields
+# whose type is a model (or a list of models), optionally None. Weak, as above.
+_NESTED: weakref.WeakKeyDictionary[type, dict[str, tuple[type, bool]]] = weakref.WeakKeyDictionary()
+
+
+def _nested_models(cls: type) -> dict[str, tuple[type, bool]]:
+    nested = _NESTED.get(cls)
+    if nested is not None:
+        return nested
+    nested = {}
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # a caller's subclass naming what only type checkers import
+        hints = {}
+    for field in attrs.fields(cls):
+        if not field.init or field.alias == "_present":
+            continue
+        hint = hints.get(field.name)
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if typing.get_origin(hint) not in (typing.Union, types.UnionType):
+            options = [hint]
+        if len(options) != 1:
+            continue
+        target, many = options[0], False
+        if typing.get_origin(target) is list and len(typing.get_args(target)) == 1:
+            target, many = typing.get_args(target)[0], True
+        if isinstance(target, type) and issubclass(target, Model):
+            nested[field.alias] = (target, many)
+    _NESTED[cls] = nested
+    return nested
+
+
+def _jsonable(value: object) -> typing.Any:
+    if isinstance(value, Model):
+        return value.to_dict()
+    raise TypeError(type(value).__name__)
+
+
+def _structure_nested(value: builtins.dict[str, typing.Any], target: type) -> typing.Any:
+    """A dict given for a model field, as julep 0.3.9's pydantic models made it: the model.
+
+    Read as a response's JSON would be (datetimes, enums and models in it
+    included, unknown keys ignored); a dict that does not fit is kept as given,
+    for the request to encode (or refuse) as before.
+    """
+    # Imported here, as _serde imports the models (by name: a static import makes
+    # the cycle one that mypy cannot type julep.__all__ through).
+    converter = importlib.import_module("julep._serde").converter
+
+    try:
+        return converter.structure(orjson.loads(orjson.dumps(value, default=_jsonable)), target)
+    except Exception:
+        return value
+
+
 def _call(cls: _ModelType, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
     """``_ModelType.__call__``: see ``_ModelType``."""
+    if kwargs:
+        for name, (target, many) in _nested_models(cls).items():
+            value = kwargs.get(name)
+            if isinstance(value, builtins.dict):
+                if not many:
+                    kwargs[name] = _structure_nested(value, target)
+            elif (
+                many
+                and isinstance(value, list)
+                and any(isinstance(v, builtins.dict) for v in value)
+            ):
+                kwargs[name] = [
+                    _structure_nested(v, target) if isinstance(v, builtins.dict) else v
+                    for v in value
+                ]
     try:
         return super(_ModelType, cls).__call__(*args, **kwargs)
     except TypeError as exc:

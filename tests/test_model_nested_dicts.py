@@ -1,0 +1,93 @@
+"""A dict given for a model field becomes that model, as julep 0.3.9's pydantic models made it.
+
+Code written for 0.3.9 rebuilds models from ``.dict()`` output or JSON
+(``Agent(**cached)``) and builds requests with nested dicts
+(``CreateToolRequest(type="function", function={...})``), then reads the nested
+fields as attributes (``agent.default_settings.temperature``). A dict that does
+not fit the model is kept as given, so the request encodes (or refuses) it as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import hypothesis
+from hypothesis import strategies as st
+
+from julep import models
+from julep._serde import converter
+
+
+def _agent_json(settings: dict[str, float]) -> dict[str, object]:
+    return {
+        "id": "6f1c2a6e-8f7e-4b6e-9a3c-1d2e3f4a5b6c",
+        "name": "A",
+        "model": "gpt-4o",
+        "about": "ab",
+        "created_at": "2024-01-02T03:04:05.123456Z",
+        "updated_at": "2024-01-02T03:04:05.123456Z",
+        "default_settings": settings,
+        "metadata": {"k": "v"},
+        "instructions": ["i"],
+    }
+
+
+_settings = st.dictionaries(
+    st.sampled_from(["temperature", "top_p", "min_p", "frequency_penalty", "presence_penalty"]),
+    st.floats(min_value=0, max_value=1, allow_nan=False),
+)
+
+
+@hypothesis.given(_settings)
+def test_agent_rebuilt_from_its_dict_equals_it(settings: dict[str, float]) -> None:
+    agent = converter.structure(_agent_json(settings), models.Agent)
+    rebuilt = models.Agent(**agent.dict())
+    assert rebuilt == agent
+    assert isinstance(rebuilt.default_settings, models.AgentDefaultSettings)
+    assert rebuilt.default_settings.temperature == settings.get("temperature")
+    # Sent back, it writes the same settings keys it was given.
+    assert rebuilt.default_settings.to_dict() == agent.default_settings.to_dict()  # type: ignore[union-attr]
+
+
+@hypothesis.given(_settings)
+def test_agent_rebuilt_from_json(settings: dict[str, float]) -> None:
+    agent = converter.structure(_agent_json(settings), models.Agent)
+    rebuilt = models.Agent(**json.loads(agent.json()))
+    assert isinstance(rebuilt.default_settings, models.AgentDefaultSettings)
+    assert rebuilt.default_settings == agent.default_settings
+
+
+def test_nested_dict_in_a_request_model() -> None:
+    request = models.CreateToolRequest(
+        type="function", function={"name": "n", "description": "d", "parameters": {}}
+    )
+    assert isinstance(request.function, models.FunctionDef)
+    assert request.function.name == "n"
+    assert request.to_dict() == {
+        "type": "function",
+        "function": {"name": "n", "description": "d", "parameters": {}},
+    }
+
+
+def test_list_of_dicts_and_models() -> None:
+    tool = converter.structure(
+        {"id": "t", "type": "function", "function": {"name": "f", "parameters": {}}}, models.Tool
+    )
+    response = models.GetAgentToolsResponse(items=[tool.dict(), tool])
+    assert response.items == [tool, tool]
+    message = {
+        "id": "m",
+        "role": "user",
+        "content": "x",
+        "created_at": dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc),
+    }
+    history = models.GetHistoryResponse(items=[message])
+    assert history.items is not None
+    assert isinstance(history.items[0], models.ChatMlMessage)
+    assert history.items[0].created_at == message["created_at"]
+
+
+def test_a_dict_that_does_not_fit_is_kept() -> None:
+    request = models.CreateToolRequest(type="function", function={"name": 1, "parameters": {}})
+    assert request.function == {"name": 1, "parameters": {}}  # type: ignore[comparison-overlap]
