@@ -91,3 +91,62 @@ def test_list_of_dicts_and_models() -> None:
 def test_a_dict_that_does_not_fit_is_kept() -> None:
     request = models.CreateToolRequest(type="function", function={"name": 1, "parameters": {}})
     assert request.function == {"name": 1, "parameters": {}}  # type: ignore[comparison-overlap]
+
+
+# --- pydantic v1's model methods that 0.3.9 code calls ------------------------
+
+
+@hypothesis.given(_settings)
+def test_iteration_and_dict_of_a_model(settings: dict[str, float]) -> None:
+    agent = converter.structure(_agent_json(settings), models.Agent)
+    pairs = dict(agent)
+    assert list(pairs) == [
+        "id", "name", "model", "about", "created_at", "updated_at",
+        "default_settings", "metadata", "instructions",
+    ]  # fmt: skip
+    assert pairs["default_settings"] is agent.default_settings
+    message = models.InputChatMlMessage(role="user", content="x", continue_=True)
+    assert dict(message) == {
+        "role": models.InputChatMlMessageRole.USER,
+        "content": "x",
+        "name": None,
+        "continue_": True,
+    }
+
+
+@hypothesis.given(_settings, st.text(max_size=5))
+def test_copy_with_update(settings: dict[str, float], name: str) -> None:
+    agent = converter.structure(_agent_json(settings), models.Agent)
+    copied = agent.copy(update={"name": name})
+    assert type(copied) is models.Agent
+    assert copied.name == name and agent.name == "A"
+    assert copied.dict(exclude={"name"}) == agent.dict(exclude={"name"})
+    deep = agent.copy(deep=True)
+    assert deep == agent and deep.metadata is not agent.metadata
+    assert agent.copy() == agent
+
+
+@hypothesis.given(_settings)
+def test_parse_obj_and_parse_raw(settings: dict[str, float]) -> None:
+    agent = converter.structure(_agent_json(settings), models.Agent)
+    assert models.Agent.parse_obj(agent.dict()) == agent
+    assert models.Agent.parse_obj(_agent_json(settings)) == agent
+    assert models.Agent.parse_raw(agent.json()) == agent
+    parsed = models.Agent.parse_raw(agent.json())
+    assert parsed.dict() == agent.dict()  # the same fields set
+
+
+def test_parse_obj_refuses_with_a_value_error() -> None:
+    for bad in ({"role": "nobody", "content": "x"}, {"content": "x"}, [1]):
+        try:
+            models.InputChatMlMessage.parse_obj(bad)
+        except ValueError as exc:
+            assert "InputChatMlMessage" in str(exc)
+        else:
+            raise AssertionError(bad)
+    try:
+        models.InputChatMlMessage.parse_raw("{")
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("parse_raw of bad JSON")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import builtins
+import copy as _copy
 import functools
 import importlib
 import inspect
@@ -198,6 +199,9 @@ class _ModelType(abc.ABCMeta):
         __call__ = _call
 
 
+_Model = typing.TypeVar("_Model", bound="Model")
+
+
 @attrs.frozen(kw_only=True)
 class Model(metaclass=_ModelType):
     """Every attrs model of the API.
@@ -237,6 +241,54 @@ class Model(metaclass=_ModelType):
             if current is Model.__attrs_post_init__ or _unset.is_generated(current):
                 cls.__attrs_post_init__ = post_init  # type: ignore[method-assign,assignment]
         post_init(self)
+
+    def __iter__(self) -> typing.Iterator[tuple[str, typing.Any]]:
+        """``(name, value)`` for every field, as julep 0.3.9's pydantic v1 models gave.
+
+        So ``dict(model)`` and ``for name, value in model`` work as they did:
+        Python names (``continue_``), unset fields included, values as they are.
+        """
+        for field in attrs.fields(type(self)):
+            if field.name not in {"_present", "response_info"}:
+                yield field.name, getattr(self, field.name)
+
+    def copy(
+        self: _Model,
+        *,
+        update: typing.Mapping[str, typing.Any] | None = None,
+        deep: bool = False,
+    ) -> _Model:
+        """pydantic v1's ``copy``: ``attrs.evolve`` with ``update``'s fields (deep if ``deep``).
+
+        A field ``update`` changes is sent in a request, as with ``attrs.evolve``.
+        """
+        model = _copy.deepcopy(self) if deep else _copy.copy(self)
+        return attrs.evolve(model, **update) if update else model
+
+    @classmethod
+    def parse_obj(cls: type[_Model], obj: typing.Any) -> _Model:
+        """pydantic v1's ``parse_obj``: the model read from ``obj`` as from a response's JSON.
+
+        ``obj`` may hold what ``.dict()`` gives (datetimes, enums, models); its
+        keys are the fields set. Raises ``ValueError`` (as pydantic's
+        ``ValidationError`` was one) when it does not fit.
+        """
+        serde = importlib.import_module("julep._serde")  # see _structure_nested
+        try:
+            data = orjson.loads(orjson.dumps(obj, default=_jsonable))
+            model: _Model = serde.converter.structure(data, cls)
+        except Exception as exc:
+            raise ValueError(f"{cls.__name__}: {serde.describe_error(exc)}") from exc
+        return model
+
+    @classmethod
+    def parse_raw(cls: type[_Model], b: str | bytes, **_: typing.Any) -> _Model:
+        """pydantic v1's ``parse_raw``: ``parse_obj`` of JSON text."""
+        try:
+            obj = orjson.loads(b)
+        except orjson.JSONDecodeError as exc:
+            raise ValueError(f"{cls.__name__}: not JSON: {exc}") from exc
+        return cls.parse_obj(obj)
 
     def dict(
         self,
