@@ -150,3 +150,31 @@ def test_parse_obj_refuses_with_a_value_error() -> None:
         pass
     else:
         raise AssertionError("parse_raw of bad JSON")
+
+
+def test_an_unknown_key_in_a_nested_dict_is_dropped_with_a_warning() -> None:
+    import warnings
+
+    from julep.errors import UnknownFieldWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        request = models.CreateToolRequest(
+            type="function", function={"name": "n", "parameters": {}, "descripton": "d"}
+        )
+        response = models.GetAgentToolsResponse(
+            items=[
+                {
+                    "id": "t",
+                    "type": "function",
+                    "function": {"name": "f", "parameters": {}},
+                    "zz": 1,
+                }
+            ]
+        )
+    assert request.to_dict() == {"type": "function", "function": {"name": "n", "parameters": {}}}
+    assert response.items is not None and response.items[0].id == "t"
+    messages = [str(w.message) for w in caught if w.category is UnknownFieldWarning]
+    assert len(messages) == 2, messages
+    assert "'descripton'" in messages[0] and "'zz'" in messages[1]
+    assert all(w.filename == __file__ for w in caught)  # pointed at the caller

@@ -122,17 +122,30 @@ def _structure_nested(value: builtins.dict[str, typing.Any], target: type) -> ty
     """A dict given for a model field, as julep 0.3.9's pydantic models made it: the model.
 
     Read as a response's JSON would be (datetimes, enums and models in it
-    included, unknown keys ignored); a dict that does not fit is kept as given,
-    for the request to encode (or refuse) as before.
+    included; unknown keys ignored, with an ``UnknownFieldWarning``); a dict
+    that does not fit is kept as given, for the request to encode (or refuse)
+    as before.
     """
     # Imported here, as _serde imports the models (by name: a static import makes
     # the cycle one that mypy cannot type julep.__all__ through).
-    converter = importlib.import_module("julep._serde").converter
-
+    serde = importlib.import_module("julep._serde")
     try:
-        return converter.structure(orjson.loads(orjson.dumps(value, default=_jsonable)), target)
+        model = serde.converter.structure(
+            orjson.loads(orjson.dumps(value, default=_jsonable)), target
+        )
     except Exception:
         return value
+    known = serde.wire_names(target)
+    unknown = [key for key in value if key not in known]
+    if unknown:  # dropped, as pydantic did; said, as for a keyword (_call)
+        warnings.warn(
+            f"{target.__name__} has no field{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(repr, unknown))}: ignored, as julep 0.3.9 did "
+            f"(its fields: {', '.join(sorted(known))})",
+            UnknownFieldWarning,
+            stacklevel=3,  # the caller of the model class (_call calls this)
+        )
+    return model
 
 
 def _call(cls: _ModelType, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
@@ -146,12 +159,14 @@ def _call(cls: _ModelType, *args: typing.Any, **kwargs: typing.Any) -> typing.An
             elif (
                 many
                 and isinstance(value, list)
-                and any(isinstance(v, builtins.dict) for v in value)
+                and any(isinstance(item, builtins.dict) for item in value)
             ):
-                kwargs[name] = [
-                    _structure_nested(v, target) if isinstance(v, builtins.dict) else v
-                    for v in value
-                ]
+                items = []  # a loop, not a comprehension: the warning's stacklevel
+                for item in value:
+                    if isinstance(item, builtins.dict):
+                        item = _structure_nested(item, target)  # noqa: PLW2901
+                    items.append(item)
+                kwargs[name] = items
     try:
         return super(_ModelType, cls).__call__(*args, **kwargs)
     except TypeError as exc:

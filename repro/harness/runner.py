@@ -58,7 +58,22 @@ async def main():
             v = norm(d)
             if isinstance(v, dict) and 'items' in v and v['items']:
                 v = {'items[0]': v['items'][0], 'item_type': type(r.items[0]).__name__}
-            results[short] = {"type": type(r).__name__, "value": v}
+            extra = {}
+            if hasattr(r, 'json'):
+                for i, kw in enumerate([{}, {'exclude_none': True}, {'by_alias': False}, {'exclude_unset': False}, {'exclude_defaults': True}]):
+                    try:
+                        x = norm(json.loads(r.json(**kw)))
+                        if isinstance(x, dict) and x.get('items'): x = {'items[0]': x['items'][0]}
+                        extra[str(i)] = x
+                    except Exception as e:
+                        extra[str(i)] = type(e).__name__ + str(e)[:100]
+                    try:
+                        x = norm(r.dict(**kw))
+                        if isinstance(x, dict) and x.get('items'): x = {'items[0]': x['items'][0]}
+                        extra['d' + str(i)] = x
+                    except Exception as e:
+                        extra['d' + str(i)] = type(e).__name__ + str(e)[:100]
+            results[short] = {"type": type(r).__name__, "value": v, "extra": extra}
         except Exception as e:
             results[short] = {"exc": type(e).__name__, "status": getattr(e, 'status_code', None),
                               "body": getattr(e, 'body', None), "mro": [c.__name__ for c in type(e).__mro__][:6]}
