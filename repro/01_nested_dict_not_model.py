@@ -2,7 +2,7 @@
 Agent(**agent.dict()) / CreateToolRequest(function={...}) then read as attributes.
 Before the fix: AttributeError ('dict' object has no attribute ...) and Agent(**a.dict()) != a."""
 import sys
-from julep.api import Agent, CreateToolRequest
+from julep.api import Agent, CreateToolRequest, InputChatMlMessage
 from julep.api.client import JulepApi
 from julep.server import LocalServer
 
@@ -19,6 +19,11 @@ with LocalServer() as server, JulepApi(api_key="k", base_url=server.base_url) as
     request = CreateToolRequest(type="function", function={"name": "n", "parameters": {}})
     try:
         print("function name:", request.function.name)
+    except AttributeError as e:
+        print("BUG:", e); bad += 1
+    message = InputChatMlMessage(role="user", content=[{"type": "text", "text": "hi"}])
+    try:
+        print("content part text:", message.content[0].text)
     except AttributeError as e:
         print("BUG:", e); bad += 1
 sys.exit(1 if bad else 0)

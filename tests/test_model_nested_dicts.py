@@ -178,3 +178,37 @@ def test_an_unknown_key_in_a_nested_dict_is_dropped_with_a_warning() -> None:
     assert len(messages) == 2, messages
     assert "'descripton'" in messages[0] and "'zz'" in messages[1]
     assert all(w.filename == __file__ for w in caught)  # pointed at the caller
+
+
+def test_content_parts_and_nested_lists() -> None:
+    message = models.InputChatMlMessage(role="user", content=[{"type": "text", "text": "hi"}])
+    assert isinstance(message.content, list)
+    part = message.content[0]
+    assert isinstance(part, models.ChatMlTextContentPart) and part.text == "hi"
+    assert message.to_dict() == {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+    chat = converter.structure(
+        {
+            "id": "c",
+            "finish_reason": "stop",
+            "response": [
+                [
+                    {
+                        "id": "m",
+                        "role": "assistant",
+                        "content": "x",
+                        "created_at": "2024-01-02T03:04:05Z",
+                    }
+                ]
+            ],
+            "usage": {"completion_tokens": 1, "prompt_tokens": 1, "total_tokens": 2},
+            "doc_ids": {"agent_doc_ids": [], "user_doc_ids": []},
+        },
+        models.ChatResponse,
+    )
+    rebuilt = models.ChatResponse(**chat.dict())
+    assert rebuilt == chat
+    assert rebuilt.response[0][0].content == "x"
+    assert rebuilt.usage.total_tokens == 2  # type: ignore[union-attr]
+    # A part of a type this SDK does not know stays a dict, as on decode.
+    other = models.InputChatMlMessage(role="user", content=[{"type": "audio", "x": 1}])
+    assert other.content == [{"type": "audio", "x": 1}]

@@ -80,12 +80,22 @@ def _binding_failed(exc: TypeError) -> bool:
     return True
 
 
-# Per model class: {keyword: (model class, whether a list of them)} for the fields
-# whose type is a model (or a list of models), optionally None. Weak, as above.
-_NESTED: weakref.WeakKeyDictionary[type, dict[str, tuple[type, bool]]] = weakref.WeakKeyDictionary()
+# Per model class: {keyword: (type, kind)} for the fields whose type holds a model:
+# "one" (a model, optionally None), "many" (a list of one model class) or
+# "other" (a union or list of unions with a model in it: message content parts,
+# a tool choice). Weak, as above.
+_NESTED: weakref.WeakKeyDictionary[type, dict[str, tuple[typing.Any, str]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _nested_models(cls: type) -> dict[str, tuple[type, bool]]:
+def _holds_model(hint: object) -> bool:
+    if isinstance(hint, type) and issubclass(hint, Model):
+        return True
+    return any(_holds_model(arg) for arg in typing.get_args(hint))
+
+
+def _nested_models(cls: type) -> dict[str, tuple[typing.Any, str]]:
     nested = _NESTED.get(cls)
     if nested is not None:
         return nested
@@ -101,15 +111,22 @@ def _nested_models(cls: type) -> dict[str, tuple[type, bool]]:
         options = [a for a in typing.get_args(hint) if a is not type(None)]
         if typing.get_origin(hint) not in (typing.Union, types.UnionType):
             options = [hint]
-        if len(options) != 1:
-            continue
-        target, many = options[0], False
+        target, kind = (options[0] if len(options) == 1 else hint), "one"
         if typing.get_origin(target) is list and len(typing.get_args(target)) == 1:
-            target, many = typing.get_args(target)[0], True
-        if isinstance(target, type) and issubclass(target, Model):
-            nested[field.alias] = (target, many)
+            target, kind = typing.get_args(target)[0], "many"
+        if not (isinstance(target, type) and issubclass(target, Model)):
+            target, kind = hint, "other"
+        if _holds_model(target):
+            nested[field.alias] = (target, kind)
     _NESTED[cls] = nested
     return nested
+
+
+def _has_dict(values: list[typing.Any]) -> bool:
+    """Whether a list (or a list within it) holds a dict."""
+    return any(
+        isinstance(v, builtins.dict) or (isinstance(v, list) and _has_dict(v)) for v in values
+    )
 
 
 def _jsonable(value: object) -> typing.Any:
@@ -118,7 +135,7 @@ def _jsonable(value: object) -> typing.Any:
     raise TypeError(type(value).__name__)
 
 
-def _structure_nested(value: builtins.dict[str, typing.Any], target: type) -> typing.Any:
+def _structure_nested(value: typing.Any, target: typing.Any, *, warn: bool = True) -> typing.Any:
     """A dict given for a model field, as julep 0.3.9's pydantic models made it: the model.
 
     Read as a response's JSON would be (datetimes, enums and models in it
@@ -135,6 +152,8 @@ def _structure_nested(value: builtins.dict[str, typing.Any], target: type) -> ty
         )
     except Exception:
         return value
+    if not warn:
+        return model
     known = serde.wire_names(target)
     unknown = [key for key in value if key not in known]
     if unknown:  # dropped, as pydantic did; said, as for a keyword (_call)
@@ -151,22 +170,21 @@ def _structure_nested(value: builtins.dict[str, typing.Any], target: type) -> ty
 def _call(cls: _ModelType, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
     """``_ModelType.__call__``: see ``_ModelType``."""
     if kwargs:
-        for name, (target, many) in _nested_models(cls).items():
+        for name, (target, kind) in _nested_models(cls).items():
             value = kwargs.get(name)
             if isinstance(value, builtins.dict):
-                if not many:
-                    kwargs[name] = _structure_nested(value, target)
-            elif (
-                many
-                and isinstance(value, list)
-                and any(isinstance(item, builtins.dict) for item in value)
-            ):
-                items = []  # a loop, not a comprehension: the warning's stacklevel
-                for item in value:
-                    if isinstance(item, builtins.dict):
-                        item = _structure_nested(item, target)  # noqa: PLW2901
-                    items.append(item)
-                kwargs[name] = items
+                if kind != "many":
+                    kwargs[name] = _structure_nested(value, target, warn=kind == "one")
+            elif isinstance(value, list) and _has_dict(value):
+                if kind == "other":
+                    kwargs[name] = _structure_nested(value, target, warn=False)
+                elif kind == "many":
+                    items = []  # a loop, not a comprehension: the warning's stacklevel
+                    for item in value:
+                        if isinstance(item, builtins.dict):
+                            item = _structure_nested(item, target)  # noqa: PLW2901
+                        items.append(item)
+                    kwargs[name] = items
     try:
         return super(_ModelType, cls).__call__(*args, **kwargs)
     except TypeError as exc:
