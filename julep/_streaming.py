@@ -17,7 +17,7 @@ import orjson
 
 from . import _bigjson, _http, _serde
 from ._sse import EventStreamError
-from ._transport import StreamBody
+from ._transport import StreamBody, running_loop
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -110,6 +110,9 @@ class AsyncChatStream:
         if self._events is None:
             if self._closed:
                 raise StopAsyncIteration
+            # The timeouts below are asyncio's: under trio, a JulepError saying so,
+            # not asyncio's bare 'RuntimeError: no running event loop'.
+            running_loop()
             # The generator reaches this stream through a weak proxy: a strong
             # reference would make a cycle (stream -> generator -> stream), and a
             # stream dropped after ``break`` would keep its connection until the

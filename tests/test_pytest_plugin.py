@@ -132,3 +132,17 @@ def test_async_client_without_an_asyncio_loop_says_so() -> None:
         with pytest.raises(JulepError, match=r"asyncio event loop.*trio is not supported"):
             call.send(None)  # driven by hand, as a loop other than asyncio's would
         call.close()
+
+
+def test_a_stream_without_an_asyncio_loop_says_so() -> None:
+    """chat_stream (README's streaming example) and chat(stream=True) where no asyncio
+    loop runs: the JulepError too, not asyncio.timeout's bare RuntimeError."""
+    from julep import AsyncJulepApi, JulepError
+
+    client = AsyncJulepApi(api_key="any", base_url="http://127.0.0.1:9/api")
+    messages = [{"role": "user", "content": "hi"}]
+    stream = client.chat_stream("s", messages=messages)
+    for call in (stream.__anext__(), client.chat("s", messages=messages, stream=True)):
+        with pytest.raises(JulepError, match=r"asyncio event loop.*trio is not supported"):
+            call.send(None)  # driven by hand, as a loop other than asyncio's would
+        call.close()

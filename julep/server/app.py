@@ -86,7 +86,18 @@ async def _lifecycle(app: web.Application) -> typing.AsyncIterator[None]:
     try:
         yield
     finally:
-        await state.jobs.aclose()
-        await state.idempotency.aclose()
-        await state.backend.aclose()
-        await state.db.close()
+        # The database is closed whatever happens to the rest: when the loop ends
+        # with the server's stopping cut short (asyncio.run cancels every task, the
+        # memory jobs' worker included, then finalizes this generator), awaiting that
+        # worker raised CancelledError and left the file open and locked for the life
+        # of the process.
+        try:
+            try:
+                await state.jobs.aclose()
+            finally:
+                try:
+                    await state.idempotency.aclose()
+                finally:
+                    await state.backend.aclose()
+        finally:
+            await state.db.close()

@@ -175,3 +175,33 @@ async def test_an_astop_cut_short_still_lets_go_of_the_file(tmp_path: Path) -> N
             await asyncio.sleep(0.05)
     else:
         pytest.fail("the database file stayed locked")
+
+
+def test_a_loop_ending_while_its_server_stops_lets_go_of_the_file(tmp_path: Path) -> None:
+    """An astop() cut short, then the loop ends (asyncio.run, a test's own loop): asyncio.run
+    cancels every task left, the memory jobs' worker too, and awaiting it in the app's
+    cleanup raised CancelledError before the database closed: the file stayed locked for
+    the life of the process."""
+    from julep.server import db
+
+    path = str(tmp_path / "julep.db")
+
+    async def cut_short() -> None:
+        server = await LocalServer(db=path, faults="delay=1:500ms").astart()
+        _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"GET /api/agents HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")  # delayed 0.5 s
+        await writer.drain()
+        await asyncio.sleep(0.1)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(server.astop(), 0.05)
+        writer.close()
+
+    async def again() -> None:
+        async with LocalServer(db=path) as server:
+            assert server.count("agents") == 0
+
+    asyncio.run(cut_short())
+    try:
+        asyncio.run(again())
+    except db.DatabaseInUse:
+        pytest.fail("the database file stayed locked")
