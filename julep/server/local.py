@@ -110,6 +110,7 @@ class LocalServer:
         self._thread_loop: asyncio.AbstractEventLoop | None = None
         self._owner_pid: int | None = None  # the process whose thread serves
         self._stopping: set[asyncio.Future[None]] = set()  # astop()'s cleanups under way
+        self._interrupted: threading.Thread | None = None  # stops an interrupted start()'s server
 
     def __repr__(self) -> str:
         where = self.base_url if self._port is not None else "not started"
@@ -221,6 +222,14 @@ class LocalServer:
         """Start serving from a background thread running its own event loop."""
         if self._thread is not None or self._runner is not None:
             raise RuntimeError("the server is already running")
+        interrupted = self._interrupted
+        if interrupted is not None:
+            # An interrupted start()'s server, still starting, is stopped first: once
+            # started it took this one's place (its runner and port) and its helper
+            # then stopped this one's state, leaving this server serving unreachable
+            # by stop() (and its database file locked) for the life of the process.
+            interrupted.join()
+            self._interrupted = None
         started: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._thread = threading.Thread(
             target=self._serve_in_thread, args=(started,), name="julep-local-server", daemon=True
@@ -236,12 +245,13 @@ class LocalServer:
                 raise
             # Interrupted (Ctrl+C) while the thread starts: joining it waited for ever,
             # since it goes on to serve. A helper stops it once started, unwaited.
-            threading.Thread(
+            self._interrupted = threading.Thread(
                 target=self._stop_once_started,
                 args=(started, thread),
                 name="julep-local-server-stop",
                 daemon=True,
-            ).start()
+            )
+            self._interrupted.start()
             raise
         return self
 

@@ -126,6 +126,50 @@ def test_a_stopped_server_is_not_kept_in_memory() -> None:
     assert [ref() for ref in apps] == [None, None, None]
 
 
+_RESTARTED_AFTER_AN_INTERRUPTED_START = """
+import os, signal, threading, time, urllib.request
+from julep.server import LocalServer, db
+
+opened = db.Database._open
+delays = iter([1.0, 0.05])  # the interrupted start ends after the next one
+def slow_open(self):
+    time.sleep(next(delays, 0.0))
+    opened(self)
+db.Database._open = slow_open
+
+server = LocalServer()
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+try:
+    server.start()
+except KeyboardInterrupt:
+    print("interrupted")
+server.start()
+url = server.base_url
+time.sleep(1.5)  # the interrupted start is over
+print("running" if repr(server).startswith("LocalServer(http") else repr(server))
+server.stop()
+try:
+    urllib.request.urlopen(url + "/agents", timeout=3)
+    print("still-serving")
+except OSError:
+    print("stopped")
+"""
+
+
+def test_a_restart_after_an_interrupted_start_is_the_one_stop_stops(tmp_path: Path) -> None:
+    """start() again after Ctrl+C interrupted one: the interrupted server, started later,
+    took the new one's runner and port, and its helper then stopped that state, so the
+    server start() returned served on, out of stop()'s reach."""
+    result = subprocess.run(
+        [sys.executable, "-c", _RESTARTED_AFTER_AN_INTERRUPTED_START],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.stdout.split() == ["interrupted", "running", "stopped"], result.stderr
+
+
 def test_count_refuses_unknown_tables() -> None:
     """count() only counts the resource tables."""
     with LocalServer() as server, pytest.raises(ValueError, match="can count only"):
