@@ -186,7 +186,12 @@ class Database:
         # Always queued, after an open still running there: a start cancelled while
         # the database opened (its await cancelled, not its work) found no connection
         # yet, and the open then kept the file's lock for the life of the process.
-        await asyncio.get_running_loop().run_in_executor(self._executor, self._close)
+        # Shielded: a cancelled await of run_in_executor's future cancels the queued
+        # work itself (its concurrent future, not yet running behind the open), and an
+        # anyio cancel scope cancels every await inside it again, this one included:
+        # the close never ran and the lock was kept as before.
+        closing = asyncio.wrap_future(self._executor.submit(self._close))
+        await asyncio.shield(closing)
         self._executor.shutdown(wait=True)
 
     def _close(self) -> None:

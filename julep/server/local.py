@@ -180,7 +180,10 @@ class LocalServer:
             )
             await site.start()
         except BaseException:
-            await runner.cleanup()
+            # Shielded, as in astop(): an anyio cancel scope cancels every await inside
+            # it again, and a cleanup cut short at its first await left the database
+            # open and its file locked for the life of the process.
+            await self._cleanup(runner)
             raise
         self._runner = runner
         self._port = int(runner.addresses[0][1])
@@ -202,13 +205,17 @@ class LocalServer:
         runner, self._runner = self._runner, None
         try:
             if runner is not None:
-                stopping = asyncio.ensure_future(runner.cleanup())
-                self._stopping.add(stopping)  # a task must be referenced until it ends
-                stopping.add_done_callback(self._stopping.discard)
-                await asyncio.shield(stopping)
+                await self._cleanup(runner)
                 _forget_built_handlers()
         finally:
             self._port = None
+
+    async def _cleanup(self, runner: web.AppRunner) -> None:
+        """``runner.cleanup()``, going on to its end even when this await is cancelled."""
+        stopping = asyncio.ensure_future(runner.cleanup())
+        self._stopping.add(stopping)  # a task must be referenced until it ends
+        stopping.add_done_callback(self._stopping.discard)
+        await asyncio.shield(stopping)
 
     async def __aenter__(self) -> LocalServer:
         return await self.astart()

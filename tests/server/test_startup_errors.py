@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,70 @@ async def test_a_start_cancelled_while_the_database_opens_lets_go_of_the_file(
     monkeypatch.setattr(db.Database, "_open", opened)
     async with LocalServer(db=path) as server:
         assert server.count("agents") == 0
+
+
+async def _let_go(path: str) -> None:
+    """A server starts on ``path`` within 2 s: the file's lock was let go."""
+    from julep.server import db
+
+    for _ in range(40):
+        try:
+            async with LocalServer(db=path) as server:
+                assert server.count("agents") == 0
+                return
+        except db.DatabaseInUse:
+            await asyncio.sleep(0.05)
+    pytest.fail("the database file stayed locked")
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@pytest.mark.anyio
+async def test_a_cancel_scope_around_a_start_while_the_database_opens_lets_go_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An anyio cancel scope cancels every await inside it again, the cleanup's wait for
+    the close too: that cancelled the close itself, queued behind the open, and the
+    process kept the file's lock."""
+    import anyio
+
+    from julep.server import db
+
+    opened = db.Database._open
+
+    def slow_open(self: db.Database) -> None:
+        opened(self)
+        time.sleep(0.3)  # a slow disk (the file locked): the scope's deadline comes first
+
+    monkeypatch.setattr(db.Database, "_open", slow_open)
+    path = str(tmp_path / "julep.db")
+    with anyio.move_on_after(0.1):
+        await LocalServer(db=path).astart()
+    monkeypatch.setattr(db.Database, "_open", opened)
+    await _let_go(path)
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+@pytest.mark.anyio
+async def test_a_cancel_scope_around_a_start_while_it_binds_lets_go_of_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cut short after its app started, astart() cleans up the runner: shielded, since
+    the cancel scope cancelled that cleanup at its first await too."""
+    import anyio
+    from aiohttp import web
+
+    started = web.TCPSite.start
+
+    async def slow_start(self: web.TCPSite) -> None:
+        await asyncio.sleep(0.3)  # a slow bind: the scope's deadline comes first
+        await started(self)
+
+    monkeypatch.setattr(web.TCPSite, "start", slow_start)
+    path = str(tmp_path / "julep.db")
+    with anyio.move_on_after(0.1):
+        await LocalServer(db=path).astart()
+    monkeypatch.setattr(web.TCPSite, "start", started)
+    await _let_go(path)
 
 
 @pytest.mark.anyio
