@@ -109,6 +109,7 @@ class LocalServer:
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
         self._owner_pid: int | None = None  # the process whose thread serves
+        self._serving_pid: int | None = None  # the process whose loop serves (either way)
         self._stopping: set[asyncio.Future[None]] = set()  # astop()'s cleanups under way
         self._interrupted: threading.Thread | None = None  # stops an interrupted start()'s server
 
@@ -140,6 +141,13 @@ class LocalServer:
         """How many rows a table holds: agents, users, sessions, docs, tools, messages, ..."""
         if self._runner is None:
             raise RuntimeError("the server is not running")
+        if self._serving_pid != os.getpid():
+            # A forked child: the database's thread is the parent's, absent here, so
+            # the count waited on it for ever.
+            raise RuntimeError(
+                f"the server runs in process {self._serving_pid}, not in this forked child:"
+                " count its rows there, or start a server of the child's own"
+            )
         return self._runner.app[STATE].db.run_blocking(count_rows, table)
 
     def stats(self) -> dict[str, int]:
@@ -187,6 +195,7 @@ class LocalServer:
             raise
         self._runner = runner
         self._port = int(runner.addresses[0][1])
+        self._serving_pid = os.getpid()
         if self.config.api_key is None:
             logger.warning(
                 "julep server: no API key set, so any Authorization header is accepted (dev mode)"
@@ -300,8 +309,11 @@ class LocalServer:
         if self._owner_pid != os.getpid():
             # A forked child (leaving the parent's with block, sys.exit): the
             # server thread is the parent's, absent here, and so is the server;
-            # waiting on it hung the child for ever. The copy is only forgotten.
+            # waiting on it hung the child for ever. The copy is only forgotten, all
+            # of it: a start() of the child's own was refused as 'already running'.
             self._thread_loop = self._thread = None
+            self._runner = None
+            self._port = None
             return
         try:
             self._stop_thread(loop, thread)

@@ -226,6 +226,42 @@ def test_a_forked_child_does_not_keep_the_parents_lock(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (0, "restarted\n"), done.stderr
 
 
+_FORKED_CHILD_OF_ITS_OWN = """
+import os, signal, sys
+from julep.server import LocalServer
+
+server = LocalServer().start()
+pid = os.fork()
+if pid == 0:
+    signal.alarm(10)  # the count waited for the parent's database thread for ever
+    try:
+        server.count("agents")
+    except RuntimeError as exc:
+        print("count:", "forked child" in str(exc))
+    server.stop()  # the parent's server, forgotten here
+    with server:  # and one of the child's own
+        print("own:", server.count("agents"))
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+server.stop()
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_can_start_a_server_of_its_own() -> None:
+    """In a forked child, count() hung on the parent's database thread, and a start()
+    after stop() was refused as 'already running': the copy kept the parent's runner."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKED_CHILD_OF_ITS_OWN],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "count: True\nown: 0\n"), done.stderr
+
+
 @pytest.mark.parametrize("ahead", [dt.timedelta(seconds=2), dt.timedelta(days=1)])
 async def test_history_stays_in_order_when_the_file_is_ahead_of_the_clock(
     tmp_path: Path, ahead: dt.timedelta
