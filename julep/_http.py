@@ -385,9 +385,12 @@ def decode(raw: RawResponse, cls: type[_T], secrets: tuple[str, ...] = ()) -> _T
     except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError) as exc:
         detail = describe_error(exc)
         raise _invalid(raw, f"the response is not a valid {cls.__name__}: {detail}") from exc
-    if isinstance(value, ResponseModel):
+    # type's own check: the models' metaclass is an ABCMeta, whose isinstance walks
+    # its registry (no model registers virtual subclasses) on every response.
+    if type.__instancecheck__(ResponseModel, value):
         request_id = request_id_of(raw.headers, secrets)
-        set_response_info(value, raw.status, request_id, raw.retries_taken, raw.elapsed)
+        model = typing.cast(ResponseModel, value)
+        set_response_info(model, raw.status, request_id, raw.retries_taken, raw.elapsed)
     return value
 
 
