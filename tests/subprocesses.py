@@ -10,16 +10,23 @@ import warnings
 
 
 def run_python(
-    script: str, *flags: str, env: typing.Mapping[str, str] | None = None
+    script: str,
+    *flags: str,
+    args: typing.Sequence[str] = (),
+    env: typing.Mapping[str, str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
-    """``script`` run by a fresh interpreter with ``flags`` (``-W error``...), output captured."""
+    """``script`` run by a fresh interpreter with ``flags`` (``-W error``...) and ``args``
+    (its ``sys.argv[1:]``), output captured."""
     return subprocess.run(
-        [sys.executable, *flags, "-c", script],
+        [sys.executable, *flags, "-c", script, *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
         env=env,
+        cwd=cwd,
     )
 
 

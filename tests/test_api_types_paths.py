@@ -6,12 +6,13 @@ import importlib
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 
 import julep
 from julep import models
+
+from .subprocesses import run_python
 
 # A sample of 0.3.9's module names, the irregular ones among them (two-letter
 # words, a trailing plural, an enum of an enum's field).
@@ -52,7 +53,8 @@ def test_from_imports_in_a_fresh_interpreter() -> None:
         "assert julep.api.types.user.User is julep.User\n"
         "assert julep.api.types.Session is julep.Session\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr
 
 
 def test_every_module_of_0_3_9_imports() -> None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
 from ..hostile.test_stranger_network import AGENT_ID, ScriptedServer, agent_response, read_head
+from ..subprocesses import run_python
 from .conftest import ROOT, needs_locust
 
 pytestmark = needs_locust
@@ -48,14 +47,7 @@ CHILD = textwrap.dedent(
 
 
 def _drive(base_url: str, method: str, calls: int) -> list[str | None]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, base_url, method, str(calls), AGENT_ID],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        cwd=ROOT,
-        check=False,
-    )
+    done = run_python(CHILD, args=[base_url, method, str(calls), AGENT_ID], cwd=ROOT, timeout=90)
     assert done.returncode == 0, done.stderr[-3000:]
     return [json.loads(line) for line in done.stdout.splitlines()]
 

@@ -8,12 +8,11 @@ by an omission. ``$JULEP_API_URL`` still names the target.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
+from ..subprocesses import run_python
 from .conftest import ROOT, needs_locust
 
 pytestmark = needs_locust
@@ -48,15 +47,7 @@ def test_no_host_stops_the_test_and_never_means_the_hosted_api(
     env = {k: v for k, v in os.environ.items() if k != "JULEP_API_URL"}
     if url is not None:
         env["JULEP_API_URL"] = url
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    done = run_python(CHILD, cwd=ROOT, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.startswith(expected), done.stdout
     assert "api-alpha.julep.ai" not in done.stdout

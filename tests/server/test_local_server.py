@@ -19,6 +19,8 @@ import pytest
 from julep.server import LocalServer
 from julep.server.cli import main
 
+from ..subprocesses import run_python
+
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "cli-secret-key-123"
 
@@ -107,9 +109,7 @@ def test_ctrl_c_during_start_raises_and_the_server_is_stopped(tmp_path: Path) ->
     """Ctrl+C while start() waits raises KeyboardInterrupt at once (start() joined a
     thread that went on serving: the program hung), and that server is then stopped."""
     script = f"DB = {str(tmp_path / 'j.db')!r}\n" + _INTERRUPTED_START
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False
-    )
+    result = run_python(script)
     assert result.stdout.split() == ["interrupted", "restarted", "0"], result.stderr
 
 
@@ -160,13 +160,7 @@ def test_a_restart_after_an_interrupted_start_is_the_one_stop_stops(tmp_path: Pa
     """start() again after Ctrl+C interrupted one: the interrupted server, started later,
     took the new one's runner and port, and its helper then stopped that state, so the
     server start() returned served on, out of stop()'s reach."""
-    result = subprocess.run(
-        [sys.executable, "-c", _RESTARTED_AFTER_AN_INTERRUPTED_START],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = run_python(_RESTARTED_AFTER_AN_INTERRUPTED_START)
     assert result.stdout.split() == ["interrupted", "running", "stopped"], result.stderr
 
 

@@ -18,6 +18,7 @@ from julep.server import LocalServer
 from julep.server.db import DatabaseInUse
 from julep.server.store.schema import DDL
 
+from ..subprocesses import run_python
 from .helpers import Api, wait_for_job
 
 pytestmark = pytest.mark.anyio
@@ -216,13 +217,7 @@ finally:
 def test_a_forked_child_does_not_keep_the_parents_lock(tmp_path: Path) -> None:
     """flock(2) belongs to the open file, so a forked child shared the lock: the parent's
     restart was refused while the child lived. The child lets go of its copy at the fork."""
-    done = subprocess.run(
-        [sys.executable, "-c", _FORKED_CHILD_SCRIPT, str(tmp_path / "julep.db")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(_FORKED_CHILD_SCRIPT, args=[str(tmp_path / "julep.db")])
     assert (done.returncode, done.stdout) == (0, "restarted\n"), done.stderr
 
 
@@ -252,13 +247,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
 def test_a_forked_child_can_start_a_server_of_its_own() -> None:
     """In a forked child, count() hung on the parent's database thread, and a start()
     after stop() was refused as 'already running': the copy kept the parent's runner."""
-    done = subprocess.run(
-        [sys.executable, "-c", _FORKED_CHILD_OF_ITS_OWN],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(_FORKED_CHILD_OF_ITS_OWN)
     assert (done.returncode, done.stdout) == (0, "count: True\nown: 0\n"), done.stderr
 
 
