@@ -21,7 +21,7 @@ import time
 import types
 import typing
 
-from .. import _loop_backend
+from .. import _loop_backend, _network
 from .._config import API_KEY_ENV
 from .._http import redact_text, secrets_of
 from ..client import AsyncJulepApi
@@ -313,15 +313,8 @@ async def _cleanup(base_url: str, api_key: str, config: BenchConfig, made: Fixtu
 
 
 def _shown_url(base_url: str, api_key: str) -> str:
-    """``base_url`` for a message: the key blanked, and a password before ``@`` as ``***``."""
-    shown = redact_text(base_url, secrets_of(api_key, ()))
-    scheme, sep, rest = shown.partition("://")
-    netloc, slash, path = rest.partition("/")
-    userinfo, at, host = netloc.rpartition("@")
-    if sep and at:
-        user = userinfo.partition(":")[0]
-        shown = f"{scheme}{sep}{user}:***@{host}{slash}{path}"
-    return shown
+    """``base_url`` for a message: the key blanked, and any user and password as ``***``."""
+    return _network.redact_text(redact_text(base_url, secrets_of(api_key, ())))
 
 
 def _thresholds(options: argparse.Namespace) -> Thresholds:

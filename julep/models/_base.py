@@ -157,14 +157,23 @@ def _structure_nested(value: typing.Any, target: typing.Any, *, warn: bool = Tru
     known = serde.wire_names(target)
     unknown = [key for key in value if key not in known]
     if unknown:  # dropped, as pydantic did; said, as for a keyword (_call)
-        warnings.warn(
-            f"{target.__name__} has no field{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(map(repr, unknown))}: ignored, as julep 0.3.9 did "
-            f"(its fields: {', '.join(sorted(known))})",
-            UnknownFieldWarning,
-            stacklevel=3,  # the caller of the model class (_call calls this)
-        )
+        # stacklevel 3: past this function and _call, the caller of the model class
+        _warn_unknown(target.__name__, unknown, known, stacklevel=3)
     return model
+
+
+def _warn_unknown(
+    model: str, unknown: list[str], fields: typing.Iterable[str], *, stacklevel: int
+) -> None:
+    """The ``UnknownFieldWarning`` for keys or keywords a model has no field for;
+    ``stacklevel`` counts from the caller of this function, as for ``warnings.warn``."""
+    warnings.warn(
+        f"{model} has no field{'s' if len(unknown) > 1 else ''} "
+        f"{', '.join(map(repr, unknown))}: ignored, as julep 0.3.9 did "
+        f"(its fields: {', '.join(sorted(fields))})",
+        UnknownFieldWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 def _call(cls: _ModelType, *args: typing.Any, **kwargs: typing.Any) -> typing.Any:
@@ -198,13 +207,7 @@ def _call(cls: _ModelType, *args: typing.Any, **kwargs: typing.Any) -> typing.An
         unknown = [name for name in kwargs if name not in known]
         if not unknown:
             raise  # another mistake (a positional argument, a field given twice)
-    warnings.warn(
-        f"{cls.__name__} has no field{'s' if len(unknown) > 1 else ''} "
-        f"{', '.join(map(repr, unknown))}: ignored, as julep 0.3.9 did "
-        f"(its fields: {', '.join(sorted(fields))})",
-        UnknownFieldWarning,
-        stacklevel=2,
-    )
+    _warn_unknown(cls.__name__, unknown, fields, stacklevel=2)
     return super(_ModelType, cls).__call__(*args, **{k: v for k, v in kwargs.items() if k in known})
 
 
